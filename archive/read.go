@@ -1,0 +1,349 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Query selects documents. The zero value selects all.
+type Query struct {
+	Source string // "" = all sources
+	Status string // "", StatusLive or StatusWithdrawn
+	// Text matches a substring of the title, index number, document number or
+	// body of the latest version. It is a plain substring match, so any
+	// Chinese query finds every document containing it.
+	Text     string
+	From, To string // published date range YYYY-MM-DD, inclusive; "" = open
+	Limit    int    // 0 = no limit
+	Offset   int
+}
+
+// Docs returns the documents matching q, newest published first, and the
+// number matching before Limit/Offset.
+func (s *Store) Docs(ctx context.Context, q Query) ([]Doc, int, error) {
+	var all []Doc
+	text := strings.ToLower(strings.TrimSpace(q.Text))
+	err := s.db.View(func(tx *bolt.Tx) error {
+		tb := tx.Bucket(bucketText)
+		return tx.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
+			if err := ctxErr(ctx); err != nil {
+				return err
+			}
+			var d Doc
+			if err := json.Unmarshal(v, &d); err != nil {
+				return fmt.Errorf("doc %d: %w", seqOf(k), err)
+			}
+			if q.Source != "" && d.Source != q.Source || q.Status != "" && d.Status != q.Status {
+				return nil
+			}
+			day := d.Published
+			if len(day) > 10 {
+				day = day[:10]
+			}
+			if q.From != "" && (day == "" || day < q.From) || q.To != "" && (day == "" || day > q.To) {
+				return nil
+			}
+			if text != "" && !bytes.Contains(bytes.ToLower(tb.Get(k)), []byte(text)) {
+				return nil
+			}
+			all = append(all, d)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("list documents: %w", err)
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].Published != all[j].Published {
+			return all[i].Published > all[j].Published
+		}
+		return all[i].ID > all[j].ID
+	})
+	total := len(all)
+	if q.Offset > 0 {
+		all = all[min(q.Offset, len(all)):]
+	}
+	if q.Limit > 0 && len(all) > q.Limit {
+		all = all[:q.Limit]
+	}
+	return all, total, nil
+}
+
+// Doc returns one document by id.
+func (s *Store) Doc(ctx context.Context, id uint64) (Doc, error) {
+	var d Doc
+	err := s.db.View(func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bucketDocs), u64(id), &d) })
+	if err != nil {
+		return Doc{}, fmt.Errorf("doc %d: %w", id, err)
+	}
+	return d, nil
+}
+
+// Lookup finds a document by numeric id or by URL (any URL it was archived
+// under, canonicalized).
+func (s *Store) Lookup(ctx context.Context, ref string) (Doc, error) {
+	ref = strings.TrimSpace(ref)
+	if id, err := strconv.ParseUint(ref, 10, 64); err == nil {
+		return s.Doc(ctx, id)
+	}
+	canon, err := CanonicalURL(ref)
+	if err != nil {
+		return Doc{}, fmt.Errorf("lookup %q: not a document id or URL: %w", ref, ErrNotFound)
+	}
+	var d Doc
+	err = s.db.View(func(tx *bolt.Tx) error {
+		id := tx.Bucket(bucketURLs).Get([]byte(canon))
+		if id == nil {
+			return ErrNotFound
+		}
+		return getJSON(tx.Bucket(bucketDocs), id, &d)
+	})
+	if err != nil {
+		return Doc{}, fmt.Errorf("lookup %s: %w", canon, err)
+	}
+	return d, nil
+}
+
+// Versions returns a document's versions, oldest first.
+func (s *Store) Versions(ctx context.Context, id uint64) ([]Version, error) {
+	var out []Version
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketVersions).Cursor()
+		prefix := u64(id)
+		for k, z := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, z = c.Next() {
+			data, err := decompress(z)
+			if err != nil {
+				return err
+			}
+			var v Version
+			if err := json.Unmarshal(data, &v); err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("versions of doc %d: %w", id, err)
+	}
+	if len(out) == 0 {
+		if _, err := s.Doc(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Version returns version n (1-based) of a document.
+func (s *Store) Version(ctx context.Context, id uint64, n int) (Version, error) {
+	var v Version
+	err := s.db.View(func(tx *bolt.Tx) error { return s.getVersion(tx, id, n, &v) })
+	if err != nil {
+		return Version{}, fmt.Errorf("version %d of doc %d: %w", n, id, err)
+	}
+	return v, nil
+}
+
+// captureHeader is the stored form of a Capture without its body.
+type captureHeader struct {
+	URL           string      `json:"url"`
+	Method        string      `json:"method"`
+	RequestHeader http.Header `json:"request_header,omitempty"`
+	Proto         string      `json:"proto,omitempty"`
+	Status        int         `json:"status"`
+	Header        http.Header `json:"header,omitempty"`
+	FetchedAt     time.Time   `json:"fetched_at"`
+}
+
+func encodeCapture(c Capture) ([]byte, error) {
+	h, err := json.Marshal(captureHeader{c.URL, c.Method, c.RequestHeader, c.Proto, c.Status, c.Header, c.FetchedAt})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(h)+1+len(c.Body))
+	out = append(append(h, '\n'), c.Body...)
+	return out, nil
+}
+
+func decodeCapture(data []byte) (Capture, error) {
+	i := bytes.IndexByte(data, '\n')
+	if i < 0 {
+		return Capture{}, fmt.Errorf("capture: no header")
+	}
+	var h captureHeader
+	if err := json.Unmarshal(data[:i], &h); err != nil {
+		return Capture{}, fmt.Errorf("capture header: %w", err)
+	}
+	return Capture{URL: h.URL, Method: h.Method, RequestHeader: h.RequestHeader, Proto: h.Proto,
+		Status: h.Status, Header: h.Header, FetchedAt: h.FetchedAt, Body: data[i+1:]}, nil
+}
+
+// Capture returns the raw HTTP exchange that produced version n.
+func (s *Store) Capture(ctx context.Context, id uint64, n int) (Capture, error) {
+	var c Capture
+	err := s.db.View(func(tx *bolt.Tx) error {
+		z := tx.Bucket(bucketRaw).Get(versionKey(id, n))
+		if z == nil {
+			return ErrNotFound
+		}
+		data, err := decompress(z) // a fresh slice: safe after the transaction
+		if err != nil {
+			return err
+		}
+		c, err = decodeCapture(data)
+		return err
+	})
+	if err != nil {
+		return Capture{}, fmt.Errorf("capture %d/%d: %w", id, n, err)
+	}
+	return c, nil
+}
+
+// EventQuery selects events, newest first.
+type EventQuery struct {
+	Source          string
+	Doc             uint64
+	Before          uint64 // only events with a smaller seq; 0 = from the newest
+	Since           time.Time
+	Limit           int // 0 = no limit
+	IncludeBaseline bool
+}
+
+// Events returns events from the log, newest first.
+func (s *Store) Events(ctx context.Context, q EventQuery) ([]Event, error) {
+	var out []Event
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketEvents).Cursor()
+		k, v := c.Last()
+		if q.Before > 0 {
+			k, v = c.Seek(u64(q.Before))
+			if k == nil {
+				k, v = c.Last()
+			}
+			if k != nil && seqOf(k) >= q.Before {
+				k, v = c.Prev()
+			}
+		}
+		for ; k != nil; k, v = c.Prev() {
+			if err := ctxErr(ctx); err != nil {
+				return err
+			}
+			var e Event
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("event %d: %w", seqOf(k), err)
+			}
+			if !q.Since.IsZero() && e.FetchedAt.Before(q.Since) {
+				continue
+			}
+			if q.Source != "" && e.Source != q.Source || q.Doc != 0 && e.Doc != q.Doc || e.Baseline && !q.IncludeBaseline {
+				continue
+			}
+			out = append(out, e)
+			if q.Limit > 0 && len(out) >= q.Limit {
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	return out, nil
+}
+
+// Sources returns the state of every source that has been crawled or has
+// documents, by name.
+func (s *Store) Sources(ctx context.Context) ([]SourceState, error) {
+	byName := map[string]*SourceState{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
+			var st SourceState
+			if err := json.Unmarshal(v, &st); err != nil {
+				return err
+			}
+			st.Docs, st.Withdrawn = 0, 0
+			byName[st.Name] = &st
+			return nil
+		}); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
+			var d Doc
+			if err := json.Unmarshal(v, &d); err != nil {
+				return err
+			}
+			st := byName[d.Source]
+			if st == nil {
+				st = &SourceState{Name: d.Source}
+				byName[d.Source] = st
+			}
+			st.Docs++
+			if d.Status == StatusWithdrawn {
+				st.Withdrawn++
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sources: %w", err)
+	}
+	out := make([]SourceState, 0, len(byName))
+	for _, st := range byName {
+		out = append(out, *st)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// ForEachVersion calls fn for every version fetched at or after since, in
+// document then version order. Each document is read in its own short
+// transaction so a long export does not pin old pages of a live archive.
+func (s *Store) ForEachVersion(ctx context.Context, since time.Time, fn func(Doc, Version) error) error {
+	var next uint64 = 1
+	for {
+		if err := ctxErr(ctx); err != nil {
+			return err
+		}
+		var d Doc
+		found := false
+		err := s.db.View(func(tx *bolt.Tx) error {
+			k, v := tx.Bucket(bucketDocs).Cursor().Seek(u64(next))
+			if k == nil {
+				return nil
+			}
+			found = true
+			return json.Unmarshal(v, &d)
+		})
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		if !found {
+			return nil
+		}
+		next = d.ID + 1
+		if !since.IsZero() && d.LastSeen.Before(since) && d.FirstSeen.Before(since) && d.LastChecked.Before(since) {
+			continue
+		}
+		vs, err := s.Versions(ctx, d.ID)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		for _, v := range vs {
+			if !since.IsZero() && v.FetchedAt.Before(since) {
+				continue
+			}
+			if err := fn(d, v); err != nil {
+				return err
+			}
+		}
+	}
+}

@@ -1,0 +1,394 @@
+package archive
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/gongkai/gongkai/extract"
+)
+
+// Listing is what a list page showed for a document.
+type Listing struct {
+	Title string
+	Date  string
+}
+
+// Observation is one successful fetch of a document, extracted.
+type Observation struct {
+	Source  string
+	URL     string // the URL fetched (canonicalized by the store)
+	Doc     extract.Document
+	Capture Capture
+	Listing Listing
+	// Quiet marks events as baseline: logged, never sent (a source's first crawl).
+	Quiet bool
+}
+
+// Outcome says what Record did.
+type Outcome struct {
+	Doc     uint64
+	Kind    string // EventNew, EventChanged, "unchanged" (EventRestored may accompany either of the last two)
+	Version int
+	// Restored is set when a withdrawn document was found again.
+	Restored bool
+	// MovedFrom is the earlier URL when the document was recognised by its index number at a new URL.
+	MovedFrom string
+}
+
+// Unchanged is the Outcome.Kind of a fetch that found the same content.
+const Unchanged = "unchanged"
+
+// indexNoShape guards the "same index number, new URL = moved" rule against
+// placeholder values ("无", "-") that would merge unrelated documents.
+var indexNoShape = regexp.MustCompile(`[0-9A-Za-z]{4,}`)
+
+// Record stores an observation: a new document, a new version of a known one
+// (only when its fingerprint changed), or an unchanged check that updates
+// last_seen and the check counter in place. The event it causes is written in
+// the same transaction, and into the outbox unless o.Quiet.
+func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
+	if err := ctxErr(ctx); err != nil {
+		return Outcome{}, err
+	}
+	canon, err := CanonicalURL(o.URL)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("record: %w", err)
+	}
+	fp := Fingerprint(o.Doc)
+	at := o.Capture.FetchedAt
+	if at.IsZero() {
+		at = s.now()
+	}
+	raw, err := encodeCapture(o.Capture)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
+	}
+	// Compress outside the write transaction: it is the slow part.
+	rawZ, err := s.compress(raw)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
+	}
+	rawSum := sha256.Sum256(o.Capture.Body)
+	rec := o.Doc
+	rec.Sources = nil
+	var out Outcome
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		out = Outcome{}
+		docs := tx.Bucket(bucketDocs)
+		urls := tx.Bucket(bucketURLs)
+		var d Doc
+		found := false
+		if v := urls.Get([]byte(canon)); v != nil {
+			if err := getJSON(docs, v, &d); err != nil {
+				return fmt.Errorf("load doc: %w", err)
+			}
+			found = true
+		} else if rec.IndexNo != "" && indexNoShape.MatchString(rec.IndexNo) {
+			// Same index number and title under a new URL: the site moved the
+			// page (a CMS migration), it did not publish a new document.
+			var prev Doc
+			if v := tx.Bucket(bucketIndex).Get(indexKey(o.Source, rec.IndexNo)); v != nil {
+				if err := getJSON(docs, v, &prev); err != nil {
+					return fmt.Errorf("load doc: %w", err)
+				}
+			}
+			if prev.ID != 0 && normSpace(prev.Title) == normSpace(rec.Title) {
+				d, found = prev, true
+				out.MovedFrom = d.URL
+				d.Aliases = appendUnique(d.Aliases, d.URL)
+				d.URL = canon
+				if err := urls.Put([]byte(canon), u64(d.ID)); err != nil {
+					return err
+				}
+			}
+		}
+		var last Version
+		if found {
+			if err := s.getVersion(tx, d.ID, d.Versions, &last); err != nil {
+				return fmt.Errorf("load version %d of doc %d: %w", d.Versions, d.ID, err)
+			}
+		} else {
+			id, err := docs.NextSequence()
+			if err != nil {
+				return err
+			}
+			d = Doc{ID: id, URL: canon, Source: o.Source, Status: StatusLive, FirstSeen: at}
+			if err := urls.Put([]byte(canon), u64(id)); err != nil {
+				return err
+			}
+		}
+		out.Doc = d.ID
+		d.LastSeen, d.LastChecked = at, at
+		d.Checks++
+		d.ETag = o.Capture.Header.Get("ETag")
+		d.LastModified = o.Capture.Header.Get("Last-Modified")
+		if o.Listing != (Listing{}) {
+			d.ListTitle, d.ListDate = o.Listing.Title, o.Listing.Date
+		}
+		if d.Status == StatusWithdrawn {
+			d.Status, d.WithdrawnAt, d.WithdrawnReason = StatusLive, time.Time{}, ""
+			out.Restored = true
+		}
+		switch {
+		case found && last.SHA256 == fp:
+			out.Kind, out.Version = Unchanged, d.Versions
+		default:
+			n := d.Versions + 1
+			v := Version{Doc: d.ID, N: n, FetchedAt: at, SHA256: fp, Record: rec,
+				RawSHA256: hex.EncodeToString(rawSum[:]), RawSize: len(o.Capture.Body)}
+			if err := s.putVersion(tx, v); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketRaw).Put(versionKey(d.ID, n), rawZ); err != nil {
+				return err
+			}
+			d.Versions = n
+			d.Title, d.IndexNo, d.Published = rec.Title, rec.IndexNo, rec.Published
+			if err := tx.Bucket(bucketText).Put(u64(d.ID), searchText(rec)); err != nil {
+				return err
+			}
+			if rec.IndexNo != "" && indexNoShape.MatchString(rec.IndexNo) {
+				if err := tx.Bucket(bucketIndex).Put(indexKey(d.Source, rec.IndexNo), u64(d.ID)); err != nil {
+					return err
+				}
+			}
+			out.Version = n
+			if found {
+				out.Kind = EventChanged
+			} else {
+				out.Kind = EventNew
+			}
+			ev := Event{Kind: out.Kind, Version: n, FetchedAt: at}
+			if found {
+				ev.Summary = Summary(last.Record, rec, 2)
+			}
+			if err := s.addEvent(tx, d, ev, o.Quiet); err != nil {
+				return err
+			}
+		}
+		if out.Restored {
+			if err := s.addEvent(tx, d, Event{Kind: EventRestored, Version: d.Versions, FetchedAt: at}, o.Quiet); err != nil {
+				return err
+			}
+		}
+		return putJSON(docs, u64(d.ID), d)
+	})
+	if err != nil {
+		return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
+	}
+	if out.MovedFrom != "" {
+		s.log.Info("document moved", "source", o.Source, "url", canon, "from", out.MovedFrom, "index_no", rec.IndexNo)
+	}
+	return out, nil
+}
+
+func indexKey(source, indexNo string) []byte { return []byte(source + "\x00" + indexNo) }
+
+func searchText(d extract.Document) []byte {
+	return []byte(d.Title + "\n" + d.IndexNo + "\n" + d.DocNo + "\n" + d.Body)
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func (s *Store) putVersion(tx *bolt.Tx, v Version) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	z, err := s.compress(data)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketVersions).Put(versionKey(v.Doc, v.N), z)
+}
+
+func (s *Store) getVersion(tx *bolt.Tx, id uint64, n int, v *Version) error {
+	z := tx.Bucket(bucketVersions).Get(versionKey(id, n))
+	if z == nil {
+		return ErrNotFound
+	}
+	data, err := decompress(z)
+	if err != nil {
+		return fmt.Errorf("version %d/%d: %w", id, n, err)
+	}
+	return json.Unmarshal(data, v)
+}
+
+// addEvent appends ev (filled from d) to the event log and, unless quiet, to
+// the outbox.
+func (s *Store) addEvent(tx *bolt.Tx, d Doc, ev Event, quiet bool) error {
+	events := tx.Bucket(bucketEvents)
+	seq, err := events.NextSequence()
+	if err != nil {
+		return err
+	}
+	ev.Seq = seq
+	ev.ID = fmt.Sprintf("%s-%d", s.id, seq)
+	ev.Source, ev.Doc, ev.URL = d.Source, d.ID, d.URL
+	ev.Title, ev.IndexNo, ev.Published = d.Title, d.IndexNo, d.Published
+	ev.Baseline = quiet
+	if err := putJSON(events, u64(seq), ev); err != nil {
+		return err
+	}
+	if quiet {
+		return nil
+	}
+	return tx.Bucket(bucketOutbox).Put(u64(seq), []byte("{}"))
+}
+
+// NotModified records a fetch that showed the document unchanged without a
+// body (HTTP 304): last_seen and the check counter move, nothing else.
+func (s *Store) NotModified(ctx context.Context, source, rawURL string, l Listing, at time.Time, quiet bool) error {
+	if err := ctxErr(ctx); err != nil {
+		return err
+	}
+	canon, err := CanonicalURL(rawURL)
+	if err != nil {
+		return fmt.Errorf("not modified: %w", err)
+	}
+	err = s.updateDoc(canon, func(tx *bolt.Tx, d *Doc) error {
+		d.LastSeen, d.LastChecked = at, at
+		d.Checks++
+		if l != (Listing{}) {
+			d.ListTitle, d.ListDate = l.Title, l.Date
+		}
+		if d.Status == StatusWithdrawn {
+			d.Status, d.WithdrawnAt, d.WithdrawnReason = StatusLive, time.Time{}, ""
+			return s.addEvent(tx, *d, Event{Kind: EventRestored, Version: d.Versions, FetchedAt: at}, quiet)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("not modified %s: %w", canon, err)
+	}
+	return nil
+}
+
+// Withdraw marks a live document withdrawn (it is never deleted: its versions
+// stay) and writes a withdrawn event. It reports whether the status changed.
+func (s *Store) Withdraw(ctx context.Context, source, rawURL, reason string, at time.Time, quiet bool) (bool, error) {
+	if err := ctxErr(ctx); err != nil {
+		return false, err
+	}
+	canon, err := CanonicalURL(rawURL)
+	if err != nil {
+		return false, fmt.Errorf("withdraw: %w", err)
+	}
+	changed := false
+	err = s.updateDoc(canon, func(tx *bolt.Tx, d *Doc) error {
+		changed = false
+		d.LastChecked = at
+		if d.Status == StatusWithdrawn {
+			return nil
+		}
+		changed = true
+		d.Status, d.WithdrawnAt, d.WithdrawnReason = StatusWithdrawn, at, reason
+		return s.addEvent(tx, *d, Event{Kind: EventWithdrawn, Version: d.Versions, FetchedAt: at, Summary: reason}, quiet)
+	})
+	if err != nil {
+		return false, fmt.Errorf("withdraw %s: %w", canon, err)
+	}
+	return changed, nil
+}
+
+// Failed records a fetch attempt that gave no answer about the content (a
+// network error, a 5xx after retries): only last_checked moves.
+func (s *Store) Failed(ctx context.Context, rawURL string, at time.Time) error {
+	if err := ctxErr(ctx); err != nil {
+		return err
+	}
+	canon, err := CanonicalURL(rawURL)
+	if err != nil {
+		return fmt.Errorf("failed fetch: %w", err)
+	}
+	return s.updateDoc(canon, func(_ *bolt.Tx, d *Doc) error {
+		d.LastChecked = at
+		return nil
+	})
+}
+
+func (s *Store) updateDoc(canon string, fn func(*bolt.Tx, *Doc) error) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		docs := tx.Bucket(bucketDocs)
+		id := tx.Bucket(bucketURLs).Get([]byte(canon))
+		if id == nil {
+			return ErrNotFound
+		}
+		var d Doc
+		if err := getJSON(docs, id, &d); err != nil {
+			return err
+		}
+		if err := fn(tx, &d); err != nil {
+			return err
+		}
+		return putJSON(docs, u64(d.ID), d)
+	})
+}
+
+// Known lists a source's documents, for the crawler's incremental decisions.
+func (s *Store) Known(ctx context.Context, source string) ([]Doc, error) {
+	docs, _, err := s.Docs(ctx, Query{Source: source})
+	return docs, err
+}
+
+// Source is the crawl state of one source (zero state if never crawled).
+func (s *Store) Source(ctx context.Context, name string) (SourceState, error) {
+	st := SourceState{Name: name}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		err := getJSON(tx.Bucket(bucketSources), []byte(name), &st)
+		if err == ErrNotFound {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return st, fmt.Errorf("source %s: %w", name, err)
+	}
+	return st, nil
+}
+
+// EndRun records the end of a crawl of a source. A run without a fatal error
+// completes the baseline: later events are alerted.
+func (s *Store) EndRun(ctx context.Context, name string, stats RunStats, runErr error) error {
+	if err := ctxErr(ctx); err != nil && runErr == nil {
+		runErr = err
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSources)
+		st := SourceState{Name: name}
+		if err := getJSON(b, []byte(name), &st); err != nil && err != ErrNotFound {
+			return err
+		}
+		st.LastRun = stats.Started
+		st.Last = stats
+		if runErr != nil {
+			st.LastError = runErr.Error()
+		} else {
+			st.LastError = ""
+			st.LastOK = stats.Started
+			st.Baselined = true
+		}
+		return putJSON(b, []byte(name), st)
+	})
+	if err != nil {
+		return fmt.Errorf("end run of %s: %w", name, err)
+	}
+	return nil
+}
+
+func seqOf(k []byte) uint64 { return binary.BigEndian.Uint64(k) }
