@@ -1,0 +1,27 @@
+package discover
+
+import "bytes"
+
+// challengeMarks are strings only anti-bot challenge pages carry: the
+// wzws (网站卫士) cookie scripts, Ruishu's $_ts bootstrap, Jiasule and
+// Aliyun WAF cookies.
+var challengeMarks = [][]byte{
+	[]byte("wzws_cid"), []byte("wzwschallenge"), []byte("wzwstemplate"), []byte("wzwsconfusion"),
+	[]byte("/wzwsrel"), []byte("$_ts=window"), []byte("$_ts = window"), []byte("__jsl_clearance"), []byte("acw_sc__v2"),
+}
+
+// Challenge reports whether body is an anti-bot challenge page (wzws or a
+// similar JavaScript cookie check) rather than content. Such pages are
+// small; a large page that merely mentions a marker is not one.
+func Challenge(body []byte) bool {
+	if len(body) > 64<<10 {
+		return false
+	}
+	l := bytes.ToLower(body)
+	for _, m := range challengeMarks {
+		if bytes.Contains(l, bytes.ToLower(m)) {
+			return true
+		}
+	}
+	return false
+}
