@@ -6,6 +6,7 @@ package export
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
@@ -16,7 +17,9 @@ type Source interface {
 	// ForEachVersion calls fn for every version fetched at or after since,
 	// in document ID then version order.
 	ForEachVersion(ctx context.Context, since time.Time, fn func(archive.Doc, archive.Version) error) error
-	// Capture returns the raw HTTP exchange that produced version n.
+	// Capture returns the raw HTTP exchange that produced version n. WARC
+	// calls it from inside ForEachVersion's fn, so ForEachVersion must not
+	// hold a lock or transaction across fn that Capture also needs.
 	Capture(ctx context.Context, id uint64, n int) (archive.Capture, error)
 }
 
@@ -39,6 +42,16 @@ type Options struct {
 	// NewUUID makes the UUIDs of WARC record IDs; nil means random
 	// version-4 UUIDs from crypto/rand. Tests set it for stable output.
 	NewUUID func() string
+
+	// Logger receives warnings (a version without a capture); nil discards them.
+	Logger *slog.Logger
+}
+
+func (o Options) logger() *slog.Logger {
+	if o.Logger != nil {
+		return o.Logger
+	}
+	return slog.New(slog.DiscardHandler)
 }
 
 func (o Options) now() time.Time {

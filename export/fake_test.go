@@ -51,7 +51,7 @@ func (f *fakeSource) ForEachVersion(ctx context.Context, since time.Time, fn fun
 func (f *fakeSource) Capture(ctx context.Context, id uint64, n int) (archive.Capture, error) {
 	c, ok := f.captures[[2]uint64{id, uint64(n)}]
 	if !ok {
-		return archive.Capture{}, fmt.Errorf("capture %d/%d: not found", id, n)
+		return archive.Capture{}, fmt.Errorf("capture %d/%d: %w", id, n, archive.ErrNotFound)
 	}
 	return c, nil
 }

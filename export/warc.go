@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"crypto/sha1"
 	"encoding/base32"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -34,40 +35,33 @@ const (
 // record that produced it. Each record is its own gzip member, so the output
 // is a seekable .warc.gz. It returns how many captures it wrote.
 func WARC(ctx context.Context, src Source, w io.Writer, o Options) (int, error) {
-	// Collect the version keys first and read captures after the walk: a
-	// store may hold a read transaction during ForEachVersion, and opening a
-	// second one from the same goroutine can deadlock against a waiting
-	// writer. Sixteen bytes per version is all that is kept.
-	type ref struct {
-		id uint64
-		n  int
-	}
-	var refs []ref
-	err := src.ForEachVersion(ctx, o.Since, func(d archive.Doc, v archive.Version) error {
-		refs = append(refs, ref{d.ID, v.N})
-		return ctx.Err()
-	})
-	if err != nil {
-		return 0, fmt.Errorf("export warc: %w", err)
-	}
-
 	ww := newWARCWriter(w, o)
 	if err := ww.warcinfo(o); err != nil {
 		return 0, fmt.Errorf("export warc: %w", err)
 	}
 	n := 0
-	for _, r := range refs {
+	err := src.ForEachVersion(ctx, o.Since, func(d archive.Doc, v archive.Version) error {
 		if err := ctx.Err(); err != nil {
-			return n, fmt.Errorf("export warc: %w", err)
+			return err
 		}
-		c, err := src.Capture(ctx, r.id, r.n)
+		c, err := src.Capture(ctx, d.ID, v.N)
+		if errors.Is(err, archive.ErrNotFound) {
+			// A version without its raw exchange (never expected, but an
+			// archive repaired by hand may have one) must not sink the export.
+			o.logger().Warn("export warc: version has no capture", "doc", d.ID, "version", v.N, "url", d.URL)
+			return nil
+		}
 		if err != nil {
-			return n, fmt.Errorf("export warc: capture of document %d version %d: %w", r.id, r.n, err)
+			return err
 		}
 		if err := ww.capture(c); err != nil {
-			return n, fmt.Errorf("export warc: document %d version %d: %w", r.id, r.n, err)
+			return fmt.Errorf("document %d version %d: %w", d.ID, v.N, err)
 		}
 		n++
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("export warc: %w", err)
 	}
 	if err := ww.bw.Flush(); err != nil {
 		return n, fmt.Errorf("export warc: %w", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -306,5 +307,23 @@ func TestWARCErrors(t *testing.T) {
 	cancel()
 	if _, err := WARC(ctx, sampleSource(), &bytes.Buffer{}, Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("WARC with a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+func TestWARCMissingCapture(t *testing.T) {
+	src := sampleSource()
+	delete(src.captures, [2]uint64{1, 2})
+	var logs bytes.Buffer
+	o := fixedOptions()
+	o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	data, n := writeWARC(t, src, o)
+	if n != 2 {
+		t.Errorf("WARC wrote %d captures, want 2 (one version has no capture)", n)
+	}
+	if got := len(readWARC(t, data)); got != 5 {
+		t.Errorf("WARC wrote %d records, want 5", got)
+	}
+	if !strings.Contains(logs.String(), "version has no capture") || !strings.Contains(logs.String(), "version=2") {
+		t.Errorf("no warning logged for the missing capture: %q", logs.String())
 	}
 }

@@ -1,0 +1,78 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gongkai/gongkai/archive/archivetest"
+	"github.com/gongkai/gongkai/extract"
+)
+
+// TestStoreExport exports a real archive: the store must satisfy Source,
+// and what it holds must come out in both formats.
+func TestStoreExport(t *testing.T) {
+	s := archivetest.Open(t)
+	at := time.Date(2025, 3, 1, 2, 0, 0, 0, time.UTC)
+	url1 := "http://demo.test/art/2025/1/23/art_1229104585_1001.html"
+	url2 := "http://demo.test/art/2025/1/23/art_1229104585_1002.html"
+	doc := extract.Document{Title: "宁海县公安局2024年法治政府建设年度报告", IndexNo: "002966124/2025-41880", Published: "2025-01-23", Body: "一、总体情况"}
+	archivetest.Record(t, s, archivetest.Page{Source: "demo", URL: url1, Doc: doc, At: at})
+	doc.Body = "一、总体情况（修订）"
+	archivetest.Record(t, s, archivetest.Page{Source: "demo", URL: url1, Doc: doc, At: at.Add(24 * time.Hour)})
+	archivetest.Record(t, s, archivetest.Page{Source: "demo", URL: url2, Doc: extract.Document{Title: "通知", Body: "通知正文"}, At: at.Add(48 * time.Hour)})
+
+	ctx := context.Background()
+	var jl bytes.Buffer
+	n, err := JSONL(ctx, s, &jl, Options{Since: at.Add(time.Hour)})
+	if err != nil || n != 2 {
+		t.Fatalf("JSONL(since) = %d, %v; want 2 lines", n, err)
+	}
+	var first Line
+	if err := json.Unmarshal([]byte(strings.SplitN(jl.String(), "\n", 2)[0]), &first); err != nil {
+		t.Fatal(err)
+	}
+	if first.URL != url1 || first.Version != 2 || first.Body != "一、总体情况（修订）" || first.Status != "live" || first.SHA256 == "" {
+		t.Errorf("first JSONL line = %+v", first)
+	}
+
+	var w bytes.Buffer
+	n, err = WARC(ctx, s, &w, Options{Software: "gongkai/test"})
+	if err != nil || n != 3 {
+		t.Fatalf("WARC = %d, %v; want 3 captures", n, err)
+	}
+	recs := readWARC(t, w.Bytes())
+	if len(recs) != 7 {
+		t.Fatalf("WARC wrote %d records, want 7", len(recs))
+	}
+	for i, n := range map[int]int{1: 1, 3: 2} {
+		c, err := s.Capture(ctx, 1, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, body := httpResponse(t, recs[i])
+		if !bytes.Equal(body, c.Body) || recs[i].get("WARC-Target-URI") != url1 {
+			t.Errorf("record %d does not carry version %d of %s", i, n, url1)
+		}
+	}
+
+	dir := filepath.Join("..", "scripts", "warccheck")
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "warcio")); err != nil {
+		return
+	}
+	file := filepath.Join(t.TempDir(), "store.warc.gz")
+	if err := os.WriteFile(file, w.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runWarccheck(t, node, dir, file, "warcinfo=1,response=3,request=3")
+}
