@@ -245,6 +245,9 @@ func (p *parser) pageParamNext() {
 // setQueryParam replaces one parameter's value, keeping the order and
 // spelling of the others.
 func setQueryParam(rawQuery, name, value string) string {
+	if rawQuery == "" {
+		return name + "=" + url.QueryEscape(value)
+	}
 	parts := strings.Split(rawQuery, "&")
 	for i, kv := range parts {
 		k, _, _ := strings.Cut(kv, "=")

@@ -23,6 +23,7 @@ func Parse(pageURL string, contentType string, body []byte, opts Options) (Resul
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return Result{}, fmt.Errorf("parse page url %q: not an absolute http(s) url", pageURL)
 	}
+	fragment := u.Fragment
 	u.Fragment, u.RawFragment = "", ""
 	if opts.Platform != "" && !knownPlatform(opts.Platform) {
 		return Result{}, fmt.Errorf("%w %q", ErrPlatform, opts.Platform)
@@ -36,12 +37,13 @@ func Parse(pageURL string, contentType string, body []byte, opts Options) (Resul
 		return Result{}, fmt.Errorf("next selector: %w", err)
 	}
 	p := &parser{
-		res:     newResolver(u),
-		loc:     opts.location(),
-		linkSel: linkSel,
-		nextSel: nextSel,
-		entries: map[string]int{},
-		nexts:   map[string]bool{},
+		res:      newResolver(u),
+		fragment: fragment,
+		loc:      opts.location(),
+		linkSel:  linkSel,
+		nextSel:  nextSel,
+		entries:  map[string]int{},
+		nexts:    map[string]bool{},
 	}
 	switch sniff(contentType, body) {
 	case kindJSON:
@@ -95,13 +97,14 @@ func sniff(contentType string, body []byte) bodyKind {
 
 // parser accumulates one page's result.
 type parser struct {
-	res     *resolver
-	loc     *time.Location
-	linkSel goquery.Matcher
-	nextSel goquery.Matcher
-	out     Result
-	entries map[string]int  // URL → index in out.Entries
-	nexts   map[string]bool // Request.Key() seen
+	res      *resolver
+	fragment string // the page URL's fragment (gkmlpt names categories there)
+	loc      *time.Location
+	linkSel  goquery.Matcher
+	nextSel  goquery.Matcher
+	out      Result
+	entries  map[string]int  // URL → index in out.Entries
+	nexts    map[string]bool // Request.Key() seen
 }
 
 // addEntry records a document link; a repeated URL keeps its first place
