@@ -1,0 +1,400 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	readability "codeberg.org/readeck/go-readability/v2"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// container is a known body container of the platforms in sites.md.
+type container struct {
+	id, class string // one of them is set
+	tag       atom.Atom
+	weak      bool // generic name: used only when nothing specific matches
+}
+
+var containers = []container{
+	{id: "zoom"}, {id: "ucap-content"}, {id: "ivs_content"},
+	{class: "trs_editor"}, {class: "trs_ueditor"}, {class: "trs_editor_view"}, {class: "trs_preappend"},
+	{class: "article_content"}, {class: "bfr_article_content"}, {class: "main-txt"}, {class: "artile_zw"},
+	{class: "article-content"}, {class: "zw"}, {class: "pages_content"}, {class: "article_content", tag: atom.Div},
+	{class: "content", tag: atom.Div, weak: true}, {id: "content", tag: atom.Div, weak: true},
+}
+
+func (c container) String() string {
+	if c.id != "" {
+		return "#" + c.id
+	}
+	if c.tag != 0 {
+		return c.tag.String() + "." + c.class
+	}
+	return "." + c.class
+}
+
+// matchContainer returns the container n is, if any, with its selector as
+// written on the page.
+func matchContainer(n *html.Node) (string, bool, bool) {
+	class, id := classID(n)
+	if class == "" && id == "" {
+		return "", false, false
+	}
+	for _, c := range containers {
+		if c.tag != 0 && n.DataAtom != c.tag {
+			continue
+		}
+		if c.id != "" && strings.EqualFold(id, c.id) {
+			return "#" + id, c.weak, true
+		}
+		if c.class != "" {
+			for _, f := range strings.Fields(class) {
+				if strings.EqualFold(f, c.class) {
+					if c.tag != 0 {
+						return c.tag.String() + "." + f, c.weak, true
+					}
+					return "." + f, c.weak, true
+				}
+			}
+		}
+	}
+	return "", false, false
+}
+
+func hasContentMarkers(root *html.Node) bool {
+	found := false
+	walkTree(root, func(n *html.Node) bool {
+		if found {
+			return false
+		}
+		if n.Type == html.ElementNode && n.DataAtom == atom.Meta && strings.EqualFold(attr(n, "name"), "ContentStart") {
+			found = true
+		}
+		return n.Type == html.DocumentNode || n.Type == html.ElementNode && !skipAtoms[n.DataAtom] && n.DataAtom != atom.Script
+	}, func(*html.Node) {})
+	return found
+}
+
+// textScores counts, for every element, the non-link text runes of its
+// subtree, in one pass.
+func textScores(root *html.Node) map[*html.Node]int {
+	scores := map[*html.Node]int{}
+	inLink := 0
+	walkTree(root, func(n *html.Node) bool {
+		switch n.Type {
+		case html.TextNode:
+			if inLink == 0 && n.Parent != nil {
+				k := 0
+				for _, r := range n.Data {
+					if !isSpaceRune(r) {
+						k++
+					}
+				}
+				scores[n.Parent] += k
+			}
+			return false
+		case html.ElementNode:
+			if n.DataAtom == atom.Script || n.DataAtom == atom.Head || skipAtoms[n.DataAtom] {
+				return false
+			}
+			if n.DataAtom == atom.A {
+				inLink++
+			}
+			return true
+		case html.DocumentNode:
+			return true
+		}
+		return false
+	}, func(n *html.Node) {
+		if n.Type != html.ElementNode {
+			return
+		}
+		if n.DataAtom == atom.A {
+			inLink--
+		}
+		if n.Parent != nil {
+			scores[n.Parent] += scores[n]
+		}
+	})
+	return scores
+}
+
+type scored struct {
+	n     *html.Node
+	name  string
+	weak  bool
+	score int
+}
+
+// minBodyRunes: a container with less text than this is taken for an empty
+// placeholder.
+const minBodyRunes = 10
+
+// bestContainer picks, among the known containers, the one with the most
+// non-link text, then moves into a nested container that holds nearly all
+// of that text (an outer wrapper also carries navigation and metadata).
+func bestContainer(root *html.Node) (*html.Node, string) {
+	var cands []scored
+	walkTree(root, func(n *html.Node) bool {
+		if n.Type == html.DocumentNode {
+			return true
+		}
+		if n.Type != html.ElementNode || n.DataAtom == atom.Script || n.DataAtom == atom.Head || skipAtoms[n.DataAtom] {
+			return false
+		}
+		if name, weak, ok := matchContainer(n); ok {
+			cands = append(cands, scored{n: n, name: name, weak: weak})
+		}
+		return true
+	}, func(*html.Node) {})
+	if len(cands) == 0 {
+		return nil, ""
+	}
+	scores := textScores(root)
+	for i := range cands {
+		cands[i].score = scores[cands[i].n]
+	}
+	pick := -1
+	for pass := 0; pass < 2 && pick < 0; pass++ {
+		for i, c := range cands {
+			if c.weak != (pass == 1) || c.score < minBodyRunes {
+				continue
+			}
+			if pick < 0 || c.score > cands[pick].score {
+				pick = i
+			}
+		}
+	}
+	if pick < 0 {
+		return nil, ""
+	}
+	for {
+		next := -1
+		for i, c := range cands {
+			if i == pick || !isAncestor(cands[pick].n, c.n) {
+				continue
+			}
+			if c.score*5 >= cands[pick].score*4 && (next < 0 || c.score > cands[next].score) {
+				next = i
+			}
+		}
+		if next < 0 {
+			break
+		}
+		pick = next
+	}
+	return cands[pick].n, cands[pick].name
+}
+
+func isAncestor(a, n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p == a {
+			return true
+		}
+	}
+	return false
+}
+
+// fallbackBody finds the body of a page without a known container: the
+// readability algorithm on pages small enough, else the tightest element
+// holding most of the page's non-link text.
+func (x *extraction) fallbackBody() ([]token, string) {
+	if x.srcLen <= maxReadabilityBytes {
+		if n := x.readability(); n != nil {
+			w := newWalker(nil, false)
+			w.inBody = 1
+			walkTree(n, w.enter, w.exit)
+			w.flush(false)
+			if w.bodyTotal >= minBodyRunes {
+				return w.tokens, "readability"
+			}
+		}
+	}
+	n := densest(x.root)
+	if n == nil {
+		return nil, ""
+	}
+	w := newWalker(map[*html.Node]bool{n: true}, false)
+	walkTree(n, w.enter, w.exit)
+	return w.tokens, "density"
+}
+
+// readability runs go-readability on a copy of the tree. It returns nil on
+// any failure; a panic inside the library is turned into a failure too, as
+// Extract must survive any page.
+func (x *extraction) readability() (n *html.Node) {
+	defer func() {
+		if r := recover(); r != nil {
+			n = nil
+		}
+	}()
+	p := readability.NewParser()
+	p.MaxElemsToParse = maxReadabilityElems
+	p.DisableJSONLD = true
+	art, err := p.ParseDocument(x.root, x.base)
+	if err != nil {
+		return nil
+	}
+	return art.Node
+}
+
+// densest walks down from <body> while one child holds at least 70% of the
+// text of its parent.
+func densest(root *html.Node) *html.Node {
+	scores := textScores(root)
+	var body *html.Node
+	walkTree(root, func(n *html.Node) bool {
+		if body != nil {
+			return false
+		}
+		if n.Type == html.ElementNode && n.DataAtom == atom.Body {
+			body = n
+			return false
+		}
+		return n.Type == html.DocumentNode || n.Type == html.ElementNode && n.DataAtom == atom.Html
+	}, func(*html.Node) {})
+	if body == nil {
+		return nil
+	}
+	cur := body
+	for {
+		var best *html.Node
+		for c := cur.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && (best == nil || scores[c] > scores[best]) {
+				best = c
+			}
+		}
+		if best == nil || scores[best]*10 < scores[cur]*7 || scores[best] < minBodyRunes {
+			return cur
+		}
+		cur = best
+	}
+}
+
+// cleanBody turns body tokens into the body text: metadata lines, the
+// repeated headline and page chrome (share bars, print/close links, view
+// counters, breadcrumbs) are dropped; a footer or a related-links list ends
+// the body.
+func cleanBody(tokens []token, title string, metaTexts map[string]bool) string {
+	var b strings.Builder
+	started := false
+	titleKey := squeeze(title)
+	for _, t := range tokens {
+		if t.meta || metaTexts[t.text] {
+			continue
+		}
+		text := strings.TrimSpace(t.text)
+		if text == "" {
+			continue
+		}
+		if !started && titleKey != "" && squeeze(text) == titleKey {
+			continue
+		}
+		switch lineKind(text, t.runes) {
+		case lineFooter, lineRelated:
+			if started {
+				return b.String()
+			}
+			continue
+		case lineChrome:
+			continue
+		}
+		if t.runes >= bodyStartRunes {
+			started = true
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(text)
+	}
+	return b.String()
+}
+
+// squeeze drops all whitespace, for comparisons.
+func squeeze(s string) string {
+	if strings.IndexFunc(s, isSpaceRune) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isSpaceRune(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+type lineClass int
+
+const (
+	lineText lineClass = iota
+	lineChrome
+	lineFooter
+	lineRelated
+)
+
+var (
+	footerMarks  = []string{"版权所有", "网站标识码", "ICP备", "icp备", "公网安备", "主办单位", "承办单位", "主办:", "主办：", "承办:", "承办：", "技术支持", "Copyright", "copyright", "COPYRIGHT", "©"}
+	relatedHeads = []string{"相关链接", "相关阅读", "相关文章", "相关新闻", "相关信息", "相关稿件", "相关政策", "相关解读", "延伸阅读", "推荐阅读", "相关文件"}
+	chromeWords2 = []string{"关闭窗口", "关闭本页", "关闭页面", "打印本页", "打印本稿", "打印此页", "打印文章", "打印页面", "返回顶部", "返回首页", "返回列表", "加入收藏", "收藏本页", "我要纠错", "保存本页", "关闭", "打印", "收藏", "返回", "顶部", "纠错", "分享"}
+	locationHead = []string{"当前位置", "您现在的位置", "您当前的位置", "您的位置", "当前的位置", "所在位置", "现在位置"}
+	counterWords = []string{"浏览次数", "访问量", "阅读次数", "点击数", "点击量", "浏览量", "访问次数", "阅读量"}
+)
+
+// lineKind classifies one body line. Only short lines can be chrome, so a
+// paragraph that happens to mention 版权所有 stays body.
+func lineKind(text string, runes int) lineClass {
+	if runes > 200 {
+		return lineText
+	}
+	s := squeeze(text)
+	for _, m := range footerMarks {
+		if strings.Contains(s, m) {
+			return lineFooter
+		}
+	}
+	if runes <= 12 {
+		for _, h := range relatedHeads {
+			if strings.HasPrefix(s, h) || strings.HasPrefix(strings.TrimLeft(s, "【[■·●"), h) {
+				return lineRelated
+			}
+		}
+	}
+	if runes > 100 {
+		return lineText
+	}
+	if strings.HasPrefix(s, "分享到") || strings.Contains(s, "扫一扫") || strings.HasPrefix(s, "上一篇") || strings.HasPrefix(s, "下一篇") {
+		return lineChrome
+	}
+	for _, h := range locationHead {
+		if strings.HasPrefix(s, h) {
+			return lineChrome
+		}
+	}
+	if runes <= 60 {
+		for _, c := range counterWords {
+			if strings.Contains(s, c) {
+				return lineChrome
+			}
+		}
+	}
+	if runes <= 30 && (strings.Contains(s, "字号") || strings.Contains(s, "字体")) && strings.Contains(s, "大") && strings.Contains(s, "小") {
+		return lineChrome
+	}
+	if runes <= 40 {
+		rest := s
+		for _, c := range chromeWords2 {
+			rest = strings.ReplaceAll(rest, c, "")
+		}
+		if rest != s && strings.IndexFunc(rest, func(r rune) bool {
+			return unicode.IsLetter(r) || unicode.IsDigit(r)
+		}) < 0 {
+			return lineChrome
+		}
+	}
+	return lineText
+}
+
+// runeLen is utf8.RuneCountInString, named for readability at call sites.
+func runeLen(s string) int { return utf8.RuneCountInString(s) }

@@ -1,0 +1,266 @@
+package extract
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	_ "time/tzdata" // Asia/Shanghai on systems without zoneinfo
+)
+
+// NormalizeDate turns one raw date string into "YYYY-MM-DD", "YYYY-MM-DD HH:MM"
+// or "YYYY-MM-DD HH:MM:SS", or "" if it is not a date.
+//
+// The string must start with the date, optionally inside brackets; trailing
+// text after the date (and time) is ignored, so "2025-01-23 14:48:26 信息来源"
+// normalizes. Accepted: 2025-01-23, 2025年1月23日, 2025/01/23, 2025.01.23,
+// [2026-01-01], gov.cn's 2025-01-23-10:00:00, RFC 3339. Index-number parts
+// such as 2025-52138 or 2026-02-00018 and lone years are not dates. Times with
+// a zone are converted to China time.
+func NormalizeDate(s string) string {
+	return normalizeDateIn(s, shanghai())
+}
+
+func shanghai() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}
+
+// dateScanner walks a string rune by rune; digits and separators are folded
+// to ASCII so full-width forms (２０２５－０１－２３) parse too.
+type dateScanner struct {
+	s   string
+	pos int
+}
+
+func (d *dateScanner) peek() rune {
+	if d.pos >= len(d.s) {
+		return -1
+	}
+	r, _ := utf8.DecodeRuneInString(d.s[d.pos:])
+	return foldRune(r)
+}
+
+func (d *dateScanner) next() rune {
+	if d.pos >= len(d.s) {
+		return -1
+	}
+	r, n := utf8.DecodeRuneInString(d.s[d.pos:])
+	d.pos += n
+	return foldRune(r)
+}
+
+// foldRune maps full-width ASCII to ASCII and U+3000 / NBSP to a space.
+func foldRune(r rune) rune {
+	switch {
+	case r >= '！' && r <= '～':
+		return r - '！' + '!'
+	case r == '\u3000' || r == '\u00a0':
+		return ' '
+	}
+	return r
+}
+
+// number reads up to max digits; it fails if more digits follow.
+func (d *dateScanner) number(minDigits, maxDigits int) (int, bool) {
+	start := d.pos
+	n, digits := 0, 0
+	for {
+		r := d.peek()
+		if r < '0' || r > '9' {
+			break
+		}
+		if digits == maxDigits {
+			d.pos = start
+			return 0, false
+		}
+		d.next()
+		n = n*10 + int(r-'0')
+		digits++
+	}
+	if digits < minDigits {
+		d.pos = start
+		return 0, false
+	}
+	return n, true
+}
+
+func (d *dateScanner) skipSpaces() {
+	for {
+		r := d.peek()
+		if r != ' ' && r != '\t' && r != '\n' && r != '\r' {
+			return
+		}
+		d.next()
+	}
+}
+
+func normalizeDateIn(s string, loc *time.Location) string {
+	d := dateScanner{s: strings.TrimSpace(s)}
+	for {
+		r := d.peek()
+		if r == '[' || r == '(' || r == '【' || r == '〔' || r == ' ' || r == '<' {
+			d.next()
+			continue
+		}
+		break
+	}
+	year, ok := d.number(4, 4)
+	if !ok || year < 1900 || year > 2199 {
+		return ""
+	}
+	sep := d.next()
+	var dateSep rune
+	switch sep {
+	case '-', '/', '.', '年':
+		dateSep = sep
+	default:
+		return ""
+	}
+	d.skipSpaces()
+	month, ok := d.number(1, 2)
+	if !ok || month < 1 || month > 12 {
+		return ""
+	}
+	s2 := d.next()
+	if dateSep == '年' {
+		if s2 != '月' {
+			return ""
+		}
+	} else if s2 != dateSep {
+		return ""
+	}
+	d.skipSpaces()
+	day, ok := d.number(1, 2)
+	if !ok || day < 1 || day > daysIn(year, month) {
+		return ""
+	}
+	if dateSep == '年' {
+		if d.peek() == '日' || d.peek() == '号' {
+			d.next()
+		}
+	}
+	date := fmt.Sprintf("%04d-%02d-%02d", year, month, day)
+
+	// An optional time: " 14:48", "T14:48:26", gov.cn's "-10:00:00",
+	// "14时48分".
+	save := d.pos
+	r := d.peek()
+	if r == ' ' || r == 'T' || r == '-' || r == '\t' {
+		d.next()
+		d.skipSpaces()
+	}
+	hour, ok := d.number(1, 2)
+	if !ok {
+		d.pos = save
+		return date
+	}
+	c := d.next()
+	if c != ':' && c != '时' {
+		d.pos = save
+		return date
+	}
+	minute, ok := d.number(2, 2)
+	if !ok || hour > 23 || minute > 59 {
+		d.pos = save
+		return date
+	}
+	if c == '时' && d.peek() == '分' {
+		d.next()
+	}
+	sec := -1
+	if c == ':' && d.peek() == ':' {
+		p := d.pos
+		d.next()
+		if v, ok := d.number(2, 2); ok && v <= 60 {
+			sec = v
+		} else {
+			d.pos = p
+		}
+	}
+	if sec >= 0 && d.peek() == '.' { // fractional seconds
+		d.next()
+		for r := d.peek(); r >= '0' && r <= '9'; r = d.peek() {
+			d.next()
+		}
+	}
+	if off, ok := zoneSuffix(&d); ok {
+		t := time.Date(year, time.Month(month), day, hour, minute, max(sec, 0), 0, time.FixedZone("", off)).In(loc)
+		if sec >= 0 {
+			return t.Format("2006-01-02 15:04:05")
+		}
+		return t.Format("2006-01-02 15:04")
+	}
+	if sec >= 0 {
+		return fmt.Sprintf("%s %02d:%02d:%02d", date, hour, minute, sec)
+	}
+	return fmt.Sprintf("%s %02d:%02d", date, hour, minute)
+}
+
+// zoneSuffix reads "Z", "+08:00" or "+0800".
+func zoneSuffix(d *dateScanner) (int, bool) {
+	save := d.pos
+	switch r := d.peek(); r {
+	case 'Z':
+		d.next()
+		return 0, true
+	case '+', '-':
+		d.next()
+		h, ok := d.number(2, 2)
+		if !ok {
+			d.pos = save
+			return 0, false
+		}
+		if d.peek() == ':' {
+			d.next()
+		}
+		m, ok := d.number(2, 2)
+		if !ok {
+			d.pos = save
+			return 0, false
+		}
+		off := h*3600 + m*60
+		if r == '-' {
+			off = -off
+		}
+		return off, true
+	}
+	return 0, false
+}
+
+func daysIn(year, month int) int {
+	return time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// epochDate formats epoch seconds or milliseconds in loc.
+func epochDate(v int64, loc *time.Location) string {
+	if v <= 0 {
+		return ""
+	}
+	if v > 1e11 {
+		v /= 1000
+	}
+	t := time.Unix(v, 0).In(loc)
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t.Format("2006-01-02")
+	}
+	return t.Format("2006-01-02 15:04:05")
+}
+
+// dateFromString normalizes a date value that may be epoch seconds written
+// as digits (JSON APIs) or a date string.
+func dateFromString(s string, loc *time.Location) string {
+	s = strings.TrimSpace(s)
+	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsDigit(r) }) < 0 && len(s) >= 9 {
+		if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return epochDate(v, loc)
+		}
+	}
+	return normalizeDateIn(s, loc)
+}

@@ -1,0 +1,436 @@
+package extract
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
+)
+
+// Work bounds: a page is cut to maxParseBytes before parsing (after inline
+// data: URIs and oversized scripts are dropped), and the readability
+// fallback only runs on pages small enough for its repeated tree passes.
+const (
+	maxParseBytes       = 6 << 20
+	maxReadabilityBytes = 1536 << 10
+	maxReadabilityElems = 20000
+	maxBigBlob          = 2 << 10
+)
+
+// Extract parses an already-decoded (UTF-8) page. pageURL resolves relative
+// attachment links. It never panics on malformed input; an error means the
+// options are invalid or pageURL cannot be parsed.
+func Extract(page []byte, pageURL string, opts Options) (Document, error) {
+	loc := opts.Location
+	if loc == nil {
+		loc = shanghai()
+	}
+	base, err := url.Parse(strings.TrimSpace(pageURL))
+	if err != nil {
+		return Document{}, fmt.Errorf("extract: parse page url: %w", err)
+	}
+	overrides, err := compileFields(opts.Fields)
+	if err != nil {
+		return Document{}, fmt.Errorf("extract: %w", err)
+	}
+
+	detail := findDetail(page, loc)
+	src := shrink(page)
+	root, err := html.Parse(bytes.NewReader(src))
+	if err != nil {
+		return Document{}, fmt.Errorf("extract: parse html: %w", err)
+	}
+
+	x := &extraction{
+		root:      root,
+		loc:       loc,
+		overrides: overrides,
+		detail:    detail,
+		sources:   map[string]string{},
+		srcLen:    len(src),
+		base:      base,
+	}
+	x.run()
+	doc := x.doc
+	doc.Attachments = attachments(x.w.links, x.detailLinks, base, x.w.baseHref)
+	if len(doc.Attachments) > 0 {
+		x.sources[FieldAttachments] = "links"
+	}
+	if len(x.sources) > 0 {
+		doc.Sources = x.sources
+	}
+	return doc, nil
+}
+
+// override is a compiled per-source selector.
+type override struct {
+	sel cascadia.SelectorGroup
+	raw string
+}
+
+func compileFields(fields map[string]string) (map[string]override, error) {
+	if len(fields) == 0 {
+		return nil, nil
+	}
+	if err := ValidateFields(fields); err != nil {
+		return nil, err
+	}
+	out := make(map[string]override, len(fields))
+	for k, v := range fields {
+		raw := strings.TrimSpace(v)
+		sel, err := cascadia.ParseGroup(raw)
+		if err != nil {
+			return nil, fmt.Errorf("field %q: %w", k, err)
+		}
+		out[k] = override{sel: sel, raw: raw}
+	}
+	return out, nil
+}
+
+// shrink keeps huge pages within maxParseBytes: first inline data: URIs
+// (base64 images are what make most government pages huge) and then big
+// script and style bodies are dropped; what is still too long is cut.
+func shrink(b []byte) []byte {
+	if len(b) <= maxParseBytes {
+		return b
+	}
+	b = dropDataURIs(b)
+	if len(b) > maxParseBytes {
+		b = dropBigBlocks(b, "<script", "</script")
+		b = dropBigBlocks(b, "<style", "</style")
+	}
+	if len(b) > maxParseBytes {
+		cut := maxParseBytes
+		for cut > 0 && b[cut]&0xc0 == 0x80 { // stay on a rune boundary
+			cut--
+		}
+		b = b[:cut]
+	}
+	return b
+}
+
+func dropDataURIs(b []byte) []byte {
+	var out []byte
+	last := 0
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte("data:"))
+		if j < 0 {
+			break
+		}
+		j += i
+		end := j + 5
+		if j > 0 && (b[j-1] == '"' || b[j-1] == '\'' || b[j-1] == '(') {
+			q := b[j-1]
+			if q == '(' {
+				q = ')'
+			}
+			k := bytes.IndexByte(b[j:], q)
+			if k < 0 {
+				k = len(b) - j
+			}
+			if k > maxBigBlob {
+				if out == nil {
+					out = make([]byte, 0, len(b)/2)
+				}
+				out = append(out, b[last:j]...)
+				last = j + k
+			}
+			end = j + k
+		}
+		i = end
+		if i >= len(b) {
+			break
+		}
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
+}
+
+func dropBigBlocks(b []byte, open, closeTag string) []byte {
+	var out []byte
+	last := 0
+	for i := 0; i < len(b); {
+		j := indexFold(b[i:], open)
+		if j < 0 {
+			break
+		}
+		j += i
+		gt := bytes.IndexByte(b[j:], '>')
+		if gt < 0 {
+			break
+		}
+		start := j + gt + 1
+		k := indexFold(b[start:], closeTag)
+		if k < 0 {
+			k = len(b) - start
+		}
+		if k > 64<<10 {
+			if out == nil {
+				out = make([]byte, 0, len(b)/2)
+			}
+			out = append(out, b[last:start]...)
+			last = start + k
+		}
+		i = start + k
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[last:]...)
+}
+
+// extraction holds the state of one Extract call.
+type extraction struct {
+	root      *html.Node
+	loc       *time.Location
+	overrides map[string]override
+	detail    *detail
+	srcLen    int
+	base      *url.URL
+
+	w           *walker
+	doc         Document
+	sources     map[string]string
+	detailLinks []pageLink
+}
+
+func (x *extraction) run() {
+	bodyNodes, bodySource := x.chooseBody(true)
+	w := x.walk(bodyNodes, true)
+	if bodySource == "" && w.markers {
+		if w.bodyTotal >= minBodyRunes {
+			bodySource = "markers"
+		} else {
+			// Empty markers: some templates keep them around nothing.
+			bodyNodes, bodySource = x.chooseBody(false)
+			w = x.walk(bodyNodes, false)
+		}
+	}
+	x.w = w
+
+	found := scanMetadata(w.tokens, x.loc)
+
+	// Body.
+	var bodyTokens []token
+	switch {
+	case x.detail != nil && x.detail.content != "":
+		dw := x.detail.walk()
+		bodyTokens = dw.tokens
+		x.detailLinks = dw.links
+		bodySource = "json:DETAIL"
+	case bodySource != "":
+		for _, t := range w.tokens {
+			if t.body {
+				bodyTokens = append(bodyTokens, t)
+			}
+		}
+	default:
+		bodyTokens, bodySource = x.fallbackBody()
+	}
+
+	title, titleSource := x.chooseTitle(found)
+	x.set(FieldTitle, title, titleSource)
+
+	metaTexts := map[string]bool{}
+	for _, t := range w.tokens {
+		if t.meta {
+			metaTexts[t.text] = true
+		}
+	}
+	body := cleanBody(bodyTokens, title, metaTexts)
+	x.set(FieldBody, body, bodySource)
+
+	x.fillFields(found)
+	x.applyOverrides()
+}
+
+func (x *extraction) walk(bodyNodes map[*html.Node]bool, markers bool) *walker {
+	w := newWalker(bodyNodes, true)
+	w.useMarkers = markers && len(bodyNodes) == 0
+	walkTree(x.root, w.enter, w.exit)
+	w.flush(false)
+	return w
+}
+
+func (x *extraction) set(field, value, source string) {
+	switch field {
+	case FieldTitle:
+		x.doc.Title = value
+	case FieldIndexNo:
+		x.doc.IndexNo = value
+	case FieldPublished:
+		x.doc.Published = value
+	case FieldWritten:
+		x.doc.Written = value
+	case FieldPublisher:
+		x.doc.Publisher = value
+	case FieldDocNo:
+		x.doc.DocNo = value
+	case FieldTopic:
+		x.doc.Topic = value
+	case FieldAccess:
+		x.doc.Access = value
+	case FieldBody:
+		x.doc.Body = value
+	}
+	if value == "" {
+		delete(x.sources, field)
+	} else if source != "" {
+		x.sources[field] = source
+	}
+}
+
+func (x *extraction) get(field string) string {
+	switch field {
+	case FieldTitle:
+		return x.doc.Title
+	case FieldIndexNo:
+		return x.doc.IndexNo
+	case FieldPublished:
+		return x.doc.Published
+	case FieldWritten:
+		return x.doc.Written
+	case FieldPublisher:
+		return x.doc.Publisher
+	case FieldDocNo:
+		return x.doc.DocNo
+	case FieldTopic:
+		return x.doc.Topic
+	case FieldAccess:
+		return x.doc.Access
+	case FieldBody:
+		return x.doc.Body
+	}
+	return ""
+}
+
+// metaFields maps meta tag names to fields; they count only when the page
+// shows no labelled value.
+var metaFields = []struct{ name, field string }{
+	{"pubdate", FieldPublished},
+	{"firstpublishedtime", FieldPublished},
+	{"contentsource", FieldPublisher},
+}
+
+// fillFields sets the metadata fields from, in order of trust, the visible
+// labelled block, the gkmlpt DETAIL JSON and the meta tags.
+func (x *extraction) fillFields(found map[string]candidate) {
+	for _, f := range []string{FieldIndexNo, FieldPublished, FieldWritten, FieldPublisher, FieldDocNo, FieldTopic, FieldAccess} {
+		if c, ok := found[f]; ok && c.value != "" {
+			x.set(f, c.value, c.source)
+			continue
+		}
+		if x.detail != nil {
+			if v := x.detail.fields[f]; v != "" {
+				x.set(f, v, "json:DETAIL")
+				continue
+			}
+		}
+		for _, m := range metaFields {
+			if m.field != f {
+				continue
+			}
+			v := x.w.metas[m.name]
+			if isDateField(f) {
+				v = dateFromString(v, x.loc)
+			} else {
+				v = cleanValue(f, v)
+			}
+			if v != "" {
+				x.set(f, v, "meta:"+metaDisplayName(m.name))
+				break
+			}
+		}
+	}
+}
+
+func metaDisplayName(lower string) string {
+	switch lower {
+	case "pubdate":
+		return "PubDate"
+	case "contentsource":
+		return "ContentSource"
+	case "articletitle":
+		return "ArticleTitle"
+	}
+	return lower
+}
+
+func isDateField(f string) bool { return f == FieldPublished || f == FieldWritten }
+
+// applyOverrides lets per-source selectors win over every heuristic.
+func (x *extraction) applyOverrides() {
+	for _, f := range overrideKeys {
+		o, ok := x.overrides[f]
+		if !ok || f == FieldBody {
+			continue
+		}
+		n := cascadia.Query(x.root, o.sel)
+		if n == nil {
+			continue
+		}
+		text := collapse(nodeText(n, 64<<10))
+		v := text
+		if f != FieldTitle {
+			// "索引号：…" inside the matched element: keep the value only.
+			rs := []rune(text)
+			for _, p := range scanInline(rs) {
+				if p.label.field == f {
+					v = p.value
+					break
+				}
+			}
+			if l, ok := labelByText[normalizeLabel(text)]; ok && l.field == f {
+				v = ""
+			}
+			if isDateField(f) {
+				v = normalizeDateIn(v, x.loc)
+			} else {
+				v = cleanValue(f, v)
+			}
+		}
+		x.set(f, v, "override:"+o.raw)
+	}
+}
+
+// chooseBody picks the body: the override selector, else Hanweb markers
+// (handled by the walker), else the best known container. It returns the
+// container nodes and the body source; nil and "" leave the decision to
+// the markers or the fallback.
+func (x *extraction) chooseBody(markers bool) (map[*html.Node]bool, string) {
+	if o, ok := x.overrides[FieldBody]; ok {
+		nodes := cascadia.QueryAll(x.root, o.sel)
+		if len(nodes) > 0 {
+			m := make(map[*html.Node]bool, len(nodes))
+			for _, n := range nodes {
+				if !hasAncestorIn(n, m) {
+					m[n] = true
+				}
+			}
+			return m, "override:" + o.raw
+		}
+	}
+	if markers && hasContentMarkers(x.root) {
+		return nil, ""
+	}
+	n, name := bestContainer(x.root)
+	if n == nil {
+		return nil, ""
+	}
+	return map[*html.Node]bool{n: true}, "container:" + name
+}
+
+func hasAncestorIn(n *html.Node, m map[*html.Node]bool) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if m[p] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,509 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// token is one visual line of the page: the text of a block element (or of a
+// table cell, or between two <br>), whitespace collapsed.
+type token struct {
+	text  string
+	runes int
+	table *html.Node // innermost enclosing table, nil outside tables
+	cell  bool       // the text of one td/th
+	body  bool       // inside the chosen body container
+	link  bool       // mostly link text
+	meta  bool       // consumed as metadata; never body
+}
+
+// headline is a candidate for the visible title.
+type headline struct {
+	text       string
+	beforeBody bool // seen before the first body token
+	inBody     bool
+}
+
+// pageLink is an <a href> with its text.
+type pageLink struct {
+	href, text, title string
+	chrome            bool // inside a nav, header or footer
+}
+
+// walker turns a parsed tree into tokens and collects what Extract needs
+// besides: meta tags, <title>, headline candidates, links, script variables.
+type walker struct {
+	tokens []token
+
+	buf       strings.Builder
+	space     bool // a space is pending before the next rune
+	bufRunes  int
+	linkRunes int
+
+	inLink   int
+	suppress int // inside <head>: text is not page text
+	chrome   int // inside nav/header/footer
+	inBody   int
+	tables   []*html.Node
+	cellMark []int // token count when each open td/th started
+
+	bodyNodes  map[*html.Node]bool // containers whose tokens are body
+	markers    bool                // Hanweb ContentStart/ContentEnd seen
+	useMarkers bool                // honour those markers
+
+	metas     map[string]string // lower-cased name → content (first wins)
+	titleTag  string
+	baseHref  string
+	heads     []headline
+	links     []pageLink
+	vars      map[string]string
+	collect   bool // collect metas, title, headlines and links
+	bodyTotal int  // runes emitted as body
+}
+
+func newWalker(bodyNodes map[*html.Node]bool, collect bool) *walker {
+	return &walker{
+		bodyNodes: bodyNodes,
+		metas:     map[string]string{},
+		vars:      map[string]string{},
+		collect:   collect,
+	}
+}
+
+// walkTree visits root's subtree in document order without recursion, so a
+// pathologically deep tree cannot exhaust the stack. enter returns whether
+// to descend; exit is called for every entered node.
+func walkTree(root *html.Node, enter func(*html.Node) bool, exit func(*html.Node)) {
+	n := root
+	for n != nil {
+		if enter(n) && n.FirstChild != nil {
+			n = n.FirstChild
+			continue
+		}
+		exit(n)
+		for n != root && n.NextSibling == nil {
+			n = n.Parent
+			exit(n)
+		}
+		if n == root {
+			return
+		}
+		n = n.NextSibling
+	}
+}
+
+var blockAtoms = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true, atom.Body: true,
+	atom.Caption: true, atom.Center: true, atom.Dd: true, atom.Details: true, atom.Dialog: true,
+	atom.Div: true, atom.Dl: true, atom.Dt: true, atom.Fieldset: true, atom.Figcaption: true,
+	atom.Figure: true, atom.Footer: true, atom.Form: true, atom.H1: true, atom.H2: true, atom.H3: true,
+	atom.H4: true, atom.H5: true, atom.H6: true, atom.Header: true, atom.Hr: true, atom.Html: true,
+	atom.Li: true, atom.Main: true, atom.Nav: true, atom.Ol: true, atom.P: true, atom.Pre: true,
+	atom.Section: true, atom.Summary: true, atom.Table: true, atom.Tbody: true, atom.Thead: true,
+	atom.Tfoot: true, atom.Td: true, atom.Th: true, atom.Tr: true, atom.Ul: true, atom.Menu: true,
+}
+
+var skipAtoms = map[atom.Atom]bool{
+	atom.Style: true, atom.Noscript: true, atom.Template: true, atom.Iframe: true, atom.Select: true,
+	atom.Textarea: true, atom.Object: true, atom.Svg: true, atom.Button: true, atom.Math: true,
+	atom.Embed: true, atom.Canvas: true, atom.Video: true, atom.Audio: true,
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func (w *walker) enter(n *html.Node) bool {
+	switch n.Type {
+	case html.TextNode:
+		if w.suppress == 0 {
+			w.appendText(n.Data)
+		}
+		return false
+	case html.ElementNode:
+	case html.DocumentNode:
+		return true
+	default:
+		return false
+	}
+	if w.bodyNodes[n] {
+		w.flush(false)
+		w.inBody++
+	}
+	switch n.DataAtom {
+	case atom.Script:
+		w.script(n)
+		return false
+	case atom.Title:
+		if w.collect && w.titleTag == "" {
+			w.titleTag = collapse(nodeText(n, 1000))
+		}
+		return false
+	case atom.Meta:
+		w.meta(n)
+		return false
+	case atom.Head:
+		w.suppress++
+		return true
+	case atom.Base:
+		if w.collect && w.baseHref == "" {
+			w.baseHref = attr(n, "href")
+		}
+		return false
+	case atom.Br:
+		w.flush(false)
+		return false
+	case atom.Img, atom.Input:
+		return false
+	case atom.A:
+		w.inLink++
+		if w.collect {
+			if href := strings.TrimSpace(attr(n, "href")); href != "" {
+				w.links = append(w.links, pageLink{href: href, text: collapse(nodeText(n, 400)), title: attr(n, "title"), chrome: w.chrome > 0})
+			}
+		}
+		return true
+	}
+	if skipAtoms[n.DataAtom] {
+		return false
+	}
+	if isChromeElement(n) {
+		w.chrome++
+	}
+	if blockAtoms[n.DataAtom] {
+		w.flush(false)
+		switch n.DataAtom {
+		case atom.Table:
+			w.tables = append(w.tables, n)
+		case atom.Td, atom.Th:
+			w.cellMark = append(w.cellMark, len(w.tokens))
+		}
+	}
+	if w.collect && w.inLink == 0 && w.chrome == 0 && isHeadlineElement(n) {
+		if t := collapse(nodeText(n, 600)); t != "" {
+			if r := utf8.RuneCountInString(t); r >= 4 && r <= 200 {
+				w.heads = append(w.heads, headline{text: t, beforeBody: w.bodyTotal == 0, inBody: w.inBody > 0})
+			}
+		}
+	}
+	return true
+}
+
+func (w *walker) exit(n *html.Node) {
+	if n.Type != html.ElementNode {
+		return
+	}
+	switch n.DataAtom {
+	case atom.A:
+		w.inLink--
+	case atom.Head:
+		w.suppress--
+	}
+	if n.DataAtom != atom.A && !skipAtoms[n.DataAtom] && isChromeElement(n) {
+		w.chrome--
+	}
+	if blockAtoms[n.DataAtom] {
+		switch n.DataAtom {
+		case atom.Td, atom.Th:
+			emptyCell := false
+			if k := len(w.cellMark); k > 0 {
+				emptyCell = w.cellMark[k-1] == len(w.tokens)
+				w.cellMark = w.cellMark[:k-1]
+			}
+			w.flushCell(emptyCell)
+		default:
+			w.flush(false)
+		}
+		if n.DataAtom == atom.Table && len(w.tables) > 0 {
+			w.tables = w.tables[:len(w.tables)-1]
+		}
+	}
+	if w.bodyNodes[n] {
+		w.flush(false)
+		w.inBody--
+	}
+}
+
+// appendText adds text, collapsing every run of whitespace (including U+3000
+// and NBSP) to one space.
+func (w *walker) appendText(s string) {
+	for _, r := range s {
+		if r == '\u200b' || r == '\ufeff' || r == '\u200c' || r == '\u200d' {
+			continue
+		}
+		if isSpaceRune(r) {
+			w.space = true
+			continue
+		}
+		if w.space && w.bufRunes > 0 {
+			w.buf.WriteByte(' ')
+			w.bufRunes++
+			if w.inLink > 0 {
+				w.linkRunes++
+			}
+		}
+		w.space = false
+		w.buf.WriteRune(r)
+		w.bufRunes++
+		if w.inLink > 0 {
+			w.linkRunes++
+		}
+	}
+}
+
+func (w *walker) flushCell(emptyCell bool) {
+	if w.bufRunes == 0 && !emptyCell {
+		return
+	}
+	w.emit(true)
+}
+
+func (w *walker) flush(bool) {
+	if w.bufRunes == 0 {
+		w.space = false
+		return
+	}
+	w.emit(false)
+}
+
+func (w *walker) emit(cell bool) {
+	t := token{
+		text:  w.buf.String(),
+		runes: w.bufRunes,
+		cell:  cell,
+		body:  w.inBody > 0,
+		link:  w.bufRunes > 0 && w.linkRunes*2 > w.bufRunes,
+	}
+	if k := len(w.tables); k > 0 {
+		t.table = w.tables[k-1]
+	}
+	if t.body {
+		w.bodyTotal += t.runes
+	}
+	w.tokens = append(w.tokens, t)
+	w.buf.Reset()
+	w.bufRunes, w.linkRunes, w.space = 0, 0, false
+}
+
+func (w *walker) meta(n *html.Node) {
+	name := strings.ToLower(strings.TrimSpace(attr(n, "name")))
+	if name == "" {
+		name = strings.ToLower(strings.TrimSpace(attr(n, "property")))
+	}
+	switch name {
+	case "contentstart":
+		if w.useMarkers && !w.markers {
+			w.flush(false)
+			w.inBody++
+			w.markers = true
+		}
+		return
+	case "contentend":
+		if w.markers && w.inBody > 0 {
+			w.flush(false)
+			w.inBody--
+		}
+		return
+	}
+	if !w.collect || name == "" {
+		return
+	}
+	if _, seen := w.metas[name]; !seen {
+		w.metas[name] = strings.TrimSpace(attr(n, "content"))
+	}
+}
+
+var (
+	scriptVarRe   = regexp.MustCompile(`(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:"([^"\n]*)"|'([^'\n]*)')`)
+	scriptWriteRe = regexp.MustCompile(`document\.write(?:ln)?\(\s*(?:([A-Za-z_$][\w$]*)|"([^"<\n]*)"|'([^'<\n]*)')\s*\)`)
+)
+
+// maxScriptScan bounds the scripts searched for variables and
+// document.write calls; the ones that matter are tiny.
+const maxScriptScan = 16 << 10
+
+// script records `var x = '…'` assignments and replays document.write(x) as
+// page text, the way some templates print 文号 (var fileNum='…').
+func (w *walker) script(n *html.Node) {
+	c := n.FirstChild
+	if c == nil || c.Type != html.TextNode || len(c.Data) > maxScriptScan {
+		return
+	}
+	src := c.Data
+	hasVar := strings.Contains(src, "var ") || strings.Contains(src, "let ") || strings.Contains(src, "const ")
+	hasWrite := strings.Contains(src, "document.write")
+	if !hasVar && !hasWrite {
+		return
+	}
+	type event struct {
+		pos  int
+		name string
+		val  string
+		ok   bool
+	}
+	var evs []event
+	if hasVar {
+		for _, m := range scriptVarRe.FindAllStringSubmatchIndex(src, -1) {
+			v := src[m[4]:m[5]] // group 2, or group 3 below
+			if m[4] < 0 {
+				v = src[m[6]:m[7]]
+			}
+			evs = append(evs, event{pos: m[0], name: src[m[2]:m[3]], val: v, ok: true})
+		}
+	}
+	if hasWrite {
+		for _, m := range scriptWriteRe.FindAllStringSubmatchIndex(src, -1) {
+			switch {
+			case m[2] >= 0:
+				evs = append(evs, event{pos: m[0], name: src[m[2]:m[3]]})
+			case m[4] >= 0:
+				evs = append(evs, event{pos: m[0], val: src[m[4]:m[5]]})
+			case m[6] >= 0:
+				evs = append(evs, event{pos: m[0], val: src[m[6]:m[7]]})
+			}
+		}
+	}
+	// Replay in source order: a variable is written after it is set.
+	for i := 1; i < len(evs); i++ {
+		for j := i; j > 0 && evs[j].pos < evs[j-1].pos; j-- {
+			evs[j], evs[j-1] = evs[j-1], evs[j]
+		}
+	}
+	for _, e := range evs {
+		switch {
+		case e.ok:
+			w.vars[e.name] = e.val
+		case e.name != "":
+			if v, ok := w.vars[e.name]; ok && w.suppress == 0 {
+				w.appendText(v)
+			}
+		default:
+			if w.suppress == 0 {
+				w.appendText(e.val)
+			}
+		}
+	}
+}
+
+// nodeText is the text of n's subtree (scripts and styles skipped), cut
+// after about max bytes.
+func nodeText(n *html.Node, max int) string {
+	var b strings.Builder
+	walkTree(n, func(c *html.Node) bool {
+		if b.Len() >= max {
+			return false
+		}
+		switch c.Type {
+		case html.TextNode:
+			b.WriteString(c.Data)
+			return false
+		case html.ElementNode:
+			if c.DataAtom == atom.Script || skipAtoms[c.DataAtom] {
+				return false
+			}
+			if c.DataAtom == atom.Br || blockAtoms[c.DataAtom] {
+				b.WriteByte(' ')
+			}
+		}
+		return true
+	}, func(*html.Node) {})
+	return b.String()
+}
+
+// collapse trims s and folds whitespace runs to one space.
+func collapse(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if r == '\u200b' || r == '\ufeff' {
+			continue
+		}
+		if isSpaceRune(r) {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func classID(n *html.Node) (class, id string) {
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "class":
+			class = a.Val
+		case "id":
+			id = a.Val
+		}
+	}
+	return class, id
+}
+
+var chromeWords = []string{"nav", "menu", "footer", "foot", "header", "banner", "breadcrumb", "crumb", "dqwz", "location", "share", "bdshare", "copyright", "bottom", "sidebar", "related", "xgxx", "xglj"}
+
+// isChromeElement reports navigation, header and footer blocks: headlines
+// and attachment links inside them do not belong to the document.
+func isChromeElement(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Nav, atom.Footer, atom.Header:
+		return true
+	case atom.Div, atom.Ul, atom.Section, atom.Aside, atom.Table, atom.Td, atom.P, atom.Span:
+	default:
+		return false
+	}
+	class, id := classID(n)
+	if class == "" && id == "" {
+		return false
+	}
+	s := strings.ToLower(class + " " + id)
+	for _, w := range chromeWords {
+		if strings.Contains(s, w) {
+			// "header" also names article headers (article-header) that
+			// hold the headline; only page-level ones are chrome.
+			if w == "header" && (strings.Contains(s, "article") || strings.Contains(s, "detail") || strings.Contains(s, "content")) {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// isHeadlineElement reports elements that usually hold a page's headline.
+func isHeadlineElement(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.H1, atom.H2, atom.H3:
+		return true
+	case atom.Div, atom.P, atom.Td, atom.Span, atom.Strong, atom.B, atom.Font:
+	default:
+		return false
+	}
+	class, id := classID(n)
+	if class == "" && id == "" {
+		return false
+	}
+	s := strings.ToLower(class + " " + id)
+	for _, f := range strings.Fields(s) {
+		switch {
+		case f == "title", f == "tit", f == "bt", f == "biaoti", f == "headline", f == "dbt",
+			strings.HasSuffix(f, "-title"), strings.HasSuffix(f, "_title"), strings.HasPrefix(f, "title"),
+			strings.HasPrefix(f, "article-tit"), strings.HasPrefix(f, "article_tit"), f == "wzbt", f == "xxgk_title":
+			return true
+		}
+	}
+	return false
+}
