@@ -17,7 +17,7 @@ var (
 // machinery (Hanweb's datastore, TRS's createPageHTML, gkmlpt's _CONFIG) are
 // decisive; otherwise the most frequent document URL shape wins, so that a
 // sidebar linking to another platform's pages does not mislead.
-func detect(raw string) string {
+func detect(raw string, r *resolver) string {
 	switch {
 	case gkmlptConfigRe.MatchString(raw):
 		return PlatformGkmlpt
@@ -30,10 +30,10 @@ func detect(raw string) string {
 		name string
 		n    int
 	}{
-		{PlatformHanweb, len(hanwebDocRe.FindAllStringIndex(raw, 200))},
-		{PlatformGovCN, len(govcnDocRe.FindAllStringIndex(raw, 200))},
-		{PlatformTRS, len(trsDocRe.FindAllStringIndex(raw, 200))},
-		{PlatformNFCMS, len(nfcmsDocRe.FindAllStringIndex(raw, 200))},
+		{PlatformHanweb, countLocal(raw, hanwebDocRe, r)},
+		{PlatformGovCN, countLocal(raw, govcnDocRe, r)},
+		{PlatformTRS, countLocal(raw, trsDocRe, r)},
+		{PlatformNFCMS, countLocal(raw, nfcmsDocRe, r)},
 	}
 	if strings.Contains(raw, "createPageHTML") {
 		// gov.cn is built with TRS too; its policy links tell it apart.
@@ -59,4 +59,17 @@ func detect(raw string) string {
 func hasJpaasPager(raw string) bool {
 	l := strings.ToLower(raw)
 	return strings.Contains(l, "webid=") && strings.Contains(l, "pageid=") && strings.Contains(l, "tplsetid")
+}
+
+// countLocal counts the matches of re that are links to the page's own host:
+// a footer linking gov.cn's policy library does not make a page gov.cn.
+func countLocal(raw string, re *regexp.Regexp, r *resolver) int {
+	n := 0
+	for _, m := range re.FindAllStringIndex(raw, 200) {
+		start := strings.LastIndexAny(raw[max(0, m[0]-300):m[0]], "\"'=( \n>") + max(0, m[0]-300) + 1
+		if r.resolve(raw[start:m[1]]) != nil {
+			n++
+		}
+	}
+	return n
 }

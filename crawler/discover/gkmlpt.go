@@ -162,11 +162,15 @@ func (p *parser) gkmlptAnswer(a apiAnswer) {
 	if len(arts) == 0 {
 		return
 	}
-	if page == 1 && total > 0 {
-		p.setPages((total + len(arts) - 1) / len(arts))
-	}
 	if total > 0 && page*len(arts) >= total {
+		if page == 1 {
+			p.setPages(1)
+		}
 		return
+	}
+	if total > 0 {
+		// Only a full page tells the page size: this one is not the last.
+		p.setPages((total + len(arts) - 1) / len(arts))
 	}
 	next := *self
 	next.RawQuery = setQueryParam(self.RawQuery, "page", strconv.Itoa(page+1))

@@ -171,7 +171,7 @@ func (p *parser) parseHTML(body []byte, platform string) error {
 	}
 	raw := string(body)
 	if platform == "" {
-		platform = detect(raw)
+		platform = detect(raw, p.res)
 	}
 	p.out.Platform = platform
 	switch platform {
