@@ -215,7 +215,7 @@ func (n *Notifier) flush(ctx context.Context) (passResult, error) {
 	for {
 		items, err := n.box.Outbox(ctx, n.opts.BatchSize)
 		if err != nil {
-			return total, fmt.Errorf("read outbox: %w", err)
+			return total, err // the store names the operation
 		}
 		fresh := items[:0:0]
 		for _, it := range items {
@@ -300,7 +300,7 @@ func (n *Notifier) pass(ctx context.Context, items []archive.OutboxItem) (passRe
 	keep := context.WithoutCancel(ctx)
 	for _, seq := range ack {
 		if err := n.box.Ack(keep, seq); err != nil {
-			errs = append(errs, fmt.Errorf("ack outbox item %d: %w", seq, err))
+			errs = append(errs, err)
 			continue
 		}
 		res.acked++
@@ -324,7 +324,7 @@ func (n *Notifier) deliverTarget(ctx context.Context, t *target, items []archive
 	var delivered []uint64
 	mark := func(seq uint64) error {
 		if err := n.box.MarkDelivered(keep, seq, t.key); err != nil {
-			return fmt.Errorf("mark outbox item %d delivered to %s: %w", seq, t.name, err)
+			return err
 		}
 		delivered = append(delivered, seq)
 		return nil
