@@ -1,0 +1,552 @@
+// Package crawler runs one poll of one source: it walks the source's list
+// pages (with the platform-aware discovery of crawler/discover), decides
+// which documents need fetching (new ones, ones whose list entry changed,
+// ones that vanished, ones due for a re-check), fetches them politely with a
+// fresh colly collector, extracts them and hands each result to a Sink.
+//
+// Within a run the stages are sequential: list pages (one at a time, in
+// order) → the fetch plan → documents (a pool of Source.Parallel workers) →
+// the run's statistics to the Sink.
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+	"github.com/temoto/robotstxt"
+
+	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/config"
+	"github.com/gongkai/gongkai/crawler/discover"
+	"github.com/gongkai/gongkai/extract"
+)
+
+// Sink receives what a crawl finds. *archive.Store satisfies it.
+type Sink interface {
+	Record(ctx context.Context, o archive.Observation) (archive.Outcome, error)
+	NotModified(ctx context.Context, source, url string, l archive.Listing, at time.Time, quiet bool) error
+	Withdraw(ctx context.Context, source, url, reason string, at time.Time, quiet bool) (bool, error)
+	Failed(ctx context.Context, url string, at time.Time) error
+	Known(ctx context.Context, source string) ([]archive.Doc, error)
+	Source(ctx context.Context, name string) (archive.SourceState, error)
+	EndRun(ctx context.Context, name string, stats archive.RunStats, err error) error
+}
+
+// Options configure a Crawler. The zero value works.
+type Options struct {
+	UserAgent string         // default config.DefaultUserAgent
+	Location  *time.Location // zone of dates without one; default Asia/Shanghai
+	Logger    *slog.Logger   // default discards
+	// Transport is the HTTP transport under colly; nil = a clone of
+	// http.DefaultTransport. Tests and the benchmark set it.
+	Transport http.RoundTripper
+	// Backoff is the first retry's wait, doubled each attempt; default 1s.
+	Backoff time.Duration
+	// Progress, if set, is called after every request with the run so far.
+	Progress func(source string, s archive.RunStats)
+	Now      func() time.Time
+}
+
+// Crawler polls sources into a Sink. Each Crawl uses its own collector, so
+// one Crawler may run several sources at once.
+type Crawler struct {
+	sink Sink
+	opts Options
+}
+
+// New returns a Crawler writing to sink.
+func New(sink Sink, opts Options) *Crawler {
+	if opts.UserAgent == "" {
+		opts.UserAgent = config.DefaultUserAgent
+	}
+	if opts.Location == nil {
+		opts.Location, _ = time.LoadLocation("Asia/Shanghai")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Transport == nil {
+		opts.Transport = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	if opts.Backoff <= 0 {
+		opts.Backoff = time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Crawler{sink: sink, opts: opts}
+}
+
+// ErrNoListPage means not a single list page of a source could be read: the
+// source could not be crawled at all.
+var ErrNoListPage = errors.New("no list page could be fetched")
+
+// run is the state of one Crawl.
+type run struct {
+	*Crawler
+	src     config.Source
+	log     *slog.Logger
+	f       *fetcher
+	quiet   bool
+	polled  bool // the source has a baseline: this is a later poll
+	mu      sync.Mutex
+	stats   archive.RunStats
+	known   map[string]archive.Doc // canonical URL → doc
+	listed  map[string]discover.Entry
+	order   []string // listed URLs in list order
+	oldest  string   // oldest list date seen this run
+	full    bool     // the list walk reached its natural end
+	lastErr error
+}
+
+// Crawl polls src once: list pages, then the documents that need fetching.
+// It returns the run's statistics, and an error when the source could not
+// be crawled at all (or ctx ended the run); failures of single documents are
+// counted and logged, not returned.
+func (c *Crawler) Crawl(ctx context.Context, src config.Source) (archive.RunStats, error) {
+	r := &run{Crawler: c, src: src, log: c.opts.Logger.With("source", src.Name),
+		known: map[string]archive.Doc{}, listed: map[string]discover.Entry{}}
+	r.stats.Started = c.opts.Now()
+	err := r.crawl(ctx)
+	r.stats.Duration = c.opts.Now().Sub(r.stats.Started)
+	endCtx := context.WithoutCancel(ctx) // the run's record must be written even when ctx ended it
+	if e := c.sink.EndRun(endCtx, src.Name, r.stats, err); e != nil && err == nil {
+		err = e
+	}
+	return r.stats, err
+}
+
+func (r *run) crawl(ctx context.Context) error {
+	st, err := r.sink.Source(ctx, r.src.Name)
+	if err != nil {
+		return err
+	}
+	r.polled = st.Baselined
+	r.quiet = !st.Baselined && !r.src.AlertOnBaseline
+	docs, err := r.sink.Known(ctx, r.src.Name)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		r.known[d.URL] = d
+		for _, a := range d.Aliases {
+			r.known[a] = d
+		}
+	}
+	f, err := r.newFetcher(ctx)
+	if err != nil {
+		return err
+	}
+	r.f = f
+	if err := r.walkLists(ctx); err != nil {
+		return err
+	}
+	plan := r.plan()
+	r.log.Debug("fetch plan", "listed", len(r.order), "known", len(docs), "fetch", len(plan), "complete_list", r.full)
+	r.fetchDocs(ctx, plan)
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("crawl %s: %w", r.src.Name, err)
+	}
+	return nil
+}
+
+func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
+	hosts := map[string]bool{}
+	for _, s := range r.src.Start {
+		u, err := url.Parse(s)
+		if err != nil {
+			return nil, fmt.Errorf("start url %q: %w", s, err)
+		}
+		hosts[u.Hostname()] = true
+	}
+	for _, h := range r.src.Hosts {
+		hosts[h] = true
+	}
+	c := colly.NewCollector(colly.StdlibContext(ctx))
+	// Set after construction: COLLY_* environment variables would
+	// otherwise override these.
+	c.UserAgent = r.opts.UserAgent
+	c.IgnoreRobotsTxt = true // enforced by the fetcher's robots (see robots.go)
+	c.AllowURLRevisit = true // "seen" state lives in the archive, per run here
+	c.DetectCharset = false
+	c.MaxBodySize = int(r.src.MaxBody) + 1 // one more byte tells a cut body
+	for h := range hosts {
+		c.AllowedDomains = append(c.AllowedDomains, h)
+	}
+	c.WithTransport(rawTransport{next: r.opts.Transport})
+	c.SetRequestTimeout(r.src.Timeout)
+	parallel := max(r.src.Parallel, 1)
+	if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallel, Delay: r.src.Delay, RandomDelay: r.src.Delay / 2}); err != nil {
+		return nil, fmt.Errorf("politeness rule: %w", err)
+	}
+	f := &fetcher{c: c, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now}
+	if r.src.Robots {
+		f.robots = &robots{client: &http.Client{Transport: r.opts.Transport, Timeout: r.src.Timeout},
+			agent: r.opts.UserAgent, hosts: map[string]*robotstxt.RobotsData{}}
+	}
+	f.install()
+	return f, nil
+}
+
+func (r *run) progress() {
+	if r.opts.Progress != nil {
+		r.mu.Lock()
+		s := r.stats
+		r.mu.Unlock()
+		r.opts.Progress(r.src.Name, s)
+	}
+}
+
+// walkLists fetches list pages breadth-first from the start URLs, each at
+// most once, until no new page appears, a page adds no new document, or
+// the page budget (max_pages on a first crawl, poll_pages later) is spent.
+func (r *run) walkLists(ctx context.Context) error {
+	budget := r.src.MaxPages
+	if r.polled {
+		budget = r.src.PollPages
+	}
+	var queue []discover.Request
+	for _, s := range r.src.Start {
+		queue = append(queue, discover.Request{URL: s})
+	}
+	seen := map[string]bool{}
+	opts := discover.Options{Platform: r.src.Platform, Link: r.src.Link, Next: r.src.Next, Location: r.opts.Location}
+	fetched, stoppedEarly := 0, false
+	for len(queue) > 0 && ctx.Err() == nil {
+		req := queue[0]
+		queue = queue[1:]
+		if seen[req.Key()] {
+			continue
+		}
+		seen[req.Key()] = true
+		if fetched >= budget {
+			stoppedEarly = true
+			break
+		}
+		fetched++
+		res := r.f.get(ctx, req, nil)
+		r.stats.ListPages++
+		if errors.Is(res.err, errRobots) {
+			r.log.Info("list page disallowed by robots.txt", "url", req.URL)
+			continue
+		}
+		if res.err != nil {
+			r.fail("list page", req.URL, res)
+			continue
+		}
+		body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
+		if err != nil {
+			r.countErr("list page", req.URL, err)
+			continue
+		}
+		if discover.Challenge(body) {
+			r.countErr("list page", req.URL, errors.New("the site answered with an anti-bot challenge page; it needs a browser and is not supported"))
+			continue
+		}
+		pageURL := req.URL
+		if res.finalURL != "" && req.Method == "" {
+			pageURL = res.finalURL
+		}
+		out, err := discover.Parse(pageURL, res.header.Get("Content-Type"), body, opts)
+		if err != nil {
+			r.countErr("list page", req.URL, err)
+			continue
+		}
+		if r.stats.Platform == "" {
+			r.stats.Platform = out.Platform
+		}
+		fresh, changed := 0, 0
+		for _, e := range out.Entries {
+			canon, err := archive.CanonicalURL(e.URL)
+			if err != nil {
+				continue
+			}
+			if _, dup := r.listed[canon]; dup {
+				continue
+			}
+			if !r.f.robots.allowed(ctx, canon) {
+				r.log.Debug("link disallowed by robots.txt", "url", canon)
+				continue
+			}
+			e.URL = canon
+			r.listed[canon] = e
+			r.order = append(r.order, canon)
+			fresh++
+			if e.Date != "" && (r.oldest == "" || e.Date < r.oldest) {
+				r.oldest = e.Date
+			}
+			if d, ok := r.known[canon]; !ok || listingChanged(d, e) || d.Status == archive.StatusWithdrawn {
+				changed++
+			}
+		}
+		r.log.Debug("list page", "url", req.URL, "platform", out.Platform, "entries", len(out.Entries), "new_links", fresh, "unknown_or_changed", changed, "next", len(out.Next))
+		r.progress()
+		if fresh == 0 && len(out.Entries) > 0 || fresh == 0 && fetched > 1 {
+			// A page with nothing new this run (deep TRS index_N stubs, a
+			// pager that loops): further pages would not help.
+			stoppedEarly = len(out.Next) > 0
+			continue
+		}
+		if r.polled && changed == 0 {
+			// Later polls: new documents appear at the top; a page
+			// with nothing new or changed ends the walk.
+			stoppedEarly = len(out.Next) > 0 || len(queue) > 0
+			queue = nil
+			continue
+		}
+		queue = append(queue, out.Next...)
+	}
+	r.full = !stoppedEarly && len(queue) == 0 && ctx.Err() == nil
+	if fetched > 0 && len(r.listed) == 0 && r.stats.Errors >= fetched {
+		return fmt.Errorf("crawl %s: %w: %s", r.src.Name, ErrNoListPage, r.lastErrText())
+	}
+	r.log.Info("list pages walked", "platform", r.stats.Platform, "list_pages", r.stats.ListPages, "documents", len(r.order), "complete", r.full)
+	return ctx.Err()
+}
+
+func listingChanged(d archive.Doc, e discover.Entry) bool {
+	return e.Title != "" && d.ListTitle != "" && normTitle(e.Title) != normTitle(d.ListTitle) ||
+		e.Date != "" && d.ListDate != "" && e.Date != d.ListDate
+}
+
+func normTitle(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// job is one document to fetch and why.
+type job struct {
+	url    string
+	entry  discover.Entry
+	known  *archive.Doc
+	reason string // "new", "listing changed", "vanished", "revisit", "withdrawn listed"
+}
+
+// plan decides which documents to fetch this run.
+func (r *run) plan() []job {
+	now := r.opts.Now()
+	var jobs []job
+	for _, u := range r.order {
+		e := r.listed[u]
+		d, ok := r.known[u]
+		switch {
+		case !ok:
+			jobs = append(jobs, job{url: u, entry: e, reason: "new"})
+		case d.Status == archive.StatusWithdrawn:
+			jobs = append(jobs, job{url: d.URL, entry: e, known: &d, reason: "withdrawn but listed"})
+		case listingChanged(d, e):
+			jobs = append(jobs, job{url: d.URL, entry: e, known: &d, reason: "listing changed"})
+		case now.Sub(d.LastChecked) >= r.src.Revisit:
+			jobs = append(jobs, job{url: d.URL, entry: e, known: &d, reason: "revisit"})
+		default:
+			r.stats.Skipped++
+		}
+	}
+	seen := map[uint64]bool{}
+	for _, j := range jobs {
+		if j.known != nil {
+			seen[j.known.ID] = true
+		}
+	}
+	for u, d := range r.known {
+		if _, listed := r.listed[u]; listed || seen[d.ID] || u != d.URL {
+			continue
+		}
+		seen[d.ID] = true
+		vanished := d.Status == archive.StatusLive && r.full ||
+			d.Status == archive.StatusLive && d.ListDate != "" && r.oldest != "" && d.ListDate > r.oldest
+		due := now.Sub(d.LastChecked) >= r.src.Revisit
+		switch {
+		case vanished:
+			jobs = append(jobs, job{url: d.URL, known: &d, reason: "vanished"})
+		case due && len(r.listed) > 0:
+			jobs = append(jobs, job{url: d.URL, known: &d, reason: "revisit"})
+		}
+	}
+	return jobs
+}
+
+func (r *run) fetchDocs(ctx context.Context, jobs []job) {
+	work := make(chan job)
+	var wg sync.WaitGroup
+	for range max(r.src.Parallel, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				r.fetchDoc(ctx, j)
+				r.progress()
+			}
+		}()
+	}
+	for _, j := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- j
+	}
+	close(work)
+	wg.Wait()
+}
+
+// softNotFound matches the body of "200 OK" error pages.
+var softNotFound = regexp.MustCompile(`页面不存在|页面未找到|您访问的页面不存在|您所访问的页面不存在|信息不存在|文章不存在|已被删除|404 Not Found|Page Not Found`)
+
+func (r *run) fetchDoc(ctx context.Context, j job) {
+	hdr := http.Header{}
+	if j.known != nil && j.known.Status == archive.StatusLive {
+		if j.known.ETag != "" {
+			hdr.Set("If-None-Match", j.known.ETag)
+		}
+		if j.known.LastModified != "" {
+			hdr.Set("If-Modified-Since", j.known.LastModified)
+		}
+	}
+	res := r.f.get(ctx, discover.Request{URL: j.url}, hdr)
+	r.add(func(s *archive.RunStats) { s.Fetched++ })
+	log := r.log.With("url", j.url, "reason", j.reason)
+	listing := archive.Listing{Title: j.entry.Title, Date: j.entry.Date}
+	switch {
+	case ctx.Err() != nil:
+		return
+	case res.status == http.StatusNotModified && j.known != nil:
+		if err := r.sink.NotModified(ctx, r.src.Name, j.url, listing, res.at, r.quiet); err != nil {
+			r.countErr("document", j.url, err)
+			return
+		}
+		r.add(func(s *archive.RunStats) { s.Unchanged++ })
+		return
+	case res.status == http.StatusNotFound || res.status == http.StatusGone:
+		if j.known == nil {
+			r.countErr("document", j.url, fmt.Errorf("listed but HTTP %d", res.status))
+			return
+		}
+		r.withdraw(ctx, j, fmt.Sprintf("HTTP %d", res.status), res.at)
+		return
+	case errors.Is(res.err, errRobots):
+		r.add(func(s *archive.RunStats) { s.Fetched--; s.Skipped++ })
+		log.Info("document disallowed by robots.txt")
+		return
+	case res.err != nil:
+		r.fail("document", j.url, res)
+		if j.known != nil {
+			_ = r.sink.Failed(ctx, j.url, res.at)
+		}
+		return
+	}
+	body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
+	if err != nil {
+		r.countErr("document", j.url, err)
+		return
+	}
+	if discover.Challenge(body) {
+		r.countErr("document", j.url, errors.New("anti-bot challenge page instead of the document; not archived"))
+		return
+	}
+	pageURL := res.finalURL
+	if pageURL == "" {
+		pageURL = j.url
+	}
+	doc, err := extract.Extract(body, pageURL, extract.Options{Location: r.opts.Location, Fields: r.src.Fields})
+	if err != nil {
+		r.countErr("document", j.url, err)
+		return
+	}
+	if strings.TrimSpace(doc.Body) == "" && strings.TrimSpace(doc.Title) == "" {
+		r.countErr("document", j.url, errors.New("empty page: no title and no body; not archived"))
+		return
+	}
+	if isSoftNotFound(doc) {
+		if j.known != nil && j.reason == "vanished" {
+			r.withdraw(ctx, j, "error page: "+firstLine(doc.Body), res.at)
+			return
+		}
+		r.countErr("document", j.url, fmt.Errorf("the server answered 200 with an error page (%q); not archived", firstLine(doc.Title+" "+doc.Body)))
+		return
+	}
+	out, err := r.sink.Record(ctx, archive.Observation{Source: r.src.Name, URL: j.url, Doc: doc,
+		Capture: res.capture(http.MethodGet, j.url), Listing: listing, Quiet: r.quiet})
+	if err != nil {
+		r.countErr("document", j.url, err)
+		return
+	}
+	r.add(func(s *archive.RunStats) {
+		switch out.Kind {
+		case archive.EventNew:
+			s.New++
+		case archive.EventChanged:
+			s.Changed++
+		default:
+			s.Unchanged++
+		}
+		if out.Restored {
+			s.Restored++
+		}
+	})
+	if out.Kind != archive.Unchanged || out.Restored {
+		log.Info("document", "outcome", out.Kind, "version", out.Version, "restored", out.Restored, "title", doc.Title)
+	}
+}
+
+func isSoftNotFound(d extract.Document) bool {
+	text := d.Title + "\n" + d.Body
+	return len([]rune(d.Body)) < 300 && softNotFound.MatchString(text)
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:60]) + "…"
+	}
+	return s
+}
+
+func (r *run) withdraw(ctx context.Context, j job, reason string, at time.Time) {
+	changed, err := r.sink.Withdraw(ctx, r.src.Name, j.url, reason, at, r.quiet)
+	if err != nil {
+		r.countErr("document", j.url, err)
+		return
+	}
+	if changed {
+		r.add(func(s *archive.RunStats) { s.Withdrawn++ })
+		r.log.Info("document withdrawn", "url", j.url, "reason", reason)
+	}
+}
+
+func (r *run) add(fn func(*archive.RunStats)) {
+	r.mu.Lock()
+	fn(&r.stats)
+	r.mu.Unlock()
+}
+
+// fail counts a request that ended in an error, with its status if any.
+func (r *run) fail(what, u string, res *fetchResult) {
+	err := res.err
+	if res.status != 0 {
+		err = fmt.Errorf("HTTP %d: %w", res.status, err)
+	}
+	r.countErr(what, u, err)
+}
+
+func (r *run) countErr(what, u string, err error) {
+	r.mu.Lock()
+	r.stats.Errors++
+	r.lastErr = err
+	r.mu.Unlock()
+	r.log.Warn(what+" skipped", "url", u, "err", err)
+}
+
+func (r *run) lastErrText() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.lastErr == nil {
+		return "no error recorded"
+	}
+	return r.lastErr.Error()
+}
