@@ -197,7 +197,10 @@ func TestIncrementalPollFetchesOnlyWhatChanged(t *testing.T) {
 	}
 	// A changed list date triggers a re-fetch of that document only.
 	s.resetHits()
-	s.edit(func(s *site) { s.docs[1].date = "2025-01-31"; s.docs[1].body += "\n三、本通告自发布之日起施行。" })
+	s.edit(func(s *site) {
+		s.docs[1].date = "2025-01-31"
+		s.docs[1].body += "\n三、本通告自发布之日起施行。"
+	})
 	stats = crawl(t, c, src)
 	if stats.Fetched != 1 || stats.Changed != 1 {
 		t.Errorf("poll after a list date change: %+v, want 1 fetched, 1 changed", stats)

@@ -55,7 +55,9 @@ func newSite(t *testing.T) *site {
 
 func (s *site) listURL() string { return s.srv.URL + "/col/col100/index.html" }
 
-func (s *site) docPath(p *page) string { return fmt.Sprintf("/art/2025/1/%d/art_100_%d.html", p.id, p.id) }
+func (s *site) docPath(p *page) string {
+	return fmt.Sprintf("/art/2025/1/%d/art_100_%d.html", p.id, p.id)
+}
 
 func (s *site) hit(path string) int {
 	s.mu.Lock()
