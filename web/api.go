@@ -1,0 +1,249 @@
+package web
+
+// The JSON API. Every endpoint answers GET with application/json (except
+// export and backup, which stream), and errors as {"error": "..."} with a
+// 400 (bad parameter), 404 (unknown document, version or endpoint) or 500.
+//
+//	GET /api/health                         {"status": "ok", "sources": N}
+//	GET /api/sources                        {"sources": [SourceState + "next_run"]}
+//	GET /api/docs?source=&q=&status=&from=&to=&limit=&offset=
+//	                                        {"total": N, "limit": N, "offset": N, "docs": [Doc]}
+//	GET /api/docs/ID                        {"doc": Doc, "versions": [VersionInfo]}
+//	GET /api/lookup?ref=URL|ID              the same, for the document with that URL or id
+//	GET /api/docs/ID/versions/N             Version, with its extracted record
+//	GET /api/docs/ID/diff?a=&b=             {"doc": ID, "a": N, "b": N} + diff.Result
+//	GET /api/events?source=&doc=&before=&limit=&baseline=1
+//	                                        {"events": [Event]} newest first; before= pages by seq
+//	GET /api/export?format=jsonl&since=     JSON Lines, one export.Line per version
+//	GET /api/backup                         a consistent copy of the database file
+//
+// Doc, Version, Event and SourceState are the archive package's types with
+// their JSON tags; limit defaults to 50 and is capped at 1000.
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/diff"
+	"github.com/gongkai/gongkai/export"
+)
+
+const (
+	apiDefaultLimit = 50
+	apiMaxLimit     = 1000
+)
+
+func (s *Server) apiHealth(w http.ResponseWriter, r *http.Request) {
+	states, err := s.r.Sources(r.Context())
+	if err != nil {
+		s.log.Error("health check", "err", err)
+		s.writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "error", "error": "archive unreadable"})
+		return
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "sources": len(states)})
+}
+
+func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) {
+	rows, err := s.sourceRows(r)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"sources": rows})
+}
+
+type docsResponse struct {
+	Total  int           `json:"total"`
+	Limit  int           `json:"limit"`
+	Offset int           `json:"offset"`
+	Docs   []archive.Doc `json:"docs"`
+}
+
+func (s *Server) apiDocs(w http.ResponseWriter, r *http.Request) {
+	q, err := docQuery(r)
+	if err == nil {
+		q.Limit, err = intParam(r, "limit", apiDefaultLimit)
+	}
+	if err == nil {
+		q.Offset, err = intParam(r, "offset", 0)
+	}
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	q.Source = r.URL.Query().Get("source")
+	q.Limit = min(max(q.Limit, 1), apiMaxLimit)
+	docs, total, err := s.r.Docs(r.Context(), q)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	if docs == nil {
+		docs = []archive.Doc{}
+	}
+	s.writeJSON(w, http.StatusOK, docsResponse{Total: total, Limit: q.Limit, Offset: q.Offset, Docs: docs})
+}
+
+// VersionInfo is a version in a document's version list: everything but
+// the extracted record, which /api/docs/ID/versions/N returns.
+type VersionInfo struct {
+	N         int       `json:"version"`
+	FetchedAt time.Time `json:"fetched_at"`
+	SHA256    string    `json:"sha256"`
+	RawSHA256 string    `json:"raw_sha256"`
+	RawSize   int       `json:"raw_size"`
+	Title     string    `json:"title"`
+}
+
+type docResponse struct {
+	Doc      archive.Doc   `json:"doc"`
+	Versions []VersionInfo `json:"versions"`
+}
+
+func (s *Server) docResponse(r *http.Request, d archive.Doc) (docResponse, error) {
+	vs, err := s.r.Versions(r.Context(), d.ID)
+	if err != nil {
+		return docResponse{}, err
+	}
+	out := docResponse{Doc: d, Versions: make([]VersionInfo, len(vs))}
+	for i, v := range vs {
+		out.Versions[i] = VersionInfo{N: v.N, FetchedAt: v.FetchedAt, SHA256: v.SHA256,
+			RawSHA256: v.RawSHA256, RawSize: v.RawSize, Title: v.Record.Title}
+	}
+	return out, nil
+}
+
+func (s *Server) apiDoc(w http.ResponseWriter, r *http.Request) {
+	id, err := pathDoc(r)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	d, err := s.r.Doc(r.Context(), id)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	resp, err := s.docResponse(r, d)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) apiLookup(w http.ResponseWriter, r *http.Request) {
+	ref := strings.TrimSpace(r.URL.Query().Get("ref"))
+	if ref == "" {
+		s.jsonError(w, r, badRequest{"ref is required: a document URL or id"})
+		return
+	}
+	d, err := s.r.Lookup(r.Context(), ref)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	resp, err := s.docResponse(r, d)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request) {
+	id, err := pathDoc(r)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	n, err := pathVersion(r)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	v, err := s.r.Version(r.Context(), id, n)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, v)
+}
+
+type diffResponse struct {
+	Doc uint64 `json:"doc"`
+	A   int    `json:"a"`
+	B   int    `json:"b"`
+	diff.Result
+}
+
+func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) {
+	data, err := s.compare(r)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	res := data.Result
+	if res.Fields == nil {
+		res.Fields = []diff.FieldChange{}
+	}
+	if res.Body == nil {
+		res.Body = []diff.Op{}
+	}
+	s.writeJSON(w, http.StatusOK, diffResponse{Doc: data.Doc.ID, A: data.A.N, B: data.B.N, Result: res})
+}
+
+func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
+	q, err := eventQuery(r, apiDefaultLimit)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	events, err := s.r.Events(r.Context(), q)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	if events == nil {
+		events = []archive.Event{}
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"events": events})
+}
+
+// apiExport streams the JSON Lines export, the same lines `gongkai export`
+// writes, so the CLI can export while the daemon holds the database. Once
+// the first line is sent the status cannot change: a failure midway is
+// logged and the response ends early.
+func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
+	if f := r.URL.Query().Get("format"); f != "" && f != "jsonl" {
+		s.jsonError(w, r, badRequest{fmt.Sprintf("format must be jsonl, not %q", f)})
+		return
+	}
+	since, err := sinceParam(r)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-ndjson; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	n, err := export.JSONL(r.Context(), s.r, w, export.Options{Since: since})
+	if err != nil && !errors.Is(err, r.Context().Err()) {
+		s.log.Error("export over http", "lines", n, "err", err)
+	}
+}
+
+// apiBackup streams a consistent copy of the database, for backups taken
+// while the daemon holds the file lock.
+func (s *Server) apiBackup(w http.ResponseWriter, r *http.Request) {
+	name := "gongkai-" + time.Now().UTC().Format("20060102T150405Z") + ".db"
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	n, err := s.r.Backup(r.Context(), w)
+	if err != nil && !errors.Is(err, r.Context().Err()) {
+		s.log.Error("backup over http", "bytes", n, "err", err)
+	}
+}

@@ -1,0 +1,159 @@
+// Package web serves the archive to people and programs: server-rendered
+// pages for archivists (sources, a source's documents, a document with its
+// version timeline, one version, the diff of two versions, the archived raw
+// page, events, search, Atom feeds) and a JSON API under /api/ with the same
+// data, the JSON Lines export and a hot backup of the database.
+//
+// It only reads the archive. Raw pages are untrusted: they are served from
+// their own path under a sandboxing Content-Security-Policy and are never
+// inlined into the UI.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gongkai/gongkai/archive"
+)
+
+// Reader is the part of the archive the web server reads. *archive.Store
+// satisfies it.
+type Reader interface {
+	Sources(ctx context.Context) ([]archive.SourceState, error)
+	Docs(ctx context.Context, q archive.Query) ([]archive.Doc, int, error)
+	Doc(ctx context.Context, id uint64) (archive.Doc, error)
+	Lookup(ctx context.Context, ref string) (archive.Doc, error)
+	Versions(ctx context.Context, id uint64) ([]archive.Version, error)
+	Version(ctx context.Context, id uint64, n int) (archive.Version, error)
+	Capture(ctx context.Context, id uint64, n int) (archive.Capture, error)
+	Events(ctx context.Context, q archive.EventQuery) ([]archive.Event, error)
+	ForEachVersion(ctx context.Context, since time.Time, fn func(archive.Doc, archive.Version) error) error
+	Backup(ctx context.Context, w io.Writer) (int64, error)
+}
+
+// FeedOptions describe the Atom feed Options.Feed is asked to build.
+type FeedOptions struct {
+	Title   string
+	SelfURL string    // absolute URL of the feed itself
+	BaseURL string    // absolute URL of the web UI, for entry links
+	Updated time.Time // newest event, or now when there is none
+}
+
+// Options configure a Server. The zero value works: no logging, no
+// schedule, no feeds, links relative to the request's host.
+type Options struct {
+	Logger *slog.Logger
+	// Schedule gives a source's next scheduled run; nil means unknown.
+	Schedule func(source string) (next time.Time, ok bool)
+	// Feed renders events as an Atom document. Nil disables /feed.atom and
+	// /sources/NAME/feed.atom (they answer 404).
+	Feed func(events []archive.Event, o FeedOptions) ([]byte, error)
+	// BaseURL is the public URL of the UI (e.g. "https://archive.example.org"),
+	// used for absolute links in feeds. Empty means derived from the request.
+	BaseURL string
+	// PageSize is how many documents a list page shows; 0 means 50.
+	PageSize int
+}
+
+// Server is the web UI and JSON API. It is an http.Handler.
+type Server struct {
+	r     Reader
+	log   *slog.Logger
+	o     Options
+	mux   *http.ServeMux
+	pages map[string]*template.Template
+}
+
+//go:embed templates/*.html static/*
+var assets embed.FS
+
+// shanghai is China Standard Time. China has kept UTC+8 without daylight
+// saving since 1991, so a fixed zone needs no tzdata on the host.
+var shanghai = time.FixedZone("CST", 8*60*60)
+
+// New returns a Server reading r.
+func New(r Reader, o Options) *Server {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.PageSize <= 0 {
+		o.PageSize = 50
+	}
+	s := &Server{r: r, log: o.Logger, o: o, mux: http.NewServeMux(), pages: parsePages()}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	m := s.mux
+	m.HandleFunc("GET /{$}", s.sourcesPage)
+	m.HandleFunc("GET /sources/{name}", s.sourcePage)
+	m.HandleFunc("GET /docs/{id}", s.docPage)
+	m.HandleFunc("GET /docs/{id}/v/{n}", s.versionPage)
+	m.HandleFunc("GET /docs/{id}/v/{n}/raw", s.rawPage)
+	m.HandleFunc("GET /docs/{id}/diff", s.diffPage)
+	m.HandleFunc("GET /events", s.eventsPage)
+	m.HandleFunc("GET /search", s.searchPage)
+	m.HandleFunc("GET /feed.atom", s.feed)
+	m.HandleFunc("GET /sources/{name}/feed.atom", s.feed)
+	m.Handle("GET /static/", http.FileServerFS(assets))
+	m.HandleFunc("/", s.notFoundPage)
+
+	m.HandleFunc("GET /api/health", s.apiHealth)
+	m.HandleFunc("GET /api/sources", s.apiSources)
+	m.HandleFunc("GET /api/docs", s.apiDocs)
+	m.HandleFunc("GET /api/docs/{id}", s.apiDoc)
+	m.HandleFunc("GET /api/docs/{id}/versions/{n}", s.apiVersion)
+	m.HandleFunc("GET /api/docs/{id}/diff", s.apiDiff)
+	m.HandleFunc("GET /api/events", s.apiEvents)
+	m.HandleFunc("GET /api/lookup", s.apiLookup)
+	m.HandleFunc("GET /api/export", s.apiExport)
+	m.HandleFunc("GET /api/backup", s.apiBackup)
+	m.HandleFunc("/api/", s.apiNotFound)
+}
+
+// ServeHTTP serves the UI and the API, logging each request at debug level.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	s.mux.ServeHTTP(rec, r)
+	s.log.Debug("http request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach Flush on the real writer.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// badRequest is a client error in the query string or path parameters.
+type badRequest struct{ msg string }
+
+func (e badRequest) Error() string { return e.msg }
+
+// status maps an error to the HTTP status it deserves.
+func status(err error) int {
+	var br badRequest
+	switch {
+	case errors.As(err, &br):
+		return http.StatusBadRequest
+	case errors.Is(err, archive.ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gongkai/gongkai/archive"
+)
+
+// sourceRow is a source with its next scheduled run.
+type sourceRow struct {
+	archive.SourceState
+	NextRun time.Time `json:"next_run,omitzero"`
+}
+
+func (s *Server) sourceRows(r *http.Request) ([]sourceRow, error) {
+	states, err := s.r.Sources(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]sourceRow, len(states))
+	for i, st := range states {
+		rows[i].SourceState = st
+		if s.o.Schedule != nil {
+			if next, ok := s.o.Schedule(st.Name); ok {
+				rows[i].NextRun = next
+			}
+		}
+	}
+	return rows, nil
+}
+
+func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) {
+	rows, err := s.sourceRows(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.html(w, r, http.StatusOK, "sources", page{Title: "来源 Sources", Nav: "sources", Data: rows})
+}
+
+// docList is a page of documents with the filters that chose them.
+type docList struct {
+	Source string
+	Query  archive.Query
+	Docs   []archive.Doc
+	Total  int
+	Page   int
+	Pages  int
+	First  int // 1-based position of the first row shown
+	Prev   string
+	Next   string
+	Action string // where the filter form submits
+}
+
+// listDocs runs a paginated document query for a page.
+func (s *Server) listDocs(r *http.Request, q archive.Query, action string) (docList, error) {
+	pageNo, err := intParam(r, "page", 1)
+	if err != nil {
+		return docList{}, err
+	}
+	pageNo = max(pageNo, 1)
+	q.Limit, q.Offset = s.o.PageSize, (pageNo-1)*s.o.PageSize
+	docs, total, err := s.r.Docs(r.Context(), q)
+	if err != nil {
+		return docList{}, err
+	}
+	l := docList{Source: q.Source, Query: q, Docs: docs, Total: total, Page: pageNo,
+		Pages: (total + s.o.PageSize - 1) / s.o.PageSize, First: q.Offset + 1, Action: action}
+	link := func(p int) string {
+		v := url.Values{}
+		for k, vs := range r.URL.Query() {
+			v[k] = vs
+		}
+		v.Set("page", strconv.Itoa(p))
+		return action + "?" + v.Encode()
+	}
+	if pageNo > 1 {
+		l.Prev = link(pageNo - 1)
+	}
+	if pageNo < l.Pages {
+		l.Next = link(pageNo + 1)
+	}
+	return l, nil
+}
+
+func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	states, err := s.r.Sources(r.Context())
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	known := false
+	for _, st := range states {
+		known = known || st.Name == name
+	}
+	if !known {
+		s.errorPage(w, r, fmt.Errorf("source %q: %w", name, archive.ErrNotFound))
+		return
+	}
+	q, err := docQuery(r)
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	q.Source = name
+	l, err := s.listDocs(r, q, "/sources/"+url.PathEscape(name))
+	if err != nil {
+		s.errorPage(w, r, err)
+		return
+	}
+	s.html(w, r, http.StatusOK, "source", page{Title: name, Nav: "sources", Query: q.Text, Data: l})
+}
