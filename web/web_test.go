@@ -176,10 +176,10 @@ func TestSourcesPage(t *testing.T) {
 	}
 	r.mustContain(t, "sources page",
 		`href="/sources/ninghai"`, `href="/sources/cixi"`,
-		"2025-01-24 10:00",      // last run, in Shanghai time
-		"2025-01-25 09:30",      // next run from Options.Schedule
-		"list page: HTTP 412",   // cixi's last error
-		"2 new", "1 changed", // ninghai's last run stats
+		"2025-01-24 10:00",    // last run, in Shanghai time
+		"2025-01-25 09:30",    // next run from Options.Schedule
+		"list page: HTTP 412", // cixi's last error
+		"2 new", "1 changed",  // ninghai's last run stats
 		"42s",
 	)
 	// ninghai has three documents, one withdrawn.
@@ -265,7 +265,7 @@ func TestDocPage(t *testing.T) {
 		reportURL,
 		"在线 live",
 		"2025-01-23 10:00", // first seen
-		"三是落实负面清单制度。", // the latest body
+		"三是落实负面清单制度。",      // the latest body
 		"年度报告.pdf",
 		// the timeline: both versions, a diff link, raw links
 		`href="/docs/`+id+`/v/1"`, `href="/docs/`+id+`/v/2"`,
