@@ -4,11 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/feed"
 )
 
 // Payload is the JSON body a webhook receives for one event. Receivers
@@ -67,17 +67,8 @@ func newDigest(events []archive.Event, baseURL string) Digest {
 }
 
 // archiveURL links to the archived version in the web UI, or is empty when
-// no base URL is configured.
-func archiveURL(base string, e archive.Event) string {
-	if base == "" || e.Doc == 0 {
-		return ""
-	}
-	u := strings.TrimRight(base, "/") + "/docs/" + strconv.FormatUint(e.Doc, 10)
-	if e.Version > 0 {
-		u += "/v/" + strconv.Itoa(e.Version)
-	}
-	return u
-}
+// no base URL is configured; the same link the feeds carry.
+func archiveURL(base string, e archive.Event) string { return feed.ArchiveURL(base, e) }
 
 // kindLabel is the Chinese label shown for an event kind.
 func kindLabel(kind string) string {
