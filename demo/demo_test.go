@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/temoto/robotstxt"
 )
 
 // get fetches path from h and returns the status and body.
@@ -226,6 +228,17 @@ func TestRobots(t *testing.T) {
 	m := regexp.MustCompile(`href="(/private/[^"]+)"`).FindStringSubmatch(list)
 	if m == nil {
 		t.Fatal("the list page links to no /private/ page")
+	}
+	// colly reads robots.txt with temoto/robotstxt: check with the same parser.
+	rules, err := robotstxt.FromBytes([]byte(robots))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rules.TestAgent(m[1], "gongkai") {
+		t.Errorf("robots.txt allows %s", m[1])
+	}
+	if !rules.TestAgent(ColumnPath, "gongkai") || !rules.TestAgent("/art/2025/1/23/art_1229104585_5826411.html", "gongkai") {
+		t.Errorf("robots.txt disallows the public column")
 	}
 	// The page exists, so only robots compliance keeps it out of an archive.
 	if code, _ := get(t, s, m[1]); code != http.StatusOK {
