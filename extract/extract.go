@@ -380,7 +380,7 @@ func (x *extraction) applyOverrides() {
 		if f != FieldTitle {
 			// "索引号：…" inside the matched element: keep the value only.
 			rs := []rune(text)
-			for _, p := range scanInline(rs) {
+			for _, p := range scanInline(rs, nil) {
 				if p.label.field == f {
 					v = p.value
 					break

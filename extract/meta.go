@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -92,7 +93,7 @@ func scanMetadata(tokens []token, loc *time.Location) map[string]candidate {
 			countTable(tables, t)
 			continue
 		}
-		pairs := scanInline([]rune(t.text))
+		pairs := scanInline([]rune(t.text), t.marks)
 		if len(pairs) > 0 {
 			for _, p := range pairs {
 				add(p.label, p.value, source)
@@ -164,7 +165,7 @@ type pair struct {
 // the next label. A label needs a colon after it, and must start the line
 // or follow a space or punctuation, unless it is three or more characters
 // long (a label glued to the previous value).
-func scanInline(rs []rune) []pair {
+func scanInline(rs []rune, marks []int) []pair {
 	type hit struct {
 		l          label
 		start, val int
@@ -175,7 +176,7 @@ func scanInline(rs []rune) []pair {
 		if !ok {
 			continue
 		}
-		boundary := i == 0 || !(unicode.IsLetter(rs[i-1]) || unicode.IsDigit(rs[i-1]))
+		boundary := i == 0 || !(unicode.IsLetter(rs[i-1]) || unicode.IsDigit(rs[i-1])) || slices.Contains(marks, i)
 		if !boundary && len([]rune(l.text)) < 3 {
 			continue
 		}
@@ -219,6 +220,9 @@ func cleanValue(field, s string) string {
 		if i := strings.IndexFunc(s, isSpaceRune); i > 0 {
 			s = s[:i]
 		}
+	}
+	if strings.Contains(s, "{{") { // an unrendered template placeholder
+		return ""
 	}
 	switch s {
 	case "无", "-", "--", "—", "——", "/", "暂无", "null", "undefined":

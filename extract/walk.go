@@ -19,7 +19,12 @@ type token struct {
 	body  bool       // inside the chosen body container
 	link  bool       // mostly link text
 	meta  bool       // consumed as metadata; never body
+	marks []int      // rune offsets where an inline element starts or ends
 }
+
+// maxMarks bounds the element boundaries remembered per token; only short
+// metadata lines need them.
+const maxMarks = 32
 
 // headline is a candidate for the visible title.
 type headline struct {
@@ -43,6 +48,7 @@ type walker struct {
 	space     bool // a space is pending before the next rune
 	bufRunes  int
 	linkRunes int
+	marks     []int
 
 	inLink   int
 	suppress int // inside <head>: text is not page text
@@ -166,6 +172,7 @@ func (w *walker) enter(n *html.Node) bool {
 		return false
 	case atom.A:
 		w.inLink++
+		w.mark()
 		if w.collect {
 			if href := strings.TrimSpace(attr(n, "href")); href != "" {
 				w.links = append(w.links, pageLink{href: href, text: collapse(nodeText(n, 400)), title: attr(n, "title"), chrome: w.chrome > 0})
@@ -179,6 +186,9 @@ func (w *walker) enter(n *html.Node) bool {
 	if isChromeElement(n) {
 		w.chrome++
 	}
+	if !blockAtoms[n.DataAtom] {
+		w.mark()
+	}
 	if blockAtoms[n.DataAtom] {
 		w.flush(false)
 		switch n.DataAtom {
@@ -189,7 +199,7 @@ func (w *walker) enter(n *html.Node) bool {
 		}
 	}
 	if w.collect && w.inLink == 0 && w.chrome == 0 && isHeadlineElement(n) {
-		if t := collapse(nodeText(n, 600)); t != "" {
+		if t := collapse(nodeText(n, 600)); t != "" && !strings.Contains(t, "{{") {
 			if r := utf8.RuneCountInString(t); r >= 4 && r <= 200 {
 				w.heads = append(w.heads, headline{text: t, beforeBody: w.bodyTotal == 0, inBody: w.inBody > 0})
 			}
@@ -210,6 +220,9 @@ func (w *walker) exit(n *html.Node) {
 	}
 	if n.DataAtom != atom.A && !skipAtoms[n.DataAtom] && isChromeElement(n) {
 		w.chrome--
+	}
+	if !blockAtoms[n.DataAtom] {
+		w.mark()
 	}
 	if blockAtoms[n.DataAtom] {
 		switch n.DataAtom {
@@ -260,6 +273,26 @@ func (w *walker) appendText(s string) {
 	}
 }
 
+// mark remembers an inline element boundary at the current position, where
+// "09:30:12</span><span>来源：" lets a label start even though no space
+// separates it from the previous value.
+func (w *walker) mark() {
+	if w.bufRunes == 0 || len(w.marks) >= maxMarks {
+		return
+	}
+	if k := len(w.marks); k > 0 && w.marks[k-1] == w.bufRunes+boolInt(w.space) {
+		return
+	}
+	w.marks = append(w.marks, w.bufRunes+boolInt(w.space))
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func (w *walker) flushCell(emptyCell bool) {
 	if w.bufRunes == 0 && !emptyCell {
 		return
@@ -270,6 +303,7 @@ func (w *walker) flushCell(emptyCell bool) {
 func (w *walker) flush(bool) {
 	if w.bufRunes == 0 {
 		w.space = false
+		w.marks = nil
 		return
 	}
 	w.emit(false)
@@ -282,6 +316,7 @@ func (w *walker) emit(cell bool) {
 		cell:  cell,
 		body:  w.inBody > 0,
 		link:  w.bufRunes > 0 && w.linkRunes*2 > w.bufRunes,
+		marks: w.marks,
 	}
 	if k := len(w.tables); k > 0 {
 		t.table = w.tables[k-1]
@@ -292,6 +327,7 @@ func (w *walker) emit(cell bool) {
 	w.tokens = append(w.tokens, t)
 	w.buf.Reset()
 	w.bufRunes, w.linkRunes, w.space = 0, 0, false
+	w.marks = nil
 }
 
 func (w *walker) meta(n *html.Node) {
