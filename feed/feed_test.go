@@ -260,3 +260,15 @@ func TestAtomFeedparser(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkAtom(b *testing.B) {
+	var events []archive.Event
+	for range 125 {
+		events = append(events, sampleEvents()...)
+	}
+	for b.Loop() {
+		if _, err := Atom(events, sampleOptions); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

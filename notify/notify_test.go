@@ -522,7 +522,7 @@ func TestNotifyTest(t *testing.T) {
 	h := newHarness(t, box, Options{Targets: []Target{
 		{Name: "ok", Webhook: ok.URL},
 		{Name: "bad", Webhook: bad.URL},
-		{Name: "generic", URL: "generic://" + strings.TrimPrefix(ok.URL, "http://") + "/g?disabletls=yes"},
+		{Name: "generic", URL: "generic+" + ok.URL + "/g"},
 	}})
 	res := h.n.Test(t.Context())
 	if len(res) != 3 {
@@ -689,5 +689,34 @@ func TestDeliveryMarkedDuringShutdown(t *testing.T) {
 	// send it again; the other waits.
 	if diff := cmp.Diff([]uint64{2}, box.pending()); diff != "" {
 		t.Errorf("pending (-want +got):\n%s", diff)
+	}
+}
+
+// BenchmarkFlush measures a pass over 1000 events and three filtered
+// targets, with sends stubbed out: the notifier's own overhead.
+func BenchmarkFlush(b *testing.B) {
+	var events []archive.Event
+	for i := range uint64(1000) {
+		e := event(i%20+1, Kinds()[i%4], []string{"ninghai-police", "xiangshan"}[i%2], "宁海县公安局2024年法治政府建设年度报告")
+		e.Seq, e.ID = i+1, "ev-"+strings.Repeat("x", int(i%7))+string(rune('0'+i%10))
+		events = append(events, e)
+	}
+	targets := []Target{
+		{Webhook: "https://a.example/"},
+		{Webhook: "https://b.example/", Sources: []string{"xiangshan"}, Match: "年度报告"},
+		{URL: "generic://c.example/", Events: []string{archive.EventChanged}, Digest: true},
+	}
+	send := func(context.Context, *target, []archive.Event) error { return nil }
+	for b.Loop() {
+		b.StopTimer()
+		box := newOutbox(events...)
+		n, err := New(box, Options{Targets: targets, Now: func() time.Time { return testNow }, send: send})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := n.Flush(b.Context()); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -106,7 +107,10 @@ func ValidateTarget(t Target) error {
 			errs = append(errs, errors.New("webhook URL has no host"))
 		}
 	default:
-		if _, err := locate(svc, nil); err != nil {
+		// A few services (matrix with a user) log in while initializing;
+		// validation must not touch the network, so their requests fail
+		// with errOffline, which counts as having parsed the URL.
+		if _, err := locate(svc, offline); err != nil && !errors.Is(err, errOffline) {
 			errs = append(errs, fmt.Errorf("url: %w", err))
 		}
 		if t.Secret != "" {
@@ -130,20 +134,46 @@ func ValidateTarget(t Target) error {
 	return nil
 }
 
-// locate turns a shoutrrr URL into a ready service, using client for its
-// HTTP requests when the service accepts one. It uses shoutrrr's own router,
-// so the schemes accepted are exactly the library's.
+// locate turns a shoutrrr URL into a ready service using shoutrrr's own
+// router, so the schemes accepted are exactly the library's. It mirrors
+// router.Locate but hands the service client before Initialize, because
+// some services (matrix) already make requests there.
 func locate(rawURL string, client types.HTTPClient) (types.Service, error) {
-	r, err := router.NewWithOptions(nil, types.SenderOptions{HTTPClient: client})
+	var r router.ServiceRouter
+	scheme, u, err := r.ExtractServiceName(rawURL)
 	if err != nil {
 		return nil, scrub(err)
 	}
-	svc, err := r.Locate(rawURL)
+	svc, err := r.NewService(scheme)
 	if err != nil {
 		return nil, scrub(err)
+	}
+	if setter, ok := svc.(types.HTTPClientSetter); ok && client != nil {
+		setter.SetHTTPClient(client)
+	}
+	if u.Scheme != scheme { // "generic+https://…" style custom URLs
+		custom, ok := svc.(types.CustomURLService)
+		if !ok {
+			return nil, fmt.Errorf("%s service takes no custom URLs", scheme)
+		}
+		if u, err = custom.GetServiceURLFromCustom(u); err != nil {
+			return nil, scrub(fmt.Errorf("%s: %w", scheme, err))
+		}
+	}
+	if err := svc.Initialize(u, nil); err != nil {
+		return nil, scrub(fmt.Errorf("%s: %w", scheme, err))
 	}
 	return svc, nil
 }
+
+var errOffline = errors.New("no network while validating")
+
+// offline is the HTTP client used for validation: it sends nothing.
+var offline types.HTTPClient = offlineClient{}
+
+type offlineClient struct{}
+
+func (offlineClient) Do(*http.Request) (*http.Response, error) { return nil, errOffline }
 
 // target is a validated Target ready for matching.
 type target struct {
