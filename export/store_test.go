@@ -4,14 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/archive/archivetest"
+	"github.com/gongkai/gongkai/demo"
 	"github.com/gongkai/gongkai/extract"
 )
 
@@ -75,4 +81,95 @@ func TestStoreExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	runWarccheck(t, node, dir, file, "warcinfo=1,response=3,request=3")
+}
+
+// TestDemoSiteExport archives the bundled demo site through real HTTP
+// fetches (twice, with the publisher's edit in between) and exports it:
+// eleven distinct versions, eleven captures, and a WARC warcio accepts.
+func TestDemoSiteExport(t *testing.T) {
+	site := demo.New()
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	s := archivetest.Open(t)
+	ctx := context.Background()
+
+	crawl := func(at time.Time) {
+		_, list := fetch(t, srv.Client(), site.ListURL(srv.URL))
+		_, list2 := fetch(t, srv.Client(), site.ListURL(srv.URL)+"?uid=4983627&pageNum=2")
+		for _, m := range demoLinkRe.FindAllStringSubmatch(string(list.Body)+string(list2.Body), -1) {
+			u := srv.URL + m[1]
+			req, c := fetch(t, srv.Client(), u)
+			c.FetchedAt = at
+			d, err := extract.Extract(c.Body, u, extract.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Record(ctx, archive.Observation{Source: "demo", URL: u, Doc: d, Capture: c}); err != nil {
+				t.Fatalf("record %s: %v", req.URL, err)
+			}
+		}
+	}
+	at := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
+	crawl(at)
+	crawl(at.Add(time.Hour)) // noise only: no new versions
+	site.Edit()
+	crawl(at.Add(2 * time.Hour))
+
+	var w bytes.Buffer
+	n, err := WARC(ctx, s, &w, Options{Software: "gongkai/test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 11 {
+		t.Errorf("WARC of the demo archive wrote %d captures, want 11 (9 documents, 1 correction, 1 new notice)", n)
+	}
+	recs := readWARC(t, w.Bytes())
+	for _, r := range recs {
+		if r.get("WARC-Type") == "response" {
+			resp, body := httpResponse(t, r)
+			if resp.ContentLength != int64(len(body)) || !bytes.Contains(body, []byte(`<div id="zoom">`)) {
+				t.Errorf("%s: payload is not the archived page", r.get("WARC-Target-URI"))
+			}
+		}
+	}
+
+	dir := filepath.Join("..", "scripts", "warccheck")
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "warcio")); err != nil {
+		return
+	}
+	file := filepath.Join(t.TempDir(), "demo.warc.gz")
+	if err := os.WriteFile(file, w.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runWarccheck(t, node, dir, file, "warcinfo=1,response=11,request=11")
+}
+
+var demoLinkRe = regexp.MustCompile(`<li><a href="(/art/[^"]+)"`)
+
+// fetch GETs u the way the crawler stores it: the raw exchange as a Capture.
+func fetch(t *testing.T, client *http.Client, u string) (*http.Request, archive.Capture) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("User-Agent", "gongkai-test")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", u, resp.Status)
+	}
+	return req, archive.Capture{URL: u, Method: req.Method, RequestHeader: req.Header.Clone(), Proto: resp.Proto,
+		Status: resp.StatusCode, Header: resp.Header.Clone(), Body: body, FetchedAt: time.Now()}
 }
