@@ -123,6 +123,9 @@ func Atom(events []archive.Event, o Options) ([]byte, error) {
 		if entry.Summary != nil {
 			entry.Summary.Type = "text"
 		}
+		if e.URL == "" { // gorilla/feeds writes an empty link for a missing one
+			entry.Links = entry.Links[:0]
+		}
 		if a := ArchiveURL(o.BaseURL, e); a != "" {
 			entry.Links = append(entry.Links, feeds.AtomLink{Href: a, Rel: "related", Type: "text/html"})
 		}
@@ -150,6 +153,10 @@ func summary(e archive.Event) string {
 	if e.Version > 0 {
 		add("版本 version", strconv.Itoa(e.Version))
 	}
-	add("变化 change", e.Summary)
+	if e.Kind == archive.EventWithdrawn {
+		add("原因 reason", e.Summary)
+	} else {
+		add("变化 change", e.Summary)
+	}
 	return strings.Join(lines, "\n")
 }

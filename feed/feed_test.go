@@ -163,6 +163,23 @@ func TestAtomIDsStable(t *testing.T) {
 	}
 }
 
+func TestAtomMissingURL(t *testing.T) {
+	e := sampleEvents()[0]
+	e.URL = ""
+	for _, tc := range []struct {
+		base  string
+		links int
+	}{{"", 0}, {"http://archive.local", 1}} {
+		b, err := Atom([]archive.Event{e}, Options{BaseURL: tc.base})
+		if err != nil {
+			t.Fatalf("Atom: %v", err)
+		}
+		if got := parse(t, b).Entries[0].Links; len(got) != tc.links {
+			t.Errorf("BaseURL %q: entry without a URL has links %v, want %d", tc.base, got, tc.links)
+		}
+	}
+}
+
 func TestAtomZeroOptions(t *testing.T) {
 	b, err := Atom(nil, Options{})
 	if err != nil {

@@ -99,7 +99,11 @@ func text(e archive.Event, baseURL string) string {
 	line("发布日期", e.Published)
 	line("链接", e.URL)
 	line("存档", archiveURL(baseURL, e))
-	line("变化", e.Summary)
+	if e.Kind == archive.EventWithdrawn {
+		line("原因", e.Summary) // the archive records why it counts as withdrawn
+	} else {
+		line("变化", e.Summary)
+	}
 	return b.String()
 }
 
