@@ -1,25 +1,25 @@
 package discover
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 )
 
 var (
-	gkmlptConfigRe = regexp.MustCompile(`window\._CONFIG\s*=\s*\{[^;]{0,1000}?SID\s*:`)
-	hanwebDocRe    = regexp.MustCompile(`/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html|/col/col\d+/art/\d{4}/art_[0-9a-fA-F]{32}\.html`)
-	trsDocRe       = regexp.MustCompile(`/t\d{8}_\d+\.s?html?`)
-	nfcmsDocRe     = regexp.MustCompile(`/post_\d+\.html`)
-	govcnDocRe     = regexp.MustCompile(`/zhengce/content/\d{6}/content_\d+\.htm`)
+	hanwebDocRe = regexp.MustCompile(`/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html|/col/col\d+/art/\d{4}/art_[0-9a-fA-F]{32}\.html`)
+	trsDocRe    = regexp.MustCompile(`\bt\d{8}_\d+\.s?html?`)
+	nfcmsDocRe  = regexp.MustCompile(`/post_\d+\.html`)
+	govcnDocRe  = regexp.MustCompile(`/zhengce/content/\d{6}/content_\d+\.htm`)
 )
 
 // detect names the platform a list page was built with. Markers of the list
 // machinery (Hanweb's datastore, TRS's createPageHTML, gkmlpt's _CONFIG) are
 // decisive; otherwise the most frequent document URL shape wins, so that a
 // sidebar linking to another platform's pages does not mislead.
-func detect(raw string, r *resolver) string {
+func detect(raw string, links []*url.URL) string {
 	switch {
-	case gkmlptConfigRe.MatchString(raw):
+	case gkmlptSID(raw) != "":
 		return PlatformGkmlpt
 	case strings.Contains(raw, "<datastore>"), strings.Contains(raw, ".jpage("),
 		strings.Contains(raw, "jpaas-publish-server"), strings.Contains(raw, "tr_main_value_"),
@@ -30,10 +30,10 @@ func detect(raw string, r *resolver) string {
 		name string
 		n    int
 	}{
-		{PlatformHanweb, countLocal(raw, hanwebDocRe, r)},
-		{PlatformGovCN, countLocal(raw, govcnDocRe, r)},
-		{PlatformTRS, countLocal(raw, trsDocRe, r)},
-		{PlatformNFCMS, countLocal(raw, nfcmsDocRe, r)},
+		{PlatformHanweb, countPaths(links, hanwebDocRe)},
+		{PlatformGovCN, countPaths(links, govcnDocRe)},
+		{PlatformTRS, countPaths(links, trsDocRe)},
+		{PlatformNFCMS, countPaths(links, nfcmsDocRe)},
 	}
 	if strings.Contains(raw, "createPageHTML") {
 		// gov.cn is built with TRS too; its policy links tell it apart.
@@ -57,17 +57,39 @@ func detect(raw string, r *resolver) string {
 // hasJpaasPager is a cheap check for the pager div of Zhejiang jpaas
 // column pages (attributes naming webid and pageid).
 func hasJpaasPager(raw string) bool {
-	l := strings.ToLower(raw)
-	return strings.Contains(l, "webid=") && strings.Contains(l, "pageid=") && strings.Contains(l, "tplsetid")
+	return containsFold(raw, "pageid=") && containsFold(raw, "webid=") && containsFold(raw, "tplsetid")
 }
 
-// countLocal counts the matches of re that are links to the page's own host:
-// a footer linking gov.cn's policy library does not make a page gov.cn.
-func countLocal(raw string, re *regexp.Regexp, r *resolver) int {
+// containsFold reports whether s contains the lower-case ASCII word sub in
+// any letter case, without copying s.
+func containsFold(s, sub string) bool {
+	if sub == "" || sub[0] >= 0x80 {
+		return strings.Contains(s, sub)
+	}
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for ; j < len(sub); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// countPaths counts the same-host links whose path matches re: a footer
+// linking gov.cn's policy library does not make a page gov.cn.
+func countPaths(links []*url.URL, re *regexp.Regexp) int {
 	n := 0
-	for _, m := range re.FindAllStringIndex(raw, 200) {
-		start := strings.LastIndexAny(raw[max(0, m[0]-300):m[0]], "\"'=( \n>") + max(0, m[0]-300) + 1
-		if r.resolve(raw[start:m[1]]) != nil {
+	for _, u := range links {
+		if re.MatchString(u.Path) {
 			n++
 		}
 	}

@@ -259,18 +259,26 @@ func setQueryParam(rawQuery, name, value string) string {
 	return rawQuery + "&" + name + "=" + url.QueryEscape(value)
 }
 
-var pageCountRes = []*regexp.Regexp{
-	regexp.MustCompile(`共\s*(\d{1,6})\s*页`),
-	regexp.MustCompile(`(?i)\btotalPages?["']?\s*[:=]\s*["']?(\d{1,6})`),
-	regexp.MustCompile(`(?i)\bpageCount["']?\s*[:=]\s*["']?(\d{1,6})`),
-	regexp.MustCompile(`第\s*\d{1,6}\s*/\s*(\d{1,6})\s*页`),
+// pageCountRes read a declared page count; each runs only when its word
+// (lower case) is on the page, since case-folding scans are slow.
+var pageCountRes = []struct {
+	word string
+	re   *regexp.Regexp
+}{
+	{"共", regexp.MustCompile(`共\s*(\d{1,6})\s*页`)},
+	{"totalpage", regexp.MustCompile(`(?i)totalPages?["']?\s*[:=]\s*["']?(\d{1,6})`)},
+	{"pagecount", regexp.MustCompile(`(?i)pageCount["']?\s*[:=]\s*["']?(\d{1,6})`)},
+	{"第", regexp.MustCompile(`第\s*\d{1,6}\s*/\s*(\d{1,6})\s*页`)},
 }
 
 // declaredPages reads a page count the page states: 共12页, totalPage:12,
 // pageCount=12, 第1/12页.
 func declaredPages(raw string) int {
-	for _, re := range pageCountRes {
-		if m := re.FindStringSubmatch(raw); m != nil {
+	for _, pc := range pageCountRes {
+		if !containsFold(raw, pc.word) {
+			continue
+		}
+		if m := pc.re.FindStringSubmatch(raw); m != nil {
 			if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {
 				return n
 			}

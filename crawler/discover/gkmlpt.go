@@ -23,11 +23,10 @@ var (
 // fragment (#2001) or cat parameter when given, else the first TREE node.
 func (p *parser) gkmlptPage(doc *goquery.Document, raw string) {
 	p.genericEntries(doc.Selection)
-	m := gkSIDRe.FindStringSubmatch(raw)
-	if m == nil {
+	sid := gkmlptSID(raw)
+	if sid == "" {
 		return
 	}
-	sid := m[1]
 	cat := ""
 	switch {
 	case gkCatRe.MatchString(p.fragment):
@@ -48,6 +47,22 @@ func (p *parser) gkmlptPage(doc *goquery.Document, raw string) {
 	if api != nil {
 		p.addNext(Request{URL: api.String()})
 	}
+}
+
+// gkmlptSID returns the SID of a page's window._CONFIG, or "".
+func gkmlptSID(raw string) string {
+	i := strings.Index(raw, "window._CONFIG")
+	if i < 0 {
+		return ""
+	}
+	rest := raw[i:]
+	if end := strings.Index(rest, "</script"); end > 0 {
+		rest = rest[:end]
+	}
+	if m := gkSIDRe.FindStringSubmatch(rest); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // flexInt accepts a JSON number or a numeric string; anything else is 0.
@@ -162,15 +177,13 @@ func (p *parser) gkmlptAnswer(a apiAnswer) {
 	if len(arts) == 0 {
 		return
 	}
-	if total > 0 && page*len(arts) >= total {
-		if page == 1 {
-			p.setPages(1)
-		}
-		return
-	}
-	if total > 0 {
-		// Only a full page tells the page size: this one is not the last.
+	if page == 1 && total > 0 {
+		// Only page 1 surely has the full page size (unless it is the
+		// only page, and then the count is 1 either way).
 		p.setPages((total + len(arts) - 1) / len(arts))
+	}
+	if total > 0 && page*len(arts) >= total {
+		return
 	}
 	next := *self
 	next.RawQuery = setQueryParam(self.RawQuery, "page", strconv.Itoa(page+1))

@@ -13,16 +13,11 @@ import (
 )
 
 var (
-	datastoreRe = regexp.MustCompile(`(?is)<datastore>(.*?)(?:</datastore>|$)`)
-	recordRe    = regexp.MustCompile(`(?is)<record>(.*?)</record>`)
-	nextgroupRe = regexp.MustCompile(`(?is)<nextgroup>(.*?)</nextgroup>`)
-	hrefRe      = regexp.MustCompile(`(?i)href\s*=\s*["']([^"']+)["']`)
-	cdataRe     = regexp.MustCompile(`(?s)^\s*<!\[CDATA\[(.*?)\]\]>\s*$`)
-	totalRecRes = []*regexp.Regexp{
-		regexp.MustCompile(`(?i)<totalrecord>\s*(\d+)\s*</totalrecord>`),
-		regexp.MustCompile(`(?i)totalRecord["']?\s*:\s*["']?(\d+)`),
-	}
-	perPageRe = regexp.MustCompile(`(?i)perPage["']?\s*:\s*["']?(\d+)`)
+	hrefRe     = regexp.MustCompile(`(?i)href\s*=\s*["']([^"']+)["']`)
+	cdataRe    = regexp.MustCompile(`(?s)^\s*<!\[CDATA\[(.*?)\]\]>\s*$`)
+	totalTagRe = regexp.MustCompile(`<totalrecord>\s*(\d+)\s*</totalrecord>`)
+	totalRecRe = regexp.MustCompile(`totalRecord["']?\s*:\s*["']?(\d+)`)
+	perPageRe  = regexp.MustCompile(`perPage["']?\s*:\s*["']?(\d+)`)
 )
 
 // Hanweb's jpage loads older records in windows of groupSize pages.
@@ -32,11 +27,10 @@ const hanwebGroupSize = 3
 // the dataproxy window that follows them, or the Zhejiang jpaas list API,
 // or the legacy xxgk module's table rows.
 func (p *parser) hanwebPage(doc *goquery.Document, raw string) {
-	if m := datastoreRe.FindStringSubmatch(raw); m != nil {
-		store := m[1]
+	if store, ok := element(raw, "datastore"); ok {
 		n := p.records(store)
-		total := firstInt(raw, totalRecRes)
-		perPage := firstInt(raw, []*regexp.Regexp{perPageRe})
+		total := firstInt(raw, totalTagRe, totalRecRe)
+		perPage := firstInt(raw, perPageRe)
 		if total > 0 && perPage > 0 {
 			p.setPages((total + perPage - 1) / perPage)
 		}
@@ -62,16 +56,16 @@ func (p *parser) hanwebPage(doc *goquery.Document, raw string) {
 // fields travel in the request URL's query too (the servlet reads both), so
 // the next window can be built from the page URL alone.
 func (p *parser) dataproxyAnswer(raw string) {
-	store := raw
-	if m := datastoreRe.FindStringSubmatch(raw); m != nil {
-		store = m[1]
+	store, ok := element(raw, "datastore")
+	if !ok {
+		store = raw
 	}
 	n := p.records(store)
 	q := p.res.page.Query()
 	start, err1 := strconv.Atoi(q.Get("startrecord"))
 	end, err2 := strconv.Atoi(q.Get("endrecord"))
 	perPage, _ := strconv.Atoi(q.Get("perpage"))
-	total := firstInt(raw, totalRecRes[:1])
+	total := firstInt(raw, totalTagRe)
 	if total > 0 && perPage > 0 {
 		p.setPages((total + perPage - 1) / perPage)
 	}
@@ -94,9 +88,20 @@ func (p *parser) dataproxyAnswer(raw string) {
 // records adds the entries of a datastore's <record> elements and returns
 // how many records there were.
 func (p *parser) records(store string) int {
-	ms := recordRe.FindAllStringSubmatch(store, -1)
-	for _, m := range ms {
-		frag := m[1]
+	n := 0
+	for {
+		i := strings.Index(store, "<record>")
+		if i < 0 {
+			break
+		}
+		store = store[i+len("<record>"):]
+		j := strings.Index(store, "</record>")
+		if j < 0 {
+			break
+		}
+		frag := store[:j]
+		store = store[j:]
+		n++
 		if c := cdataRe.FindStringSubmatch(frag); c != nil {
 			frag = c[1]
 		} else {
@@ -104,7 +109,21 @@ func (p *parser) records(store string) int {
 		}
 		p.record(frag)
 	}
-	return len(ms)
+	return n
+}
+
+// element returns the content of the first <name>…</name> in raw; an
+// unclosed element runs to the end (answers get cut off).
+func element(raw, name string) (string, bool) {
+	i := strings.Index(raw, "<"+name+">")
+	if i < 0 {
+		return "", false
+	}
+	rest := raw[i+len(name)+2:]
+	if j := strings.Index(rest, "</"+name+">"); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest, true
 }
 
 // record reads one record fragment: its document link (the document-shaped
@@ -159,11 +178,10 @@ var dataproxyFields = []struct{ name, def string }{
 // nextgroup reads the dataproxy link of a datastore: its path and the form
 // parameters it carries.
 func nextgroup(store string, r *resolver) (url.Values, string, bool) {
-	m := nextgroupRe.FindStringSubmatch(store)
-	if m == nil {
+	inner, ok := element(store, "nextgroup")
+	if !ok {
 		return nil, "", false
 	}
-	inner := m[1]
 	if c := cdataRe.FindStringSubmatch(inner); c != nil {
 		inner = c[1]
 	}
@@ -229,7 +247,7 @@ func dataproxyRequest(path string, params url.Values, start, end, perPage int) R
 	return Request{Method: "POST", URL: path + "?" + q + "&" + body, Body: body}
 }
 
-func firstInt(raw string, res []*regexp.Regexp) int {
+func firstInt(raw string, res ...*regexp.Regexp) int {
 	for _, re := range res {
 		if m := re.FindStringSubmatch(raw); m != nil {
 			if n, err := strconv.Atoi(m[1]); err == nil && n > 0 {

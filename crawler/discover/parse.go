@@ -171,7 +171,13 @@ func (p *parser) parseHTML(body []byte, platform string) error {
 	}
 	raw := string(body)
 	if platform == "" {
-		platform = detect(raw, p.res)
+		var links []*url.URL
+		for _, a := range anchorsIn(doc.Selection.Nodes[0]) {
+			if u := p.res.resolve(attr(a, "href")); u != nil {
+				links = append(links, u)
+			}
+		}
+		platform = detect(raw, links)
 	}
 	p.out.Platform = platform
 	switch platform {

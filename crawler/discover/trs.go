@@ -58,18 +58,28 @@ func createPageArgs(raw string) (pages, cur int, name, ext string, ok bool) {
 		return 0, 0, "", "", false
 	}
 	var args []string
+	var quoted []bool
 	for _, a := range strings.Split(m[1], ",") {
-		args = append(args, strings.Trim(strings.TrimSpace(a), `"'`))
+		a = strings.TrimSpace(a)
+		t := strings.Trim(a, `"'`)
+		args = append(args, t)
+		quoted = append(quoted, t != a)
 	}
 	if len(args) == 6 {
-		args = args[1:]
+		args, quoted = args[1:], quoted[1:]
 	}
 	if len(args) < 4 {
 		return 0, 0, "", "", false
 	}
 	pages, ok1 := scriptInt(raw, args[0])
 	cur, ok2 := scriptInt(raw, args[1])
-	name, ext = scriptString(raw, args[2]), scriptString(raw, args[3])
+	name, ext = args[2], args[3]
+	if !quoted[2] {
+		name = scriptVar(raw, name)
+	}
+	if !quoted[3] {
+		ext = scriptVar(raw, ext)
+	}
 	if !ok1 || !ok2 || pages < 0 || cur < 0 || !safeName(name) || !safeName(ext) {
 		return 0, 0, "", "", false
 	}
@@ -96,13 +106,6 @@ func scriptInt(raw, arg string) (int, bool) {
 	v := scriptVar(raw, arg)
 	n, err := strconv.Atoi(v)
 	return n, err == nil
-}
-
-func scriptString(raw, arg string) string {
-	if v := scriptVar(raw, arg); v != "" {
-		return v
-	}
-	return arg
 }
 
 // scriptVar returns the value assigned to a JavaScript variable, if arg is
