@@ -133,8 +133,9 @@ type scored struct {
 const minBodyRunes = 10
 
 // bestContainer picks, among the known containers, the one with the most
-// non-link text, then moves into a nested container that holds nearly all
-// of that text (an outer wrapper also carries navigation and metadata).
+// non-link text, then moves into a nested container that holds at least
+// half of that text: the inner one is the more specific (an outer wrapper
+// also carries navigation, metadata and tools).
 func bestContainer(root *html.Node) (*html.Node, string) {
 	var cands []scored
 	walkTree(root, func(n *html.Node) bool {
@@ -176,7 +177,7 @@ func bestContainer(root *html.Node) (*html.Node, string) {
 			if i == pick || !isAncestor(cands[pick].n, c.n) {
 				continue
 			}
-			if c.score*5 >= cands[pick].score*4 && (next < 0 || c.score > cands[next].score) {
+			if c.score*2 >= cands[pick].score && (next < 0 || c.score > cands[next].score) {
 				next = i
 			}
 		}
@@ -282,7 +283,10 @@ func cleanBody(tokens []token, title string, metaTexts map[string]bool) string {
 	started := false
 	titleKey := squeeze(title)
 	for _, t := range tokens {
-		if t.meta || metaTexts[t.text] {
+		// metaTexts matter for the fallbacks, whose tokens come from a copy
+		// of the tree: the metadata block precedes the text, while a
+		// signature equal to the publisher comes after it.
+		if t.meta || !started && metaTexts[t.text] {
 			continue
 		}
 		text := strings.TrimSpace(t.text)

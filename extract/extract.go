@@ -237,10 +237,13 @@ func (x *extraction) run() {
 	title, titleSource := x.chooseTitle(found)
 	x.set(FieldTitle, title, titleSource)
 
-	metaTexts := map[string]bool{}
-	for _, t := range w.tokens {
-		if t.meta {
-			metaTexts[t.text] = true
+	var metaTexts map[string]bool
+	if bodySource == "readability" || bodySource == "density" {
+		metaTexts = map[string]bool{}
+		for _, t := range w.tokens {
+			if t.meta {
+				metaTexts[t.text] = true
+			}
 		}
 	}
 	body := cleanBody(bodyTokens, title, metaTexts)

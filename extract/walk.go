@@ -389,8 +389,10 @@ func (w *walker) script(n *html.Node) {
 	var evs []event
 	if hasVar {
 		for _, m := range scriptVarRe.FindAllStringSubmatchIndex(src, -1) {
-			v := src[m[4]:m[5]] // group 2, or group 3 below
-			if m[4] < 0 {
+			var v string // the double- or the single-quoted group
+			if m[4] >= 0 {
+				v = src[m[4]:m[5]]
+			} else if m[6] >= 0 {
 				v = src[m[6]:m[7]]
 			}
 			evs = append(evs, event{pos: m[0], name: src[m[2]:m[3]], val: v, ok: true})
