@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gongkai/gongkai/export"
+)
+
+func cmdExport(ctx context.Context, e *env, args []string) error {
+	var c common
+	var format, out, since string
+	fs := e.flags("export", "-format jsonl|warc [-o FILE] [-since DATE]", `Export every stored version: jsonl (one JSON object per version, the
+documented schema) or warc (WARC/1.1, gzip per record, with the raw captures).`, &c)
+	fs.StringVar(&format, "format", "jsonl", "jsonl or warc")
+	fs.StringVar(&out, "o", "", "write to FILE (default standard output; required for warc)")
+	fs.StringVar(&since, "since", "", "only versions fetched at or after this date (YYYY-MM-DD, China time) or RFC 3339 time")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var from time.Time
+	if since != "" {
+		var err error
+		if from, err = parseSince(since); err != nil {
+			return err
+		}
+	}
+	if format != "jsonl" && format != "warc" {
+		return fmt.Errorf("-format %q: want jsonl or warc", format)
+	}
+	if format == "warc" && out == "" {
+		return fmt.Errorf("-format warc needs -o FILE.warc.gz")
+	}
+	r, err := e.reader(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	write := func(w io.Writer) (int, error) { return r.JSONL(ctx, w, from) }
+	if format == "warc" {
+		local, ok := r.(localReader)
+		if !ok {
+			return fmt.Errorf("WARC export reads the archive file, which the daemon holds: take a backup (gongkai backup copy.db) and run: gongkai export -db copy.db -format warc -o %s", out)
+		}
+		write = func(w io.Writer) (int, error) {
+			return export.WARC(ctx, local.Store, w, export.Options{Since: from, Software: "gongkai", Filename: filepath.Base(out)})
+		}
+	}
+	if out == "" {
+		bw := bufio.NewWriter(e.stdout)
+		if _, err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	n, err := writeFileAtomic(out, write)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "exported %d to %s\n", n, out)
+	return nil
+}
+
+func parseSince(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("-since %q: want YYYY-MM-DD or an RFC 3339 time", s)
+}
+
+// writeFileAtomic writes through a temporary file renamed into place, so an
+// interrupted export (a full disk) never leaves a truncated file behind.
+func writeFileAtomic(path string, write func(io.Writer) (int, error)) (int, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), ".gongkai-export-*")
+	if err != nil {
+		return 0, fmt.Errorf("export: %w", err)
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	n, err := write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return 0, fmt.Errorf("export to %s: %w", path, err)
+	}
+	return n, nil
+}

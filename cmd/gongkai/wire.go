@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/config"
+	"github.com/gongkai/gongkai/crawler"
+	"github.com/gongkai/gongkai/crawler/discover"
+	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/feed"
+	"github.com/gongkai/gongkai/notify"
+	"github.com/gongkai/gongkai/web"
+)
+
+// check runs the validations that need the packages behind the config:
+// CSS selectors, platform names, notification targets.
+func check(cfg *config.Config) []config.Problem {
+	var out []config.Problem
+	for i, s := range cfg.Sources {
+		if err := extract.ValidateFields(s.Fields); err != nil {
+			out = append(out, config.Problem{Line: s.Line, Key: key("sources", i, "fields"), Msg: err.Error()})
+		}
+		if err := discover.ValidateOptions(discover.Options{Platform: s.Platform, Link: s.Link, Next: s.Next}); err != nil {
+			out = append(out, config.Problem{Line: s.Line, Key: key("sources", i, "platform/link/next"), Msg: err.Error()})
+		}
+	}
+	for i, t := range targets(cfg) {
+		if err := notify.ValidateTarget(t); err != nil {
+			out = append(out, config.Problem{Line: cfg.Notify[i].Line, Key: key("notify", i, ""), Msg: err.Error()})
+		}
+	}
+	return out
+}
+
+func key(list string, i int, field string) string {
+	k := fmt.Sprintf("%s[%d]", list, i)
+	if field != "" {
+		k += "." + field
+	}
+	return k
+}
+
+func targets(cfg *config.Config) []notify.Target {
+	var out []notify.Target
+	for _, t := range cfg.Notify {
+		out = append(out, notify.Target{Name: t.Name, Webhook: t.Webhook, Secret: t.Secret, URL: t.URL,
+			Sources: t.Sources, Events: t.Events, Match: t.Match, Exclude: t.Exclude, Digest: t.Digest})
+	}
+	return out
+}
+
+func newCrawler(st *archive.Store, cfg *config.Config, log *slog.Logger, transport http.RoundTripper) *crawler.Crawler {
+	return crawler.New(st, crawler.Options{UserAgent: cfg.UserAgent, Location: cfg.Location, Logger: log, Transport: transport})
+}
+
+func newNotifier(st *archive.Store, cfg *config.Config, log *slog.Logger) (*notify.Notifier, error) {
+	return notify.New(st, notify.Options{Targets: targets(cfg), Logger: log, BaseURL: cfg.Web.BaseURL})
+}
+
+func newWeb(st *archive.Store, cfg *config.Config, log *slog.Logger, next func(string) (time.Time, bool)) *web.Server {
+	return web.New(st, web.Options{Logger: log, Schedule: next, BaseURL: cfg.Web.BaseURL,
+		Feed: func(events []archive.Event, o web.FeedOptions) ([]byte, error) {
+			return feed.Atom(events, feed.Options{Title: o.Title, SelfURL: o.SelfURL, BaseURL: o.BaseURL, Updated: o.Updated})
+		}})
+}
