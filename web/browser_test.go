@@ -1,0 +1,73 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/gongkai/gongkai/archive/archivetest"
+	"github.com/gongkai/gongkai/web/internal/demo"
+)
+
+// TestBrowser drives the UI in headless Chromium with scripts/browser/browse.mjs:
+// sources → a source's documents → a document → the diff, plus the raw
+// page's sandbox. It needs node, Chromium and the script's node_modules
+// (cd scripts/browser && npm ci); CI installs them. Set
+// GONGKAI_SCREENSHOTS=dir to keep the screenshots.
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("browser test needs node on PATH")
+	}
+	chromium := os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skipf("browser test needs Chromium at %s (apt-get install chromium, or set CHROMIUM)", chromium)
+	}
+	dir, err := filepath.Abs(filepath.Join("..", "scripts", "browser"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core")); err != nil {
+		t.Skipf("browser test needs playwright-core: cd %s && npm ci", dir)
+	}
+
+	store := archivetest.Open(t)
+	if err := demo.Seed(context.Background(), store, time.Date(2025, 1, 23, 2, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	srv := newLocalServer(t, New(store, Options{}))
+
+	shots := os.Getenv("GONGKAI_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "browse.mjs", srv, shots)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	out, err := cmd.CombinedOutput()
+	t.Logf("browse.mjs:\n%s", out)
+	if err != nil {
+		t.Fatalf("browser checks failed: %v", err)
+	}
+}
+
+// newLocalServer serves h on 127.0.0.1 for the test's lifetime and returns its URL.
+func newLocalServer(t *testing.T, h http.Handler) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
