@@ -398,6 +398,27 @@ var currentPage = 0;createPageHTML(countPage, currentPage, "index", "html");</sc
 			},
 		},
 		{
+			name: "script pager with a declared count",
+			url:  host + "/xxgk/zcwj/index_2.html",
+			body: `<ul><li><a href="/xxgk/zcwj/20250123/abc.html">甲</a>2025-01-23</li></ul><div id="pager"></div><script>$("#pager").pagination({totalPage:5, currentPage:2});</script>`,
+			want: Result{
+				Platform: "generic",
+				Entries:  []Entry{entry("/xxgk/zcwj/20250123/abc.html", "甲", "2025-01-23")},
+				Next:     []Request{get("/xxgk/zcwj/index_3.html")},
+				Pages:    5,
+			},
+		},
+		{
+			name: "script pager on its last page",
+			url:  host + "/xxgk/zcwj/index_5.html",
+			body: `<ul><li><a href="/xxgk/zcwj/20250123/abc.html">甲</a>2025-01-23</li></ul><script>$("#pager").pagination({totalPage:5});</script>`,
+			want: Result{
+				Platform: "generic",
+				Entries:  []Entry{entry("/xxgk/zcwj/20250123/abc.html", "甲", "2025-01-23")},
+				Pages:    5,
+			},
+		},
+		{
 			name: "forced platform",
 			url:  host + "/list.html",
 			body: `<ul><li><a href="/a/t20250101_1.html">甲</a>2025-01-01</li></ul><script>createPageHTML(2,0,"list","html")</script>`,

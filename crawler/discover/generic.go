@@ -2,6 +2,7 @@ package discover
 
 import (
 	"net/url"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -195,6 +196,7 @@ func (p *parser) genericNext(root *goquery.Selection, raw string) {
 		return
 	}
 	var numbered []*url.URL
+	foundNext := false
 	for _, n := range root.Nodes {
 		for _, a := range anchorsIn(n) {
 			u := p.res.resolve(attr(a, "href"))
@@ -207,6 +209,7 @@ func (p *parser) genericNext(root *goquery.Selection, raw string) {
 			}
 			switch {
 			case nextTexts[k] || strings.Contains(strings.ToLower(attr(a, "class")), "next"):
+				foundNext = true
 				p.addNextURL(u)
 			case skipTexts[k]:
 			case lastTexts[k]:
@@ -222,6 +225,32 @@ func (p *parser) genericNext(root *goquery.Selection, raw string) {
 		p.addNextURL(u)
 	}
 	p.pageParamNext()
+	if !foundNext && len(numbered) == 0 {
+		p.indexNext()
+	}
+}
+
+var indexPageRe = regexp.MustCompile(`^(index|default)(?:_(\d{1,5}))?\.(s?html?)$`)
+
+// indexNext adds index_<N+1>.html for pages whose pager a script draws
+// from a declared count (Shanghai's .pagination({totalPage:N})): index.html
+// is page 1, index_2.html page 2.
+func (p *parser) indexNext() {
+	self := p.res.page
+	m := indexPageRe.FindStringSubmatch(path.Base(self.Path))
+	if m == nil || p.out.Pages == 0 || self.RawQuery != "" || len(p.out.Entries) == 0 {
+		return
+	}
+	cur := 1
+	if m[2] != "" {
+		cur, _ = strconv.Atoi(m[2])
+	}
+	if cur >= p.out.Pages {
+		return
+	}
+	next := *self
+	next.Path = path.Join(path.Dir(self.Path), m[1]+"_"+strconv.Itoa(max(cur+1, 2))+"."+m[3])
+	p.addNextURL(&next)
 }
 
 // pageParamNext adds page N+1 of a ?page=N style list when the declared

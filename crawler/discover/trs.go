@@ -23,19 +23,18 @@ func (p *parser) trsPage(doc *goquery.Document, raw string) {
 	if len(p.out.Entries) == 0 {
 		return
 	}
-	if ok {
-		dir := path.Dir(p.res.page.Path)
-		if !strings.HasSuffix(p.res.page.Path, "/") {
-			dir += "/"
-		} else {
-			dir = p.res.page.Path
-		}
-		dir = strings.TrimSuffix(dir, "/") + "/"
-		for i := cur + 1; i < pages && i < cur+1+maxScriptPages; i++ {
-			p.addNextURL(p.res.resolve(dir + trsPageName(name, ext, i)))
-		}
+	if !ok {
+		p.genericNext(doc.Selection, raw)
+		return
 	}
-	p.genericNext(doc.Selection, raw)
+	dir := p.res.page.Path
+	if !strings.HasSuffix(dir, "/") {
+		dir = path.Dir(dir)
+	}
+	dir = strings.TrimSuffix(dir, "/") + "/"
+	for i := cur + 1; i < pages && i < cur+1+maxScriptPages; i++ {
+		p.addNextURL(p.res.resolve(dir + trsPageName(name, ext, i)))
+	}
 }
 
 // maxScriptPages bounds the requests one page may emit from a script's page
