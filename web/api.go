@@ -18,7 +18,8 @@ package web
 //	GET /api/backup                         a consistent copy of the database file
 //
 // Doc, Version, Event and SourceState are the archive package's types with
-// their JSON tags; limit defaults to 50 and is capped at 1000.
+// their JSON tags. limit defaults to 50; on /api/docs limit=0 means all
+// (the CLI lists a whole source that way), on /api/events it is capped at 1000.
 
 import (
 	"errors"
@@ -32,10 +33,9 @@ import (
 	"github.com/gongkai/gongkai/export"
 )
 
-const (
-	apiDefaultLimit = 50
-	apiMaxLimit     = 1000
-)
+// apiDefaultLimit is the page size of /api/docs and /api/events when no
+// limit is given.
+const apiDefaultLimit = 50
 
 func (s *Server) apiHealth(w http.ResponseWriter, r *http.Request) {
 	states, err := s.r.Sources(r.Context())
@@ -76,7 +76,6 @@ func (s *Server) apiDocs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.Source = r.URL.Query().Get("source")
-	q.Limit = min(max(q.Limit, 1), apiMaxLimit)
 	docs, total, err := s.r.Docs(r.Context(), q)
 	if err != nil {
 		s.jsonError(w, r, err)

@@ -493,6 +493,10 @@ func TestAPI(t *testing.T) {
 		if v.Total != 4 || len(v.Docs) != 1 || v.Offset != 1 {
 			t.Errorf("docs?limit=1&offset=1 = %+v", v)
 		}
+		getJSON(t, h, "/api/docs?limit=0", &v)
+		if v.Total != 4 || len(v.Docs) != 4 {
+			t.Errorf("docs?limit=0 = %d of %d, want all 4", len(v.Docs), v.Total)
+		}
 		var raw map[string]any
 		getJSON(t, h, "/api/docs?q="+url.QueryEscape("没有这个"), &raw)
 		if docs, ok := raw["docs"].([]any); !ok || len(docs) != 0 {
