@@ -296,6 +296,18 @@ var currentPage = 0;createPageHTML(countPage, currentPage, "index", "html");</sc
 			},
 		},
 		{
+			name: "trs with a next override",
+			url:  host + "/xxgk/index.html",
+			body: `<ul><li><a href="./202501/t20250123_1.html">甲</a>2025-01-23</li></ul><p class="more"><a href="/xxgk/more/">更多</a></p><script>createPageHTML(2,0,"index","html")</script>`,
+			opts: Options{Next: "p.more"},
+			want: Result{
+				Platform: "trs",
+				Entries:  []Entry{entry("/xxgk/202501/t20250123_1.html", "甲", "2025-01-23")},
+				Next:     []Request{get("/xxgk/more/"), get("/xxgk/index_1.html")},
+				Pages:    2,
+			},
+		},
+		{
 			name: "trs deep stub page",
 			url:  host + "/xxgk/index_37.html",
 			body: `<html><head><title>通知公告</title></head><body><div class="list"><ul></ul></div><script>createPageHTML(40, 37, "index", "html");</script></body></html>`,

@@ -20,7 +20,7 @@ const (
 	PlatformGeneric = "generic"
 )
 
-// Platforms lists the platform names Options.Platform accepts.
+// platforms lists the names Options.Platform accepts.
 var platforms = []string{PlatformHanweb, PlatformTRS, PlatformNFCMS, PlatformGkmlpt, PlatformGovCN, PlatformGeneric}
 
 // ErrPlatform reports an unknown Options.Platform name.

@@ -23,8 +23,10 @@ func (p *parser) trsPage(doc *goquery.Document, raw string) {
 	if len(p.out.Entries) == 0 {
 		return
 	}
-	if !ok {
+	if !ok || p.nextSel != nil {
 		p.genericNext(doc.Selection, raw)
+	}
+	if !ok {
 		return
 	}
 	dir := p.res.page.Path
