@@ -98,7 +98,7 @@ func newSite(name, platform, start string) *site {
 }
 
 var subjects = []string{
-	"关于印发《示例市%d年度重点工作任务分解方案》的通知",
+	"关于印发《示例市重点工作任务分解方案（%d）》的通知",
 	"示例市人民政府办公室关于做好第%d批防汛防台工作的通知",
 	"关于公布示例市第%d批行政许可事项清单的公告",
 	"示例市关于进一步优化营商环境的若干措施（第%d号）",
@@ -250,7 +250,9 @@ func genHanweb() {
 	})
 	for _, d := range ds {
 		s.exp.Documents = append(s.exp.Documents, d.Path)
-		s.write(d.Path, strings.Replace(detail(d, "通知公告"), `<div class="zoom" id="zoom">`, `<meta name="ContentStart"><div class="zoom" id="zoom">`, 1))
+		page := strings.Replace(detail(d, "通知公告"), `<div class="zoom" id="zoom">`, `<meta name="ContentStart"><div class="zoom" id="zoom">`, 1)
+		page = strings.Replace(page, "</div>\n<div class=\"tools\">", "</div><meta name=\"ContentEnd\">\n<div class=\"tools\">", 1)
+		s.write(d.Path, page)
 	}
 	record := func(i int, d doc) string {
 		date := ymd(d.Date)
