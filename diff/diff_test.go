@@ -3,6 +3,7 @@ package diff
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -365,5 +366,17 @@ func BenchmarkDocuments(b *testing.B) {
 	n := strings.Repeat(string(old), 10) + string(new) + strings.Repeat(string(old), 9)
 	for b.Loop() {
 		Documents(extract.Document{Body: o}, extract.Document{Body: n})
+	}
+}
+
+// A wholesale rewrite is the worst case for pairing removed and added sentences.
+func BenchmarkRewrite(b *testing.B) {
+	var o, n strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&o, "第%d条 本办法适用于本市行政区域内的政府信息公开工作，由市人民政府办公厅负责解释%d。\n", i, i)
+		fmt.Fprintf(&n, "第%d项 各级行政机关应当建立健全政府信息公开工作制度，并指定机构负责日常工作%d。\n", i, i*7)
+	}
+	for b.Loop() {
+		Text(o.String(), n.String())
 	}
 }
