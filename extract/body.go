@@ -305,7 +305,7 @@ func cleanBody(tokens []token, title string, metaTexts map[string]bool) string {
 		case lineChrome:
 			continue
 		}
-		if t.runes >= bodyStartRunes {
+		if isProse(text, t.runes) {
 			started = true
 		}
 		if b.Len() > 0 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -24,13 +25,16 @@ func NormalizeDate(s string) string {
 	return normalizeDateIn(s, shanghai())
 }
 
-func shanghai() *time.Location {
+// shanghai is China time, loaded once: LoadLocation reads the zone
+// database on every call. China has had no DST since 1991, so the fixed
+// fallback is only wrong for older dates.
+var shanghai = sync.OnceValue(func() *time.Location {
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		return time.FixedZone("CST", 8*3600)
 	}
 	return loc
-}
+})
 
 // dateScanner walks a string rune by rune; digits and separators are folded
 // to ASCII so full-width forms (２０２５－０１－２３) parse too.

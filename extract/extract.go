@@ -9,6 +9,7 @@ import (
 
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // Work bounds: a page is cut to maxParseBytes before parsing (after inline
@@ -42,7 +43,10 @@ func Extract(page []byte, pageURL string, opts Options) (Document, error) {
 	src := shrink(page)
 	root, err := html.Parse(bytes.NewReader(src))
 	if err != nil {
-		return Document{}, fmt.Errorf("extract: parse html: %w", err)
+		// The parser gives up on absurd nesting; keep the text.
+		if root, err = html.Parse(bytes.NewReader(flatten(src))); err != nil {
+			return Document{}, fmt.Errorf("extract: parse html: %w", err)
+		}
 	}
 
 	x := &extraction{
@@ -183,6 +187,63 @@ func dropBigBlocks(b []byte, open, closeTag string) []byte {
 		return b
 	}
 	return append(out, b[last:]...)
+}
+
+// flatten rewrites a page the parser refused into a flat one: its <title>,
+// <meta> tags and one paragraph per run of text.
+func flatten(src []byte) []byte {
+	var b bytes.Buffer
+	b.WriteString("<html><head>")
+	z := html.NewTokenizer(bytes.NewReader(src))
+	inTitle, inScript := false, false
+	body := false
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		tok := z.Token()
+		switch tt {
+		case html.StartTagToken, html.SelfClosingTagToken:
+			switch tok.DataAtom {
+			case atom.Meta:
+				b.WriteString(tok.String())
+			case atom.Title:
+				inTitle = true
+				b.WriteString("<title>")
+			case atom.Script, atom.Style:
+				inScript = true
+			}
+		case html.EndTagToken:
+			switch tok.DataAtom {
+			case atom.Title:
+				inTitle = false
+				b.WriteString("</title>")
+			case atom.Script, atom.Style:
+				inScript = false
+			}
+		case html.TextToken:
+			if inScript {
+				continue
+			}
+			text := strings.TrimSpace(tok.Data)
+			if text == "" {
+				continue
+			}
+			if inTitle {
+				b.WriteString(html.EscapeString(text))
+				continue
+			}
+			if !body {
+				b.WriteString("</head><body>")
+				body = true
+			}
+			b.WriteString("<p>")
+			b.WriteString(html.EscapeString(text))
+			b.WriteString("</p>\n")
+		}
+	}
+	return b.Bytes()
 }
 
 // extraction holds the state of one Extract call.

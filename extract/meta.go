@@ -72,6 +72,10 @@ func scanMetadata(tokens []token, loc *time.Location) map[string]candidate {
 			}
 			continue
 		}
+		if t.body && isProse(t.text, t.runes) && !startsWithLabel(t.text) {
+			bodyStarted = true
+			continue
+		}
 		source := "line"
 		if t.cell {
 			source = "table"
@@ -104,7 +108,7 @@ func scanMetadata(tokens []token, loc *time.Location) map[string]candidate {
 			}
 			continue
 		}
-		if t.body && !t.meta && t.runes >= bodyStartRunes {
+		if t.body && !t.meta && isProse(t.text, t.runes) {
 			bodyStarted = true
 		}
 	}
@@ -122,6 +126,15 @@ func countTable(tables map[*html.Node]int, t *token) {
 	if t.table != nil {
 		tables[t.table]++
 	}
+}
+
+// isProse reports a line of running text: long, or a sentence (it ends
+// like one). A headline does neither.
+func isProse(text string, runes int) bool {
+	if runes >= bodyStartRunes {
+		return true
+	}
+	return strings.HasSuffix(text, "。") || strings.HasSuffix(text, "：") || strings.HasSuffix(text, "；") || strings.HasSuffix(text, ":")
 }
 
 // valueFollows reports whether v can be the value of the label token l.
