@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"github.com/gongkai/gongkai/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,10 +15,10 @@ func TestWARCWithWarcio(t *testing.T) {
 	dir := filepath.Join("..", "scripts", "warccheck")
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("node is not installed; the warcio.js cross-check needs it")
+		testenv.Missing(t, "node is not installed; the warcio.js cross-check needs it")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "warcio")); err != nil {
-		t.Skipf("warcio.js is not installed: run `npm ci` in %s", dir)
+		testenv.Missing(t, "warcio.js is not installed: run `npm ci` in %s", dir)
 	}
 
 	data, _ := writeWARC(t, sampleSource(), Options{Software: "gongkai/test", Operator: "test"})

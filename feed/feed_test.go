@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"github.com/gongkai/gongkai/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -207,7 +208,7 @@ func python(t *testing.T) string {
 			return p
 		}
 	}
-	t.Skip("skipping: no python3 with feedparser (apt-get install python3-feedparser); CI installs it")
+	testenv.Missing(t, "no python3 with feedparser (apt-get install python3-feedparser); CI installs it")
 	return ""
 }
 
