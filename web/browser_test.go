@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/gongkai/gongkai/internal/testenv"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -25,21 +26,21 @@ func TestBrowser(t *testing.T) {
 	}
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("browser test needs node on PATH")
+		testenv.Missing(t, "browser test needs node on PATH")
 	}
 	chromium := os.Getenv("CHROMIUM")
 	if chromium == "" {
 		chromium = "/usr/bin/chromium"
 	}
 	if _, err := os.Stat(chromium); err != nil {
-		t.Skipf("browser test needs Chromium at %s (apt-get install chromium, or set CHROMIUM)", chromium)
+		testenv.Missing(t, "browser test needs Chromium at %s (apt-get install chromium, or set CHROMIUM)", chromium)
 	}
 	dir, err := filepath.Abs(filepath.Join("..", "scripts", "browser"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core")); err != nil {
-		t.Skipf("browser test needs playwright-core: cd %s && npm ci", dir)
+		testenv.Missing(t, "browser test needs playwright-core: cd %s && npm ci", dir)
 	}
 
 	store := archivetest.Open(t)
