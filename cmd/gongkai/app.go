@@ -134,6 +134,17 @@ func (e *env) loggerAt(level slog.Level) *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 }
 
+// start parses a command's flags and loads its config: the preamble of
+// every command that works on an archive.
+func (e *env) start(fs *flag.FlagSet, args []string, c *common) (*config.Config, *slog.Logger, error) {
+	if err := parse(fs, args); err != nil {
+		return nil, nil, err
+	}
+	log := e.logger(c.verbose)
+	cfg, err := e.loadConfig(*c, log)
+	return cfg, log, err
+}
+
 // loadConfig reads the config and logs its warnings (unknown keys).
 func (e *env) loadConfig(c common, log *slog.Logger) (*config.Config, error) {
 	cfg, err := config.Load(c.config)

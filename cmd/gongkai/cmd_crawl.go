@@ -29,11 +29,7 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("crawl", "[-source NAME]...", "Crawl all (or the named) sources once now, deliver the alerts, then exit.", &c)
 	fs.Var(&names, "source", "crawl only this source (repeatable)")
 	fs.BoolVar(&noNotify, "no-notify", false, "archive only; leave alerts in the outbox for the daemon")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	log := e.logger(c.verbose)
-	cfg, err := e.loadConfig(c, log)
+	cfg, log, err := e.start(fs, args, &c)
 	if err != nil {
 		return err
 	}

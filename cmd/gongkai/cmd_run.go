@@ -21,11 +21,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	var now bool
 	fs := e.flags("run", "", "The daemon: crawl every source on its schedule, deliver alerts, serve the web UI and API until SIGINT/SIGTERM.", &c)
 	fs.BoolVar(&now, "now", false, "also crawl every source once at start")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	log := e.logger(c.verbose)
-	cfg, err := e.loadConfig(c, log)
+	cfg, log, err := e.start(fs, args, &c)
 	if err != nil {
 		return err
 	}

@@ -15,11 +15,7 @@ import (
 func cmdVerify(ctx context.Context, e *env, args []string) error {
 	var c common
 	fs := e.flags("verify", "", "Run bbolt's consistency check and recompute every stored digest (content fingerprints and raw capture SHA-256). Exit status 1 on damage.", &c)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	log := e.logger(c.verbose)
-	cfg, err := e.loadConfig(c, log)
+	cfg, log, err := e.start(fs, args, &c)
 	if err != nil {
 		return err
 	}
@@ -103,11 +99,7 @@ func remoteBackup(ctx context.Context, u, out string) (int64, error) {
 func cmdCompact(ctx context.Context, e *env, args []string) error {
 	var c common
 	fs := e.flags("compact", "", "Rewrite the archive without the free pages bbolt keeps (the daemon must be stopped). The old file is kept as FILE.old until the new one verifies.", &c)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	log := e.logger(c.verbose)
-	cfg, err := e.loadConfig(c, log)
+	cfg, _, err := e.start(fs, args, &c)
 	if err != nil {
 		return err
 	}
@@ -142,11 +134,7 @@ func cmdCompact(ctx context.Context, e *env, args []string) error {
 func cmdNotifyTest(ctx context.Context, e *env, args []string) error {
 	var c common
 	fs := e.flags("notify-test", "", "Send a sample event to every notification target and say which succeeded.", &c)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	log := e.logger(c.verbose)
-	cfg, err := e.loadConfig(c, log)
+	cfg, log, err := e.start(fs, args, &c)
 	if err != nil {
 		return err
 	}
