@@ -49,18 +49,45 @@ func matchContainer(n *html.Node) (string, bool, bool) {
 		if c.id != "" && strings.EqualFold(id, c.id) {
 			return "#" + id, c.weak, true
 		}
-		if c.class != "" {
-			for _, f := range strings.Fields(class) {
-				if strings.EqualFold(f, c.class) {
-					if c.tag != 0 {
-						return c.tag.String() + "." + f, c.weak, true
-					}
-					return "." + f, c.weak, true
-				}
+		if c.class == "" {
+			continue
+		}
+		f, found := "", false
+		eachField(class, func(field string) bool {
+			if strings.EqualFold(field, c.class) {
+				f, found = field, true
+				return false
 			}
+			return true
+		})
+		if found {
+			if c.tag != 0 {
+				return c.tag.String() + "." + f, c.weak, true
+			}
+			return "." + f, c.weak, true
 		}
 	}
 	return "", false, false
+}
+
+// eachField calls fn for each space-separated field of s until fn returns
+// false, without allocating.
+func eachField(s string, fn func(string) bool) {
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f') {
+			i++
+		}
+		s = s[i:]
+		j := 0
+		for j < len(s) && !(s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r' || s[j] == '\f') {
+			j++
+		}
+		if j > 0 && !fn(s[:j]) {
+			return
+		}
+		s = s[j:]
+	}
 }
 
 func hasContentMarkers(root *html.Node) bool {
@@ -72,34 +99,32 @@ func hasContentMarkers(root *html.Node) bool {
 		if n.Type == html.ElementNode && n.DataAtom == atom.Meta && strings.EqualFold(attr(n, "name"), "ContentStart") {
 			found = true
 		}
-		return n.Type == html.DocumentNode || n.Type == html.ElementNode && !skipAtoms[n.DataAtom] && n.DataAtom != atom.Script
+		return n.Type == html.DocumentNode || n.Type == html.ElementNode && !isSkipped(n.DataAtom) && n.DataAtom != atom.Script
 	}, func(*html.Node) {})
 	return found
 }
 
-// textScores counts, for every element, the non-link text runes of its
-// subtree, in one pass.
-func textScores(root *html.Node) map[*html.Node]int {
-	scores := map[*html.Node]int{}
-	inLink := 0
-	walkTree(root, func(n *html.Node) bool {
-		switch n.Type {
+// textScore counts the non-link, non-space text runes of n's subtree.
+func textScore(n *html.Node) int {
+	score, inLink := 0, 0
+	walkTree(n, func(c *html.Node) bool {
+		switch c.Type {
 		case html.TextNode:
-			if inLink == 0 && n.Parent != nil {
-				k := 0
-				for _, r := range n.Data {
-					if !isSpaceRune(r) {
-						k++
+			if inLink == 0 {
+				// Runes minus ASCII whitespace: close enough for a score.
+				score += utf8.RuneCountInString(c.Data)
+				for i := 0; i < len(c.Data); i++ {
+					if b := c.Data[i]; b == ' ' || b == '\n' || b == '\t' || b == '\r' {
+						score--
 					}
 				}
-				scores[n.Parent] += k
 			}
 			return false
 		case html.ElementNode:
-			if n.DataAtom == atom.Script || n.DataAtom == atom.Head || skipAtoms[n.DataAtom] {
+			if c.DataAtom == atom.Script || c.DataAtom == atom.Head || isSkipped(c.DataAtom) {
 				return false
 			}
-			if n.DataAtom == atom.A {
+			if c.DataAtom == atom.A {
 				inLink++
 			}
 			return true
@@ -107,18 +132,12 @@ func textScores(root *html.Node) map[*html.Node]int {
 			return true
 		}
 		return false
-	}, func(n *html.Node) {
-		if n.Type != html.ElementNode {
-			return
-		}
-		if n.DataAtom == atom.A {
+	}, func(c *html.Node) {
+		if c.Type == html.ElementNode && c.DataAtom == atom.A {
 			inLink--
 		}
-		if n.Parent != nil {
-			scores[n.Parent] += scores[n]
-		}
 	})
-	return scores
+	return score
 }
 
 type scored struct {
@@ -142,7 +161,7 @@ func bestContainer(root *html.Node) (*html.Node, string) {
 		if n.Type == html.DocumentNode {
 			return true
 		}
-		if n.Type != html.ElementNode || n.DataAtom == atom.Script || n.DataAtom == atom.Head || skipAtoms[n.DataAtom] {
+		if n.Type != html.ElementNode || n.DataAtom == atom.Script || n.DataAtom == atom.Head || isSkipped(n.DataAtom) {
 			return false
 		}
 		if name, weak, ok := matchContainer(n); ok {
@@ -153,9 +172,8 @@ func bestContainer(root *html.Node) (*html.Node, string) {
 	if len(cands) == 0 {
 		return nil, ""
 	}
-	scores := textScores(root)
 	for i := range cands {
-		cands[i].score = scores[cands[i].n]
+		cands[i].score = textScore(cands[i].n)
 	}
 	pick := -1
 	for pass := 0; pass < 2 && pick < 0; pass++ {
@@ -244,7 +262,6 @@ func (x *extraction) readability() (n *html.Node) {
 // densest walks down from <body> while one child holds at least 70% of the
 // text of its parent.
 func densest(root *html.Node) *html.Node {
-	scores := textScores(root)
 	var body *html.Node
 	walkTree(root, func(n *html.Node) bool {
 		if body != nil {
@@ -262,12 +279,16 @@ func densest(root *html.Node) *html.Node {
 	cur := body
 	for {
 		var best *html.Node
+		curScore, bestScore := textScore(cur), 0
 		for c := cur.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.ElementNode && (best == nil || scores[c] > scores[best]) {
-				best = c
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if s := textScore(c); best == nil || s > bestScore {
+				best, bestScore = c, s
 			}
 		}
-		if best == nil || scores[best]*10 < scores[cur]*7 || scores[best] < minBodyRunes {
+		if best == nil || bestScore*10 < curScore*7 || bestScore < minBodyRunes {
 			return cur
 		}
 		cur = best
@@ -352,21 +373,21 @@ func lineKind(text string, runes int) lineClass {
 	if runes > 200 {
 		return lineText
 	}
-	s := squeeze(text)
 	for _, m := range footerMarks {
-		if strings.Contains(s, m) {
+		if strings.Contains(text, m) {
 			return lineFooter
 		}
 	}
+	if runes > 100 {
+		return lineText
+	}
+	s := squeeze(text)
 	if runes <= 12 {
 		for _, h := range relatedHeads {
 			if strings.HasPrefix(s, h) || strings.HasPrefix(strings.TrimLeft(s, "【[■·●"), h) {
 				return lineRelated
 			}
 		}
-	}
-	if runes > 100 {
-		return lineText
 	}
 	if strings.HasPrefix(s, "分享到") || strings.Contains(s, "扫一扫") || strings.HasPrefix(s, "上一篇") || strings.HasPrefix(s, "下一篇") {
 		return lineChrome

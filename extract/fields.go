@@ -151,7 +151,10 @@ func normalizeLabel(s string) string {
 }
 
 func isSpaceRune(r rune) bool {
-	return unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0' || r == '\u200b' || r == '\ufeff'
+	if r < 0x80 {
+		return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r == '\v'
+	}
+	return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff'
 }
 
 func isColon(r rune) bool { return r == ':' || r == '：' }

@@ -42,10 +42,10 @@ func TestExtractRejectsBadFields(t *testing.T) {
 
 func TestNormalizeLabel(t *testing.T) {
 	tests := map[string]string{
-		"索 引 号":        "索引号",
-		"标　　题：":        "标题",
+		"索 引 号":           "索引号",
+		"标　　题：":           "标题",
 		"文\u00a0\u00a0号:": "文号",
-		" 发 布 机 构 ： ":  "发布机构",
+		" 发 布 机 构 ： ":     "发布机构",
 	}
 	for in, want := range tests {
 		if got := normalizeLabel(in); got != want {

@@ -80,7 +80,7 @@ func scanMetadata(tokens []token, loc *time.Location) map[string]candidate {
 		if t.cell {
 			source = "table"
 		}
-		if l, ok := labelByText[normalizeLabel(t.text)]; ok {
+		if l, ok := lookupLabel(t.text); ok {
 			// A label on its own: the value is the next cell or line,
 			// unless that is itself a label (an empty value).
 			t.meta = true
@@ -95,6 +95,12 @@ func scanMetadata(tokens []token, loc *time.Location) map[string]candidate {
 			}
 			add(l, value, source)
 			countTable(tables, t)
+			continue
+		}
+		if !strings.ContainsAny(t.text, ":：") {
+			if t.body && isProse(t.text, t.runes) {
+				bodyStarted = true
+			}
 			continue
 		}
 		pairs := scanInline([]rune(t.text), t.marks)
@@ -128,6 +134,19 @@ func countTable(tables map[*html.Node]int, t *token) {
 	}
 }
 
+// maxLabelBytes: a collapsed line longer than this cannot be a lone label
+// (five characters, the spaces between them and a colon).
+const maxLabelBytes = 48
+
+// lookupLabel reports whether the whole line is one label.
+func lookupLabel(s string) (label, bool) {
+	if len(s) > maxLabelBytes {
+		return label{}, false
+	}
+	l, ok := labelByText[normalizeLabel(s)]
+	return l, ok
+}
+
 // isProse reports a line of running text: long, or a sentence (it ends
 // like one). A headline does neither.
 func isProse(text string, runes int) bool {
@@ -153,7 +172,7 @@ func startsWithLabel(s string) bool {
 	if s == "" {
 		return false
 	}
-	if _, ok := labelByText[normalizeLabel(s)]; ok {
+	if _, ok := lookupLabel(s); ok {
 		return true
 	}
 	rs := []rune(s)

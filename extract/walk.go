@@ -44,7 +44,7 @@ type pageLink struct {
 type walker struct {
 	tokens []token
 
-	buf       strings.Builder
+	buf       []byte // reused between tokens
 	space     bool // a space is pending before the next rune
 	bufRunes  int
 	linkRunes int
@@ -53,6 +53,7 @@ type walker struct {
 	inLink   int
 	suppress int // inside <head>: text is not page text
 	chrome   int // inside nav/header/footer
+	chromes  []*html.Node
 	inBody   int
 	tables   []*html.Node
 	cellMark []int // token count when each open td/th started
@@ -102,21 +103,31 @@ func walkTree(root *html.Node, enter func(*html.Node) bool, exit func(*html.Node
 	}
 }
 
-var blockAtoms = map[atom.Atom]bool{
-	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true, atom.Body: true,
-	atom.Caption: true, atom.Center: true, atom.Dd: true, atom.Details: true, atom.Dialog: true,
-	atom.Div: true, atom.Dl: true, atom.Dt: true, atom.Fieldset: true, atom.Figcaption: true,
-	atom.Figure: true, atom.Footer: true, atom.Form: true, atom.H1: true, atom.H2: true, atom.H3: true,
-	atom.H4: true, atom.H5: true, atom.H6: true, atom.Header: true, atom.Hr: true, atom.Html: true,
-	atom.Li: true, atom.Main: true, atom.Nav: true, atom.Ol: true, atom.P: true, atom.Pre: true,
-	atom.Section: true, atom.Summary: true, atom.Table: true, atom.Tbody: true, atom.Thead: true,
-	atom.Tfoot: true, atom.Td: true, atom.Th: true, atom.Tr: true, atom.Ul: true, atom.Menu: true,
+// isBlock reports elements that start a new line of text.
+func isBlock(a atom.Atom) bool {
+	switch a {
+	case atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Body,
+		atom.Caption, atom.Center, atom.Dd, atom.Details, atom.Dialog,
+		atom.Div, atom.Dl, atom.Dt, atom.Fieldset, atom.Figcaption,
+		atom.Figure, atom.Footer, atom.Form, atom.H1, atom.H2, atom.H3,
+		atom.H4, atom.H5, atom.H6, atom.Header, atom.Hr, atom.Html,
+		atom.Li, atom.Main, atom.Nav, atom.Ol, atom.P, atom.Pre,
+		atom.Section, atom.Summary, atom.Table, atom.Tbody, atom.Thead,
+		atom.Tfoot, atom.Td, atom.Th, atom.Tr, atom.Ul, atom.Menu:
+		return true
+	}
+	return false
 }
 
-var skipAtoms = map[atom.Atom]bool{
-	atom.Style: true, atom.Noscript: true, atom.Template: true, atom.Iframe: true, atom.Select: true,
-	atom.Textarea: true, atom.Object: true, atom.Svg: true, atom.Button: true, atom.Math: true,
-	atom.Embed: true, atom.Canvas: true, atom.Video: true, atom.Audio: true,
+// isSkipped reports elements whose content is not page text.
+func isSkipped(a atom.Atom) bool {
+	switch a {
+	case atom.Style, atom.Noscript, atom.Template, atom.Iframe, atom.Select,
+		atom.Textarea, atom.Object, atom.Svg, atom.Button, atom.Math,
+		atom.Embed, atom.Canvas, atom.Video, atom.Audio:
+		return true
+	}
+	return false
 }
 
 func attr(n *html.Node, key string) string {
@@ -180,16 +191,17 @@ func (w *walker) enter(n *html.Node) bool {
 		}
 		return true
 	}
-	if skipAtoms[n.DataAtom] {
+	if isSkipped(n.DataAtom) {
 		return false
 	}
 	if isChromeElement(n) {
 		w.chrome++
+		w.chromes = append(w.chromes, n)
 	}
-	if !blockAtoms[n.DataAtom] {
+	if !isBlock(n.DataAtom) {
 		w.mark()
 	}
-	if blockAtoms[n.DataAtom] {
+	if isBlock(n.DataAtom) {
 		w.flush(false)
 		switch n.DataAtom {
 		case atom.Table:
@@ -218,13 +230,14 @@ func (w *walker) exit(n *html.Node) {
 	case atom.Head:
 		w.suppress--
 	}
-	if n.DataAtom != atom.A && !skipAtoms[n.DataAtom] && isChromeElement(n) {
+	if k := len(w.chromes); k > 0 && w.chromes[k-1] == n {
+		w.chromes = w.chromes[:k-1]
 		w.chrome--
 	}
-	if !blockAtoms[n.DataAtom] {
+	if !isBlock(n.DataAtom) {
 		w.mark()
 	}
-	if blockAtoms[n.DataAtom] {
+	if isBlock(n.DataAtom) {
 		switch n.DataAtom {
 		case atom.Td, atom.Th:
 			emptyCell := false
@@ -249,27 +262,49 @@ func (w *walker) exit(n *html.Node) {
 // appendText adds text, collapsing every run of whitespace (including U+3000
 // and NBSP) to one space.
 func (w *walker) appendText(s string) {
-	for _, r := range s {
+	for len(s) > 0 {
+		// Copy the run up to the next space-like or invisible rune at once.
+		i := 0
+		for i < len(s) {
+			c := s[i]
+			if c < utf8.RuneSelf {
+				if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
+					break
+				}
+				i++
+				continue
+			}
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if isSpaceRune(r) || r == '\u200c' || r == '\u200d' {
+				break
+			}
+			i += n
+		}
+		if i > 0 {
+			run := s[:i]
+			if w.space && w.bufRunes > 0 {
+				w.buf = append(w.buf, ' ')
+				w.bufRunes++
+				if w.inLink > 0 {
+					w.linkRunes++
+				}
+			}
+			w.space = false
+			w.buf = append(w.buf, run...)
+			n := utf8.RuneCountInString(run)
+			w.bufRunes += n
+			if w.inLink > 0 {
+				w.linkRunes += n
+			}
+			s = s[i:]
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s)
+		s = s[n:]
 		if r == '\u200b' || r == '\ufeff' || r == '\u200c' || r == '\u200d' {
 			continue
 		}
-		if isSpaceRune(r) {
-			w.space = true
-			continue
-		}
-		if w.space && w.bufRunes > 0 {
-			w.buf.WriteByte(' ')
-			w.bufRunes++
-			if w.inLink > 0 {
-				w.linkRunes++
-			}
-		}
-		w.space = false
-		w.buf.WriteRune(r)
-		w.bufRunes++
-		if w.inLink > 0 {
-			w.linkRunes++
-		}
+		w.space = true
 	}
 }
 
@@ -311,7 +346,7 @@ func (w *walker) flush(bool) {
 
 func (w *walker) emit(cell bool) {
 	t := token{
-		text:  w.buf.String(),
+		text:  string(w.buf),
 		runes: w.bufRunes,
 		cell:  cell,
 		body:  w.inBody > 0,
@@ -325,7 +360,7 @@ func (w *walker) emit(cell bool) {
 		w.bodyTotal += t.runes
 	}
 	w.tokens = append(w.tokens, t)
-	w.buf.Reset()
+	w.buf = w.buf[:0]
 	w.bufRunes, w.linkRunes, w.space = 0, 0, false
 	w.marks = nil
 }
@@ -445,10 +480,10 @@ func nodeText(n *html.Node, max int) string {
 			b.WriteString(c.Data)
 			return false
 		case html.ElementNode:
-			if c.DataAtom == atom.Script || skipAtoms[c.DataAtom] {
+			if c.DataAtom == atom.Script || isSkipped(c.DataAtom) {
 				return false
 			}
-			if c.DataAtom == atom.Br || blockAtoms[c.DataAtom] {
+			if c.DataAtom == atom.Br || isBlock(c.DataAtom) {
 				b.WriteByte(' ')
 			}
 		}
@@ -535,13 +570,16 @@ func isHeadlineElement(n *html.Node) bool {
 		return false
 	}
 	s := strings.ToLower(class + " " + id)
-	for _, f := range strings.Fields(s) {
+	hit := false
+	eachField(s, func(f string) bool {
 		switch {
 		case f == "title", f == "tit", f == "bt", f == "biaoti", f == "headline", f == "dbt",
 			strings.HasSuffix(f, "-title"), strings.HasSuffix(f, "_title"), strings.HasPrefix(f, "title"),
 			strings.HasPrefix(f, "article-tit"), strings.HasPrefix(f, "article_tit"), f == "wzbt", f == "xxgk_title":
-			return true
+			hit = true
+			return false
 		}
-	}
-	return false
+		return true
+	})
+	return hit
 }
