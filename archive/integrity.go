@@ -18,6 +18,7 @@ type VerifyReport struct {
 	Versions int      `json:"versions"`
 	Captures int      `json:"captures"`
 	Events   int      `json:"events"`
+	Files    int      `json:"files"` // attachments
 	Problems []string `json:"problems,omitempty"`
 }
 
@@ -42,6 +43,7 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 		for err := range tx.Check() {
 			r.problem("bbolt: %v", err)
 		}
+		verifyFiles(tx, &r)
 		docs := tx.Bucket(bucketDocs)
 		if docs == nil {
 			r.problem("bucket docs missing")

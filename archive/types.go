@@ -124,4 +124,5 @@ type RunStats struct {
 	Restored  int           `json:"restored"`
 	Errors    int           `json:"errors"`
 	Skipped   int           `json:"skipped"` // known documents not due for a re-check
+	Files     int           `json:"files"`   // attachments downloaded (attachments: true)
 }
