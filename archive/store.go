@@ -15,6 +15,7 @@
 //	events   seq(8) → Event JSON
 //	outbox   seq(8) → delivered map JSON
 //	sources  name → SourceState JSON
+//	files    canonical URL \x00 sha256 → gzip(capture) of an attachment
 package archive
 
 import (
@@ -47,9 +48,10 @@ var (
 	bucketEvents   = []byte("events")
 	bucketOutbox   = []byte("outbox")
 	bucketSources  = []byte("sources")
+	bucketFiles    = []byte("files")
 
 	allBuckets = [][]byte{bucketMeta, bucketDocs, bucketURLs, bucketIndex, bucketVersions,
-		bucketRaw, bucketText, bucketEvents, bucketOutbox, bucketSources}
+		bucketRaw, bucketText, bucketEvents, bucketOutbox, bucketSources, bucketFiles}
 )
 
 const (
