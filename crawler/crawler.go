@@ -39,6 +39,8 @@ type Sink interface {
 	Known(ctx context.Context, source string) ([]archive.Doc, error)
 	Source(ctx context.Context, name string) (archive.SourceState, error)
 	EndRun(ctx context.Context, name string, stats archive.RunStats, err error) error
+	RecordFile(ctx context.Context, source string, doc uint64, c archive.Capture) (bool, error)
+	HasFile(ctx context.Context, url string) (bool, error)
 }
 
 // Options configure a Crawler. The zero value works.
@@ -491,6 +493,39 @@ func (r *run) fetchDoc(ctx context.Context, j job) {
 	})
 	if out.Kind != archive.Unchanged || out.Restored {
 		log.Info("document", "outcome", out.Kind, "version", out.Version, "restored", out.Restored, "title", doc.Title)
+	}
+	if r.src.Attachments {
+		r.fetchAttachments(ctx, out, doc.Attachments)
+	}
+}
+
+// fetchAttachments downloads a document's attachments (attachments: true):
+// those of a new or changed version, and any not stored yet. They obey the
+// same hosts, robots.txt and max_body as pages.
+func (r *run) fetchAttachments(ctx context.Context, out archive.Outcome, files []extract.Attachment) {
+	for _, a := range files {
+		if ctx.Err() != nil {
+			return
+		}
+		if out.Kind == archive.Unchanged {
+			if has, err := r.sink.HasFile(ctx, a.URL); err != nil || has {
+				continue
+			}
+		}
+		res := r.f.get(ctx, discover.Request{URL: a.URL}, nil)
+		switch {
+		case errors.Is(res.err, errRobots):
+			r.log.Info("attachment disallowed by robots.txt", "url", a.URL)
+			continue
+		case res.err != nil:
+			r.fail("attachment", a.URL, res)
+			continue
+		}
+		if _, err := r.sink.RecordFile(ctx, r.src.Name, out.Doc, res.capture(http.MethodGet, a.URL)); err != nil {
+			r.countErr("attachment", a.URL, err)
+			continue
+		}
+		r.add(func(s *archive.RunStats) { s.Files++ })
 	}
 }
 
