@@ -173,3 +173,27 @@ func fetch(t *testing.T, client *http.Client, u string) (*http.Request, archive.
 	return req, archive.Capture{URL: u, Method: req.Method, RequestHeader: req.Header.Clone(), Proto: resp.Proto,
 		Status: resp.StatusCode, Header: resp.Header.Clone(), Body: body, FetchedAt: time.Now()}
 }
+
+// TestStoreExportAttachments: downloaded attachments follow the pages in
+// the WARC, with their bytes as stored.
+func TestStoreExportAttachments(t *testing.T) {
+	s := archivetest.Open(t)
+	ctx := context.Background()
+	page := "http://demo.test/art/2025/1/23/art_1229104585_1001.html"
+	archivetest.Record(t, s, archivetest.Page{Source: "demo", URL: page, Doc: extract.Document{Title: "年度报告", Body: "正文"}})
+	pdf := []byte("%PDF-1.4 年度报告全文")
+	if _, err := s.RecordFile(ctx, "demo", 1, archive.Capture{URL: "http://demo.test/files/report.pdf", Method: "GET", Proto: "HTTP/1.1",
+		Status: 200, Header: http.Header{"Content-Type": {"application/pdf"}}, Body: pdf, FetchedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	var w bytes.Buffer
+	n, err := WARC(ctx, s, &w, Options{})
+	if err != nil || n != 2 {
+		t.Fatalf("WARC = %d, %v; want 2 captures (page and attachment)", n, err)
+	}
+	recs := readWARC(t, w.Bytes())
+	last := recs[len(recs)-2] // the attachment's response, before its request
+	if _, body := httpResponse(t, last); !bytes.Equal(body, pdf) || last.get("WARC-Target-URI") != "http://demo.test/files/report.pdf" {
+		t.Errorf("attachment record: %s %q", last.get("WARC-Target-URI"), body)
+	}
+}

@@ -29,11 +29,18 @@ const (
 	warcDateLayout = "2006-01-02T15:04:05Z"
 )
 
+// FileSource is a Source that also holds downloaded attachments
+// (*archive.Store does); WARC exports them after the pages.
+type FileSource interface {
+	ForEachFile(ctx context.Context, since time.Time, fn func(archive.File) error) error
+}
+
 // WARC writes a WARC/1.1 file: a warcinfo record, then for every version
 // fetched at or after o.Since a response record (or a revisit record when an
 // earlier record in the same file had the same payload) and the request
 // record that produced it. Each record is its own gzip member, so the output
-// is a seekable .warc.gz. It returns how many captures it wrote.
+// is a seekable .warc.gz. Attachments follow when src is a FileSource. It
+// returns how many captures it wrote.
 func WARC(ctx context.Context, src Source, w io.Writer, o Options) (int, error) {
 	ww := newWARCWriter(w, o)
 	if err := ww.warcinfo(o); err != nil {
@@ -62,6 +69,18 @@ func WARC(ctx context.Context, src Source, w io.Writer, o Options) (int, error) 
 	})
 	if err != nil {
 		return n, fmt.Errorf("export warc: %w", err)
+	}
+	if fs, ok := src.(FileSource); ok {
+		err = fs.ForEachFile(ctx, o.Since, func(f archive.File) error {
+			if err := ww.capture(f.Capture); err != nil {
+				return fmt.Errorf("attachment %s: %w", f.Capture.URL, err)
+			}
+			n++
+			return nil
+		})
+		if err != nil {
+			return n, fmt.Errorf("export warc: %w", err)
+		}
 	}
 	if err := ww.bw.Flush(); err != nil {
 		return n, fmt.Errorf("export warc: %w", err)
