@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -62,7 +64,8 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, fmt.Errorf("record: %w", err)
 	}
-	fp := Fingerprint(o.Doc)
+	rec := validUTF8(o.Doc)
+	fp := Fingerprint(rec)
 	at := o.Capture.FetchedAt
 	if at.IsZero() {
 		at = s.now()
@@ -77,7 +80,6 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 		return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
 	}
 	rawSum := sha256.Sum256(o.Capture.Body)
-	rec := o.Doc
 	rec.Sources = nil
 	var out Outcome
 	err = s.db.Update(func(tx *bolt.Tx) error {
@@ -188,6 +190,31 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 		s.log.Info("document moved", "source", o.Source, "url", canon, "from", out.MovedFrom, "index_no", rec.IndexNo)
 	}
 	return out, nil
+}
+
+// validUTF8 replaces invalid UTF-8 in a record (a page whose header names
+// the wrong charset) with U+FFFD. JSON would do it on the way into the store
+// anyway, and then the stored record would no longer match the fingerprint
+// and search text computed from the raw strings: Verify would report damage
+// and every later fetch would look like an edit. The raw capture keeps the
+// bytes as served.
+func validUTF8(d extract.Document) extract.Document {
+	fix := func(s *string) {
+		if !utf8.ValidString(*s) {
+			*s = strings.ToValidUTF8(*s, "\uFFFD")
+		}
+	}
+	for _, f := range []*string{&d.Title, &d.IndexNo, &d.Published, &d.Written, &d.Publisher, &d.DocNo, &d.Topic, &d.Access, &d.Body} {
+		fix(f)
+	}
+	if len(d.Attachments) > 0 {
+		d.Attachments = append([]extract.Attachment(nil), d.Attachments...)
+		for i := range d.Attachments {
+			fix(&d.Attachments[i].Name)
+			fix(&d.Attachments[i].URL)
+		}
+	}
+	return d
 }
 
 func indexKey(source, indexNo string) []byte { return []byte(source + "\x00" + indexNo) }
