@@ -190,7 +190,7 @@ func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
 	if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallel, Delay: r.src.Delay, RandomDelay: r.src.Delay / 2}); err != nil {
 		return nil, fmt.Errorf("politeness rule: %w", err)
 	}
-	f := &fetcher{c: c, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now}
+	f := &fetcher{c: c, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
 	if r.src.Robots {
 		f.robots = &robots{client: &http.Client{Transport: r.opts.Transport, Timeout: r.src.Timeout},
 			agent: r.opts.UserAgent, hosts: map[string]*robotstxt.RobotsData{}}
@@ -222,7 +222,7 @@ func (r *run) walkLists(ctx context.Context) error {
 	}
 	seen := map[string]bool{}
 	opts := discover.Options{Platform: r.src.Platform, Link: r.src.Link, Next: r.src.Next, Location: r.opts.Location}
-	fetched, stoppedEarly := 0, false
+	fetched, blocked, stoppedEarly := 0, 0, false
 	for len(queue) > 0 && ctx.Err() == nil {
 		req := queue[0]
 		queue = queue[1:]
@@ -238,7 +238,14 @@ func (r *run) walkLists(ctx context.Context) error {
 		res := r.f.get(ctx, req, nil)
 		r.stats.ListPages++
 		if errors.Is(res.err, errRobots) {
-			r.log.Info("list page disallowed by robots.txt", "url", req.URL)
+			// Counted like an error below: a source whose every list page
+			// is blocked (robots.txt down answers "disallow all") must fail
+			// the run, not end it as a successful, empty baseline.
+			blocked++
+			r.mu.Lock()
+			r.lastErr = res.err
+			r.mu.Unlock()
+			r.log.Warn("list page skipped", "url", req.URL, "err", res.err)
 			continue
 		}
 		if res.err != nil {
@@ -308,7 +315,7 @@ func (r *run) walkLists(ctx context.Context) error {
 		queue = append(queue, out.Next...)
 	}
 	r.full = !stoppedEarly && len(queue) == 0 && ctx.Err() == nil
-	if fetched > 0 && len(r.listed) == 0 && r.stats.Errors >= fetched {
+	if fetched > 0 && len(r.listed) == 0 && r.stats.Errors+blocked >= fetched {
 		return fmt.Errorf("crawl %s: %w: %s", r.src.Name, ErrNoListPage, r.lastErrText())
 	}
 	r.log.Info("list pages walked", "platform", r.stats.Platform, "list_pages", r.stats.ListPages, "documents", len(r.order), "complete", r.full)

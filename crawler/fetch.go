@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -61,6 +62,7 @@ type fetcher struct {
 	maxBody int64
 	backoff time.Duration
 	now     func() time.Time
+	log     *slog.Logger
 	robots  *robots // nil = robots.txt not obeyed (source config robots: false)
 }
 
@@ -109,7 +111,11 @@ func (f *fetcher) get(ctx context.Context, req discover.Request, hdr http.Header
 		method = http.MethodGet
 	}
 	if !f.robots.allowed(ctx, req.URL) {
-		return &fetchResult{at: f.now(), err: fmt.Errorf("%s: %w", req.URL, errRobots)}
+		err := fmt.Errorf("%s: %w", req.URL, errRobots)
+		if why := f.robots.why(req.URL); why != "" {
+			err = fmt.Errorf("%s: %w (%s)", req.URL, errRobots, why)
+		}
+		return &fetchResult{at: f.now(), err: err}
 	}
 	var res *fetchResult
 	for attempt := 1; ; attempt++ {
@@ -136,6 +142,7 @@ func (f *fetcher) get(ctx context.Context, req discover.Request, hdr http.Header
 		if !retry || ctx.Err() != nil {
 			return res
 		}
+		f.log.Info("request retried", "url", req.URL, "attempt", attempt, "status", res.status, "err", res.err, "wait", wait)
 		select {
 		case <-ctx.Done():
 			return res

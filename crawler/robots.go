@@ -25,6 +25,7 @@ type robots struct {
 	agent  string
 	mu     sync.Mutex
 	hosts  map[string]*robotstxt.RobotsData // nil value = allow all
+	notes  map[string]string                // host → why its robots.txt could not be read
 }
 
 func (rb *robots) allowed(ctx context.Context, raw string) bool {
@@ -39,8 +40,15 @@ func (rb *robots) allowed(ctx context.Context, raw string) bool {
 	defer rb.mu.Unlock() // one fetch per host even when workers ask at once
 	data, ok := rb.hosts[u.Host]
 	if !ok {
-		data = rb.fetch(ctx, u)
+		var note string
+		data, note = rb.fetch(ctx, u)
 		rb.hosts[u.Host] = data
+		if note != "" {
+			if rb.notes == nil {
+				rb.notes = map[string]string{}
+			}
+			rb.notes[u.Host] = note
+		}
 	}
 	if data == nil {
 		return true
@@ -52,29 +60,49 @@ func (rb *robots) allowed(ctx context.Context, raw string) bool {
 	return data.TestAgent(path, rb.agent)
 }
 
+// why says why every URL of raw's host is disallowed when its robots.txt
+// could not be read, "" otherwise.
+func (rb *robots) why(raw string) string {
+	if rb == nil {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	rb.mu.Lock()
+	defer rb.mu.Unlock()
+	return rb.notes[u.Host]
+}
+
 // fetch reads robots.txt the way colly and most crawlers do: a 4xx means
-// no rules, a 5xx or a failed request means "disallow all" for this run.
-func (rb *robots) fetch(ctx context.Context, u *url.URL) *robotstxt.RobotsData {
+// no rules, a 5xx or a failed request means "disallow all" for this run
+// (the note says which).
+func (rb *robots) fetch(ctx context.Context, u *url.URL) (*robotstxt.RobotsData, string) {
+	const all = "; every URL of the host is treated as disallowed this run"
 	target := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}).String()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
-		return disallowAll
+		return disallowAll, "robots.txt: " + err.Error() + all
 	}
 	req.Header.Set("User-Agent", rb.agent)
 	res, err := rb.client.Do(req)
 	if err != nil {
-		return disallowAll
+		return disallowAll, "robots.txt could not be fetched: " + err.Error() + all
 	}
 	defer res.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(res.Body, 512<<10))
 	if err != nil {
-		return disallowAll
+		return disallowAll, "robots.txt could not be read: " + err.Error() + all
 	}
 	data, err := robotstxt.FromStatusAndBytes(res.StatusCode, body)
 	if err != nil {
-		return nil // unparseable rules: treat as none, like robotstxt's own 4xx case
+		return nil, "" // unparseable rules: treat as none, like robotstxt's own 4xx case
 	}
-	return data
+	if res.StatusCode >= 500 {
+		return data, fmt.Sprintf("robots.txt answered HTTP %d%s", res.StatusCode, all)
+	}
+	return data, ""
 }
 
 var disallowAll = func() *robotstxt.RobotsData {
