@@ -104,18 +104,21 @@ func hasContentMarkers(root *html.Node) bool {
 	return found
 }
 
-// textScore counts the non-link, non-space text runes of n's subtree.
-func textScore(n *html.Node) int {
-	score, inLink := 0, 0
-	walkTree(n, func(c *html.Node) bool {
+// textScores counts, in one pass, the non-link text runes (less ASCII
+// whitespace) of the subtree of each node in want, or of every element when
+// want is nil.
+func textScores(root *html.Node, want map[*html.Node]bool) map[*html.Node]int {
+	scores := map[*html.Node]int{}
+	starts := map[*html.Node]int{}
+	total, inLink := 0, 0
+	walkTree(root, func(c *html.Node) bool {
 		switch c.Type {
 		case html.TextNode:
 			if inLink == 0 {
-				// Runes minus ASCII whitespace: close enough for a score.
-				score += utf8.RuneCountInString(c.Data)
+				total += utf8.RuneCountInString(c.Data)
 				for i := 0; i < len(c.Data); i++ {
 					if b := c.Data[i]; b == ' ' || b == '\n' || b == '\t' || b == '\r' {
-						score--
+						total--
 					}
 				}
 			}
@@ -127,17 +130,26 @@ func textScore(n *html.Node) int {
 			if c.DataAtom == atom.A {
 				inLink++
 			}
+			if want == nil || want[c] {
+				starts[c] = total
+			}
 			return true
 		case html.DocumentNode:
 			return true
 		}
 		return false
 	}, func(c *html.Node) {
-		if c.Type == html.ElementNode && c.DataAtom == atom.A {
+		if c.Type != html.ElementNode {
+			return
+		}
+		if c.DataAtom == atom.A {
 			inLink--
 		}
+		if start, ok := starts[c]; ok {
+			scores[c] = total - start
+		}
 	})
-	return score
+	return scores
 }
 
 type scored struct {
@@ -172,8 +184,13 @@ func bestContainer(root *html.Node) (*html.Node, string) {
 	if len(cands) == 0 {
 		return nil, ""
 	}
+	want := make(map[*html.Node]bool, len(cands))
+	for _, c := range cands {
+		want[c.n] = true
+	}
+	scores := textScores(root, want)
 	for i := range cands {
-		cands[i].score = textScore(cands[i].n)
+		cands[i].score = scores[cands[i].n]
 	}
 	pick := -1
 	for pass := 0; pass < 2 && pick < 0; pass++ {
@@ -262,6 +279,7 @@ func (x *extraction) readability() (n *html.Node) {
 // densest walks down from <body> while one child holds at least 70% of the
 // text of its parent.
 func densest(root *html.Node) *html.Node {
+	scores := textScores(root, nil)
 	var body *html.Node
 	walkTree(root, func(n *html.Node) bool {
 		if body != nil {
@@ -279,12 +297,12 @@ func densest(root *html.Node) *html.Node {
 	cur := body
 	for {
 		var best *html.Node
-		curScore, bestScore := textScore(cur), 0
+		curScore, bestScore := scores[cur], 0
 		for c := cur.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type != html.ElementNode {
 				continue
 			}
-			if s := textScore(c); best == nil || s > bestScore {
+			if s := scores[c]; best == nil || s > bestScore {
 				best, bestScore = c, s
 			}
 		}

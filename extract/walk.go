@@ -45,7 +45,7 @@ type walker struct {
 	tokens []token
 
 	buf       []byte // reused between tokens
-	space     bool // a space is pending before the next rune
+	space     bool   // a space is pending before the next rune
 	bufRunes  int
 	linkRunes int
 	marks     []int
