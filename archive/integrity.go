@@ -64,6 +64,10 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 				latest = s.verifyVersion(tx, &r, d, n)
 			}
 			if d.Versions > 0 && latest.N == d.Versions {
+				rec := latest.Record
+				if d.Title != rec.Title || d.IndexNo != rec.IndexNo || d.Published != rec.Published {
+					r.problem("doc %d (%s): listing (title, index_no, published) differs from version %d", d.ID, d.URL, d.Versions)
+				}
 				if got := tx.Bucket(bucketText).Get(k); string(got) != string(searchText(latest.Record)) {
 					r.problem("doc %d (%s): search text differs from version %d", d.ID, d.URL, d.Versions)
 				}
