@@ -113,4 +113,3 @@ func TestVerifyFailsOnAFlippedByte(t *testing.T) {
 		t.Errorf("the original must still verify: %v\n%s", err, out)
 	}
 }
-
