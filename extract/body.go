@@ -242,7 +242,7 @@ func (x *extraction) fallbackBody() ([]token, string) {
 			w := newWalker(nil, false)
 			w.inBody = 1
 			walkTree(n, w.enter, w.exit)
-			w.flush(false)
+			w.flush()
 			if w.bodyTotal >= minBodyRunes {
 				return w.tokens, "readability"
 			}

@@ -318,7 +318,7 @@ func (x *extraction) walk(bodyNodes map[*html.Node]bool, markers bool) *walker {
 	w := newWalker(bodyNodes, true)
 	w.useMarkers = markers && len(bodyNodes) == 0
 	walkTree(x.root, w.enter, w.exit)
-	w.flush(false)
+	w.flush()
 	return w
 }
 

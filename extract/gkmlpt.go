@@ -126,6 +126,6 @@ func (d *detail) walk() *walker {
 	}
 	w.inBody = 1
 	walkTree(root, w.enter, w.exit)
-	w.flush(false)
+	w.flush()
 	return w
 }

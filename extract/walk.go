@@ -153,7 +153,7 @@ func (w *walker) enter(n *html.Node) bool {
 		return false
 	}
 	if w.bodyNodes[n] {
-		w.flush(false)
+		w.flush()
 		w.inBody++
 	}
 	switch n.DataAtom {
@@ -177,7 +177,7 @@ func (w *walker) enter(n *html.Node) bool {
 		}
 		return false
 	case atom.Br:
-		w.flush(false)
+		w.flush()
 		return false
 	case atom.Img, atom.Input:
 		return false
@@ -202,7 +202,7 @@ func (w *walker) enter(n *html.Node) bool {
 		w.mark()
 	}
 	if isBlock(n.DataAtom) {
-		w.flush(false)
+		w.flush()
 		switch n.DataAtom {
 		case atom.Table:
 			w.tables = append(w.tables, n)
@@ -247,14 +247,14 @@ func (w *walker) exit(n *html.Node) {
 			}
 			w.flushCell(emptyCell)
 		default:
-			w.flush(false)
+			w.flush()
 		}
 		if n.DataAtom == atom.Table && len(w.tables) > 0 {
 			w.tables = w.tables[:len(w.tables)-1]
 		}
 	}
 	if w.bodyNodes[n] {
-		w.flush(false)
+		w.flush()
 		w.inBody--
 	}
 }
@@ -335,7 +335,7 @@ func (w *walker) flushCell(emptyCell bool) {
 	w.emit(true)
 }
 
-func (w *walker) flush(bool) {
+func (w *walker) flush() {
 	if w.bufRunes == 0 {
 		w.space = false
 		w.marks = nil
@@ -373,14 +373,14 @@ func (w *walker) meta(n *html.Node) {
 	switch name {
 	case "contentstart":
 		if w.useMarkers && !w.markers {
-			w.flush(false)
+			w.flush()
 			w.inBody++
 			w.markers = true
 		}
 		return
 	case "contentend":
 		if w.markers && w.inBody > 0 {
-			w.flush(false)
+			w.flush()
 			w.inBody--
 		}
 		return
