@@ -152,6 +152,12 @@ func (s *Store) BackupFile(ctx context.Context, path string) (int64, error) {
 }
 
 func writeAtomic(path string, write func(io.Writer) (int64, error)) (int64, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		// A device or pipe (/dev/stdout, a fifo): write to it. Renaming a
+		// temporary file over it would replace the device node itself
+		// (as root, "backup /dev/null" would leave a regular file there).
+		return writeDirect(path, write)
+	}
 	f, err := os.CreateTemp(dirOf(path), ".gongkai-backup-*")
 	if err != nil {
 		return 0, fmt.Errorf("backup: %w", err)
@@ -169,6 +175,21 @@ func writeAtomic(path string, write func(io.Writer) (int64, error)) (int64, erro
 	}
 	if err != nil {
 		os.Remove(tmp)
+		return 0, fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return n, nil
+}
+
+func writeDirect(path string, write func(io.Writer) (int64, error)) (int64, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return 0, fmt.Errorf("backup: %w", err)
+	}
+	n, err := write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return 0, fmt.Errorf("backup to %s: %w", path, err)
 	}
 	return n, nil
