@@ -14,6 +14,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/gongkai/gongkai/diff"
 	"github.com/gongkai/gongkai/extract"
 )
 
@@ -170,7 +171,7 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 			}
 			ev := Event{Kind: out.Kind, Version: n, FetchedAt: at}
 			if found {
-				ev.Summary = Summary(last.Record, rec, 2)
+				ev.Summary = diff.Documents(last.Record, rec).Summary(2)
 			}
 			if err := s.addEvent(tx, d, ev, o.Quiet); err != nil {
 				return err

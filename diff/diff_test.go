@@ -380,3 +380,15 @@ func BenchmarkRewrite(b *testing.B) {
 		Text(o.String(), n.String())
 	}
 }
+
+func TestSummaryKeepsALateEditInView(t *testing.T) {
+	long := strings.Repeat("全面推进法治政府建设，", 12) + "全年办理行政复议案件12件。"
+	edited := strings.Replace(long, "12件", "21件", 1)
+	got := Documents(extract.Document{Body: long}, extract.Document{Body: edited}).Summary(2)
+	if !strings.Contains(got, "21件") {
+		t.Errorf("Summary = %q, want the edited figure in view", got)
+	}
+	if n := len([]rune(strings.Split(got, "\n")[1])); n > 84 {
+		t.Errorf("summary line has %d characters, want about 80", n)
+	}
+}

@@ -121,7 +121,7 @@ func (r Result) Summary(maxSentences int) string {
 			}
 			switch op.Kind {
 			case Change:
-				fmt.Fprintf(&b, "~ %s\n", cut(op.New, 80))
+				fmt.Fprintf(&b, "~ %s\n", around(op, 80))
 			case Insert:
 				fmt.Fprintf(&b, "+ %s\n", cut(op.New, 80))
 			case Delete:
@@ -140,6 +140,32 @@ func quoteShort(s string, n int) string {
 		return "(empty)"
 	}
 	return "「" + cut(strings.ReplaceAll(s, "\n", "; "), n) + "」"
+}
+
+// around shows a changed sentence of at most n characters, cut so that the
+// first edit stays in view: in a long report sentence the change may sit
+// past the point where a plain cut would end.
+func around(op Op, n int) string {
+	rs := []rune(op.New)
+	if len(rs) <= n {
+		return op.New
+	}
+	at := 0 // rune offset in New of the first edit
+	for _, sp := range op.Spans {
+		if sp.Kind != Equal {
+			break
+		}
+		at += len([]rune(sp.Text))
+	}
+	start := max(0, min(at-n/3, len(rs)-(n-1)))
+	out := string(rs[start:min(len(rs), start+n-2)])
+	if start > 0 {
+		out = "…" + out
+	}
+	if start+n-2 < len(rs) {
+		out += "…"
+	}
+	return out
 }
 
 // cut shortens s to at most n characters, marking the cut with "…".
