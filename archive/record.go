@@ -1,12 +1,15 @@
 package archive
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"time"
@@ -71,14 +74,15 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 	if at.IsZero() {
 		at = s.now()
 	}
-	raw, err := encodeCapture(o.Capture)
-	if err != nil {
-		return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
-	}
-	// Compress outside the write transaction: it is the slow part.
-	rawZ, err := s.compress(raw)
-	if err != nil {
-		return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
+	// Most fetches of a known document find it unchanged, and then the
+	// capture is not stored: look first, so that its encoding and
+	// compression (the slow part) are skipped, and done outside the write
+	// transaction otherwise.
+	var rawZ []byte
+	if !s.isLatest(canon, fp) {
+		if rawZ, err = s.compressCapture(o.Capture); err != nil {
+			return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
+		}
 	}
 	rawSum := sha256.Sum256(o.Capture.Body)
 	rec.Sources = nil
@@ -113,9 +117,10 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 				}
 			}
 		}
-		var last Version
+		var lastFP string
 		if found {
-			if err := s.getVersion(tx, d.ID, d.Versions, &last); err != nil {
+			var err error
+			if lastFP, err = s.fingerprintOf(tx, d.ID, d.Versions); err != nil {
 				return fmt.Errorf("load version %d of doc %d: %w", d.Versions, d.ID, err)
 			}
 		} else {
@@ -141,9 +146,21 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 			out.Restored = true
 		}
 		switch {
-		case found && last.SHA256 == fp:
+		case found && lastFP == fp:
 			out.Kind, out.Version = Unchanged, d.Versions
 		default:
+			var last Version
+			if found {
+				if err := s.getVersion(tx, d.ID, d.Versions, &last); err != nil {
+					return fmt.Errorf("load version %d of doc %d: %w", d.Versions, d.ID, err)
+				}
+			}
+			if rawZ == nil { // it changed after the look above
+				var err error
+				if rawZ, err = s.compressCapture(o.Capture); err != nil {
+					return err
+				}
+			}
 			n := d.Versions + 1
 			v := Version{Doc: d.ID, N: n, FetchedAt: at, SHA256: fp, Record: rec,
 				RawSHA256: hex.EncodeToString(rawSum[:]), RawSize: len(o.Capture.Body)}
@@ -216,6 +233,57 @@ func validUTF8(d extract.Document) extract.Document {
 		}
 	}
 	return d
+}
+
+func (s *Store) compressCapture(c Capture) ([]byte, error) {
+	raw, err := encodeCapture(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.compress(raw)
+}
+
+// isLatest reports whether the document at canon exists and its latest
+// version has fingerprint fp.
+func (s *Store) isLatest(canon, fp string) bool {
+	same := false
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		id := tx.Bucket(bucketURLs).Get([]byte(canon))
+		if id == nil {
+			return nil
+		}
+		var d Doc
+		if err := getJSON(tx.Bucket(bucketDocs), id, &d); err != nil || d.Versions == 0 {
+			return nil
+		}
+		got, err := s.fingerprintOf(tx, d.ID, d.Versions)
+		same = err == nil && got == fp
+		return nil
+	})
+	return same
+}
+
+// fingerprintOf returns the fingerprint of version n of document id without
+// decoding the whole version: Version's JSON begins with doc, version,
+// fetched_at and sha256, so the first bytes of the stream hold it.
+func (s *Store) fingerprintOf(tx *bolt.Tx, id uint64, n int) (string, error) {
+	z := tx.Bucket(bucketVersions).Get(versionKey(id, n))
+	if z == nil {
+		return "", ErrNotFound
+	}
+	if zr, err := gzip.NewReader(bytes.NewReader(z)); err == nil {
+		var head [256]byte
+		k, _ := io.ReadFull(zr, head[:])
+		const key = `"sha256":"`
+		if i := bytes.Index(head[:k], []byte(key)); i >= 0 && k >= i+len(key)+64 {
+			return string(head[i+len(key) : i+len(key)+64]), nil
+		}
+	}
+	var v Version
+	if err := s.getVersion(tx, id, n, &v); err != nil {
+		return "", err
+	}
+	return v.SHA256, nil
 }
 
 func indexKey(source, indexNo string) []byte { return []byte(source + "\x00" + indexNo) }
