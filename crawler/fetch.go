@@ -155,7 +155,12 @@ func (f *fetcher) retryable(res *fetchResult, attempt int) (time.Duration, bool)
 	if res.err == nil || attempt >= f.retries {
 		return 0, false
 	}
-	backoff := f.backoff << (attempt - 1)
+	// Capped: with retries in the dozens the shift would overflow into a
+	// negative wait, and rand.Int64N panics on it.
+	backoff := maxRetryAfter
+	if attempt < 30 {
+		backoff = min(f.backoff<<(attempt-1), maxRetryAfter)
+	}
 	backoff += time.Duration(rand.Int64N(int64(backoff)/2 + 1)) // jitter
 	switch {
 	case res.status == http.StatusTooManyRequests || res.status == http.StatusServiceUnavailable:
