@@ -42,6 +42,14 @@ type crawlResult struct {
 	// itself: rusage's maxrss of an exec'd child starts at the parent's
 	// high-water mark, which here includes the site server.
 	MaxRSS int64 `json:"max_rss"`
+	// At exit: anonymous memory (the Go heap and stacks) and file pages
+	// (the bbolt file is memory-mapped; pages it reads count as resident
+	// but are page cache the kernel can drop).
+	RSSAnon int64 `json:"rss_anon"`
+	RSSFile int64 `json:"rss_file"`
+	// PeakAnon is the largest anonymous RSS sampled every 10ms: the memory
+	// the crawl itself needs, without the archive's page-cache pages.
+	PeakAnon int64 `json:"peak_anon"`
 }
 
 // transport is the HTTP transport both crawlers get: the default one with
@@ -137,16 +145,19 @@ func bareColly(ctx context.Context, a crawlArgs) crawlResult {
 }
 
 // selfHWM is this process's peak RSS in bytes.
-func selfHWM() int64 { return procHWM("self") }
+func selfHWM() int64 { return procStatus("self", "VmHWM") }
 
-// procHWM reads VmHWM of /proc/<pid>/status (0 if unavailable).
-func procHWM(pid string) int64 {
+func procHWM(pid string) int64 { return procStatus(pid, "VmHWM") }
+
+// procStatus reads a kB field of /proc/<pid>/status, in bytes (0 if
+// unavailable).
+func procStatus(pid, field string) int64 {
 	data, err := os.ReadFile("/proc/" + pid + "/status")
 	if err != nil {
 		return 0
 	}
 	for _, l := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(l, field+":"); ok {
 			var kb int64
 			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
 			return kb << 10
@@ -169,8 +180,26 @@ func childMain() int {
 			defer pprof.StopCPUProfile()
 		}
 	}
+	stop, peak := make(chan struct{}), make(chan int64, 1)
+	go func() {
+		var m int64
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			m = max(m, procStatus("self", "RssAnon"))
+			select {
+			case <-stop:
+				peak <- m
+				return
+			case <-t.C:
+			}
+		}
+	}()
 	res := runPhase(context.Background(), a)
+	close(stop)
+	res.PeakAnon = <-peak
 	res.MaxRSS = selfHWM()
+	res.RSSAnon, res.RSSFile = procStatus("self", "RssAnon"), procStatus("self", "RssFile")
 	if err := json.NewEncoder(os.Stdout).Encode(res); err != nil {
 		fmt.Fprintln(os.Stderr, "bench child:", err)
 		return 2
