@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -170,12 +171,34 @@ func (r *run) crawl(ctx context.Context) error {
 		return err
 	}
 	r.f = f
-	if err := r.walkLists(ctx); err != nil {
+	// Documents are fetched while the list pages are still being walked;
+	// only the documents missing from the lists wait for the walk's end.
+	jobs := make(chan job)
+	docsDone := make(chan struct{})
+	go func() {
+		defer close(docsDone)
+		r.fetchDocs(ctx, jobs)
+	}()
+	planned := map[uint64]bool{}
+	emit := func(j job) {
+		if j.known != nil {
+			planned[j.known.ID] = true
+		}
+		select {
+		case jobs <- j:
+		case <-ctx.Done():
+		}
+	}
+	err = r.walkLists(ctx, emit)
+	if err == nil {
+		n := r.planUnlisted(planned, emit)
+		r.log.Debug("documents missing from the lists", "fetch", n, "complete_list", r.full)
+	}
+	close(jobs)
+	<-docsDone
+	if err != nil {
 		return err
 	}
-	plan := r.plan()
-	r.log.Debug("fetch plan", "listed", len(r.order), "known", len(docs), "fetch", len(plan), "complete_list", r.full)
-	r.fetchDocs(ctx, plan)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("crawl %s: %w", r.src.Name, err)
 	}
@@ -232,7 +255,7 @@ func (r *run) progress() {
 // walkLists fetches list pages breadth-first from the start URLs, each at
 // most once, until no new page appears, a page adds no new document, or
 // the page budget (max_pages on a first crawl, poll_pages later) is spent.
-func (r *run) walkLists(ctx context.Context) error {
+func (r *run) walkLists(ctx context.Context, emit func(job)) error {
 	budget := r.src.MaxPages
 	if r.polled {
 		budget = r.src.PollPages
@@ -257,7 +280,7 @@ func (r *run) walkLists(ctx context.Context) error {
 		}
 		fetched++
 		res := r.f.get(ctx, req, nil)
-		r.stats.ListPages++
+		r.add(func(s *archive.RunStats) { s.ListPages++ })
 		if errors.Is(res.err, errRobots) {
 			// Counted like an error below: a source whose every list page
 			// is blocked (robots.txt down answers "disallow all") must fail
@@ -291,9 +314,11 @@ func (r *run) walkLists(ctx context.Context) error {
 			r.countErr("list page", req.URL, err)
 			continue
 		}
-		if r.stats.Platform == "" {
-			r.stats.Platform = out.Platform
-		}
+		r.add(func(s *archive.RunStats) {
+			if s.Platform == "" {
+				s.Platform = out.Platform
+			}
+		})
 		fresh, changed := 0, 0
 		for _, e := range out.Entries {
 			canon, err := archive.CanonicalURL(e.URL)
@@ -317,6 +342,9 @@ func (r *run) walkLists(ctx context.Context) error {
 			if d, ok := r.known[canon]; !ok || listingChanged(d, e) || d.Status == archive.StatusWithdrawn {
 				changed++
 			}
+			if j, ok := r.planListed(e); ok {
+				emit(j)
+			}
 		}
 		r.log.Debug("list page", "url", req.URL, "platform", out.Platform, "entries", len(out.Entries), "new_links", fresh, "unknown_or_changed", changed, "next", len(out.Next))
 		r.progress()
@@ -336,10 +364,13 @@ func (r *run) walkLists(ctx context.Context) error {
 		queue = append(queue, out.Next...)
 	}
 	r.full = !stoppedEarly && len(queue) == 0 && ctx.Err() == nil
-	if fetched > 0 && len(r.listed) == 0 && r.stats.Errors+blocked >= fetched {
+	r.mu.Lock()
+	st := r.stats
+	r.mu.Unlock()
+	if fetched > 0 && len(r.listed) == 0 && st.Errors+blocked >= fetched {
 		return fmt.Errorf("crawl %s: %w: %s", r.src.Name, ErrNoListPage, r.lastErrText())
 	}
-	r.log.Info("list pages walked", "platform", r.stats.Platform, "list_pages", r.stats.ListPages, "documents", len(r.order), "complete", r.full)
+	r.log.Info("list pages walked", "platform", st.Platform, "list_pages", st.ListPages, "documents", len(r.order), "complete", r.full)
 	return ctx.Err()
 }
 
@@ -358,77 +389,99 @@ type job struct {
 	reason string // "new", "listing changed", "vanished", "revisit", "withdrawn listed"
 }
 
-// plan decides which documents to fetch this run.
-func (r *run) plan() []job {
+// planListed decides whether a document seen on a list page is fetched
+// this run: new, withdrawn but listed again, its list entry changed, or
+// due for a re-check.
+func (r *run) planListed(e discover.Entry) (job, bool) {
+	d, ok := r.known[e.URL]
+	switch {
+	case !ok:
+		return job{url: e.URL, entry: e, reason: "new"}, true
+	case d.Status == archive.StatusWithdrawn:
+		return job{url: d.URL, entry: e, known: &d, reason: "withdrawn but listed"}, true
+	case listingChanged(d, e):
+		return job{url: d.URL, entry: e, known: &d, reason: "listing changed"}, true
+	case r.opts.Now().Sub(d.LastChecked) >= r.src.Revisit:
+		return job{url: d.URL, entry: e, known: &d, reason: "revisit"}, true
+	}
+	r.add(func(s *archive.RunStats) { s.Skipped++ })
+	return job{}, false
+}
+
+// planUnlisted emits the known documents the lists did not show that need
+// a fetch: vanished ones (the walk covered where they should be: a 404
+// then withdraws them) and ones due for a re-check. It returns how many.
+func (r *run) planUnlisted(planned map[uint64]bool, emit func(job)) int {
 	now := r.opts.Now()
-	var jobs []job
-	for _, u := range r.order {
-		e := r.listed[u]
-		d, ok := r.known[u]
-		switch {
-		case !ok:
-			jobs = append(jobs, job{url: u, entry: e, reason: "new"})
-		case d.Status == archive.StatusWithdrawn:
-			jobs = append(jobs, job{url: d.URL, entry: e, known: &d, reason: "withdrawn but listed"})
-		case listingChanged(d, e):
-			jobs = append(jobs, job{url: d.URL, entry: e, known: &d, reason: "listing changed"})
-		case now.Sub(d.LastChecked) >= r.src.Revisit:
-			jobs = append(jobs, job{url: d.URL, entry: e, known: &d, reason: "revisit"})
-		default:
-			r.stats.Skipped++
-		}
-	}
-	seen := map[uint64]bool{}
-	for _, j := range jobs {
-		if j.known != nil {
-			seen[j.known.ID] = true
-		}
-	}
+	n := 0
 	for u, d := range r.known {
-		if _, listed := r.listed[u]; listed || seen[d.ID] || u != d.URL {
+		if _, listed := r.listed[u]; listed || planned[d.ID] || u != d.URL {
 			continue
 		}
-		seen[d.ID] = true
+		planned[d.ID] = true
 		vanished := d.Status == archive.StatusLive && r.full ||
 			d.Status == archive.StatusLive && d.ListDate != "" && r.oldest != "" && d.ListDate > r.oldest
 		due := now.Sub(d.LastChecked) >= r.src.Revisit
 		switch {
 		case vanished:
-			jobs = append(jobs, job{url: d.URL, known: &d, reason: "vanished"})
+			emit(job{url: d.URL, known: &d, reason: "vanished"})
 		case due && len(r.listed) > 0:
-			jobs = append(jobs, job{url: d.URL, known: &d, reason: "revisit"})
+			emit(job{url: d.URL, known: &d, reason: "revisit"})
+		default:
+			continue
 		}
+		n++
 	}
-	return jobs
+	return n
 }
 
-func (r *run) fetchDocs(ctx context.Context, jobs []job) {
-	work := make(chan job)
-	var wg sync.WaitGroup
-	for range max(r.src.Parallel, 1) {
-		wg.Add(1)
+// fetched is a document response on its way from a fetcher to a processor.
+type fetched struct {
+	job job
+	res *fetchResult
+}
+
+// fetchDocs runs the document stage: Source.Parallel fetchers (the
+// politeness limit) hand responses over the fetched channel to processors
+// (one per CPU) that decode, extract and store them. A fetcher never waits
+// for extraction or the archive's commit, so the fetch slots stay busy on a
+// slow server and the CPUs stay busy on a fast one.
+func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
+	parallel := max(r.src.Parallel, 1)
+	// Unbuffered: at most one response per fetcher and one per processor
+	// is in memory, and a kill loses at most those.
+	out := make(chan fetched)
+	var fetchers, processors sync.WaitGroup
+	for range parallel {
+		fetchers.Add(1)
 		go func() {
-			defer wg.Done()
+			defer fetchers.Done()
 			for j := range work {
-				r.fetchDoc(ctx, j)
+				out <- fetched{j, r.fetchDoc(ctx, j)}
+			}
+		}()
+	}
+	for range min(runtime.GOMAXPROCS(0), parallel) {
+		processors.Add(1)
+		go func() {
+			defer processors.Done()
+			for f := range out {
+				r.processDoc(ctx, f.job, f.res)
 				r.progress()
 			}
 		}()
 	}
-	for _, j := range jobs {
-		if ctx.Err() != nil {
-			break
-		}
-		work <- j
-	}
-	close(work)
-	wg.Wait()
+	fetchers.Wait()
+	close(out)
+	processors.Wait()
 }
 
 // softNotFound matches the body of "200 OK" error pages.
 var softNotFound = regexp.MustCompile(`页面不存在|页面未找到|您访问的页面不存在|您所访问的页面不存在|信息不存在|文章不存在|已被删除|404 Not Found|Page Not Found`)
 
-func (r *run) fetchDoc(ctx context.Context, j job) {
+// fetchDoc fetches one document, conditionally when the archive has
+// validators for it.
+func (r *run) fetchDoc(ctx context.Context, j job) *fetchResult {
 	hdr := http.Header{}
 	if j.known != nil && j.known.Status == archive.StatusLive {
 		if j.known.ETag != "" {
@@ -440,6 +493,12 @@ func (r *run) fetchDoc(ctx context.Context, j job) {
 	}
 	res := r.f.get(ctx, discover.Request{URL: j.url}, hdr)
 	r.add(func(s *archive.RunStats) { s.Fetched++ })
+	return res
+}
+
+// processDoc turns one response into the archive's record of it: a
+// version, an unchanged check, a withdrawal, or a counted error.
+func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 	log := r.log.With("url", j.url, "reason", j.reason)
 	listing := archive.Listing{Title: j.entry.Title, Date: j.entry.Date}
 	switch {
