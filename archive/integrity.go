@@ -59,14 +59,15 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 				r.problem("doc %d: unreadable record: %v", seqOf(k), err)
 				return nil
 			}
+			verifyCrawlState(tx, &r, d)
 			var latest Version
 			for n := 1; n <= d.Versions; n++ {
 				latest = s.verifyVersion(tx, &r, d, n)
 			}
 			if d.Versions > 0 && latest.N == d.Versions {
 				rec := latest.Record
-				if d.Title != rec.Title || d.IndexNo != rec.IndexNo || d.Published != rec.Published {
-					r.problem("doc %d (%s): listing (title, index_no, published) differs from version %d", d.ID, d.URL, d.Versions)
+				if d.Title != rec.Title || d.IndexNo != rec.IndexNo || d.Published != rec.Published || d.SHA256 != "" && d.SHA256 != latest.SHA256 {
+					r.problem("doc %d (%s): listing (title, index_no, published, sha256) differs from version %d", d.ID, d.URL, d.Versions)
 				}
 				if got := tx.Bucket(bucketText).Get(k); string(got) != string(searchText(latest.Record)) {
 					r.problem("doc %d (%s): search text differs from version %d", d.ID, d.URL, d.Versions)

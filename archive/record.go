@@ -91,6 +91,11 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 		out = Outcome{}
 		docs := tx.Bucket(bucketDocs)
 		urls := tx.Bucket(bucketURLs)
+		// Keys of these buckets only grow (ids, sequence numbers): fuller
+		// pages mean fewer pages for a scan of the documents to touch.
+		for _, name := range [][]byte{bucketDocs, bucketVersions, bucketRaw, bucketText, bucketEvents} {
+			tx.Bucket(name).FillPercent = 0.9
+		}
 		var d Doc
 		found := false
 		if v := urls.Get([]byte(canon)); v != nil {
@@ -120,7 +125,7 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 		var lastFP string
 		if found {
 			var err error
-			if lastFP, err = s.fingerprintOf(tx, d.ID, d.Versions); err != nil {
+			if lastFP, err = s.latestFingerprint(tx, d); err != nil {
 				return fmt.Errorf("load version %d of doc %d: %w", d.Versions, d.ID, err)
 			}
 		} else {
@@ -170,7 +175,7 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 			if err := tx.Bucket(bucketRaw).Put(versionKey(d.ID, n), rawZ); err != nil {
 				return err
 			}
-			d.Versions = n
+			d.Versions, d.SHA256 = n, fp
 			d.Title, d.IndexNo, d.Published = rec.Title, rec.IndexNo, rec.Published
 			if err := tx.Bucket(bucketText).Put(u64(d.ID), searchText(rec)); err != nil {
 				return err
@@ -199,7 +204,7 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 				return err
 			}
 		}
-		return putJSON(docs, u64(d.ID), d)
+		return putDoc(tx, d)
 	})
 	if err != nil {
 		return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
@@ -256,11 +261,20 @@ func (s *Store) isLatest(canon, fp string) bool {
 		if err := getJSON(tx.Bucket(bucketDocs), id, &d); err != nil || d.Versions == 0 {
 			return nil
 		}
-		got, err := s.fingerprintOf(tx, d.ID, d.Versions)
+		got, err := s.latestFingerprint(tx, d)
 		same = err == nil && got == fp
 		return nil
 	})
 	return same
+}
+
+// latestFingerprint is d's latest fingerprint: kept on the record, or read
+// from the version for records written before it was.
+func (s *Store) latestFingerprint(tx *bolt.Tx, d Doc) (string, error) {
+	if d.SHA256 != "" {
+		return d.SHA256, nil
+	}
+	return s.fingerprintOf(tx, d.ID, d.Versions)
 }
 
 // fingerprintOf returns the fingerprint of version n of document id without
@@ -432,14 +446,8 @@ func (s *Store) updateDoc(canon string, fn func(*bolt.Tx, *Doc) error) error {
 		if err := fn(tx, &d); err != nil {
 			return err
 		}
-		return putJSON(docs, u64(d.ID), d)
+		return putDoc(tx, d)
 	})
-}
-
-// Known lists a source's documents, for the crawler's incremental decisions.
-func (s *Store) Known(ctx context.Context, source string) ([]Doc, error) {
-	docs, _, err := s.Docs(ctx, Query{Source: source})
-	return docs, err
 }
 
 // Source is the crawl state of one source (zero state if never crawled).

@@ -16,6 +16,7 @@
 //	outbox   seq(8) → delivered map JSON
 //	sources  name → SourceState JSON
 //	files    canonical URL \x00 sha256 → gzip(capture) of an attachment
+//	crawl    source \x00 id(8) → the crawler's per-document state (crawlstate.go)
 package archive
 
 import (
@@ -51,7 +52,7 @@ var (
 	bucketFiles    = []byte("files")
 
 	allBuckets = [][]byte{bucketMeta, bucketDocs, bucketURLs, bucketIndex, bucketVersions,
-		bucketRaw, bucketText, bucketEvents, bucketOutbox, bucketSources, bucketFiles}
+		bucketRaw, bucketText, bucketEvents, bucketOutbox, bucketSources, bucketFiles, bucketCrawl}
 )
 
 const (
@@ -130,6 +131,14 @@ func Open(path string, opts Options) (*Store, error) {
 }
 
 func (s *Store) init(tx *bolt.Tx) error {
+	if tx.Bucket(bucketDocs) != nil && tx.Bucket(bucketCrawl) == nil {
+		if _, err := tx.CreateBucket(bucketCrawl); err != nil {
+			return err
+		}
+		if err := fillCrawlState(tx); err != nil {
+			return fmt.Errorf("build crawl state: %w", err)
+		}
+	}
 	for _, name := range allBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err

@@ -359,3 +359,35 @@ func TestCompact(t *testing.T) {
 		t.Errorf("compacted archive lost the document: %+v %v", d, err)
 	}
 }
+
+// An archive written before the crawl bucket existed gets it on open.
+func TestCrawlStateBuiltForOlderArchives(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	s, err := archive.Open(path, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	archivetest.Record(t, s, archivetest.Page{URL: u1, Doc: report("正文。")})
+	s.Withdraw(ctx, "test", u1, "HTTP 404", time.Now(), true)
+	s.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte("crawl")) }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err = archive.Open(path, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	known, err := s.Known(ctx, "test")
+	if err != nil || len(known) != 1 || known[0].URL != u1 || known[0].Status != archive.StatusWithdrawn {
+		t.Fatalf("Known after rebuild = %+v, %v", known, err)
+	}
+	if r, err := s.Verify(ctx); err != nil || !r.OK() {
+		t.Errorf("verify after rebuild: %+v %v", r, err)
+	}
+}

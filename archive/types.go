@@ -24,14 +24,17 @@ const (
 // Doc is one archived document: its identity (the canonical URL) and what
 // the listings need. The full record lives in its Versions.
 type Doc struct {
-	ID          uint64    `json:"id"`
-	URL         string    `json:"url"`
-	Source      string    `json:"source"`
-	Status      string    `json:"status"`
-	Title       string    `json:"title"`
-	IndexNo     string    `json:"index_no,omitempty"`
-	Published   string    `json:"published,omitempty"`
-	Versions    int       `json:"versions"`
+	ID        uint64 `json:"id"`
+	URL       string `json:"url"`
+	Source    string `json:"source"`
+	Status    string `json:"status"`
+	Title     string `json:"title"`
+	IndexNo   string `json:"index_no,omitempty"`
+	Published string `json:"published,omitempty"`
+	Versions  int    `json:"versions"`
+	// SHA256 is the latest version's fingerprint, so an unchanged fetch is
+	// recognised from this record alone, without reading version pages.
+	SHA256      string    `json:"sha256,omitempty"`
 	FirstSeen   time.Time `json:"first_seen"`
 	LastSeen    time.Time `json:"last_seen"`    // last successful fetch (200 or 304)
 	LastChecked time.Time `json:"last_checked"` // last fetch attempt
