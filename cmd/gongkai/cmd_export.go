@@ -80,6 +80,26 @@ func parseSince(s string) (time.Time, error) {
 // writeFileAtomic writes through a temporary file renamed into place, so an
 // interrupted export (a full disk) never leaves a truncated file behind.
 func writeFileAtomic(path string, write func(io.Writer) (int, error)) (int, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		// A device or pipe (/dev/stdout, a fifo): write to it. Renaming
+		// over it would replace the device node itself when run as root.
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return 0, fmt.Errorf("export: %w", err)
+		}
+		bw := bufio.NewWriterSize(f, 1<<20)
+		n, err := write(bw)
+		if err == nil {
+			err = bw.Flush()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return 0, fmt.Errorf("export to %s: %w", path, err)
+		}
+		return n, nil
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), ".gongkai-export-*")
 	if err != nil {
 		return 0, fmt.Errorf("export: %w", err)

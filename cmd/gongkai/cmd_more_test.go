@@ -113,3 +113,19 @@ func TestVerifyFailsOnAFlippedByte(t *testing.T) {
 		t.Errorf("the original must still verify: %v\n%s", err, out)
 	}
 }
+
+func TestExportToADeviceWritesToIt(t *testing.T) {
+	cfg, _ := demoConfig(t, "")
+	if _, _, err := gongkai(t, "crawl", "-config", cfg); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := gongkai(t, "export", "-config", cfg, "-o", "/dev/null"); err != nil {
+		t.Fatalf("export to /dev/null: %v", err)
+	}
+	if fi, err := os.Stat("/dev/null"); err != nil || fi.Mode()&os.ModeDevice == 0 {
+		t.Fatalf("/dev/null is no longer a device: %v %v", fi.Mode(), err)
+	}
+	if _, _, err := gongkai(t, "export", "-config", cfg, "-o", "/dev/full"); err == nil {
+		t.Error("export to a full device reported success")
+	}
+}
