@@ -217,6 +217,17 @@ func (p *parser) top(n *yaml.Node) {
 	if len(c.Sources) == 0 && !p.has("sources") {
 		p.add(n.Line, "sources", "missing: add at least one source to watch")
 	}
+	names := map[string]bool{}
+	for _, s := range c.Sources {
+		names[s.Name] = true
+	}
+	for i, t := range c.Notify {
+		for _, name := range t.Sources {
+			if !names[name] {
+				p.add(t.Line, fmt.Sprintf("notify[%d].sources", i), "%q is not the name of a source", name)
+			}
+		}
+	}
 }
 
 func (p *parser) has(key string) bool {
@@ -241,16 +252,19 @@ func (p *parser) sources(n *yaml.Node) {
 		path := fmt.Sprintf("sources[%d]", i)
 		s := Source{Line: sn.Line, Revisit: -1, Robots: true}
 		p.fields(sn, path, map[string]func(*yaml.Node){
-			"name":              func(v *yaml.Node) { s.Name = p.str(v, path+".name") },
-			"start":             func(v *yaml.Node) { s.Start = p.urls(v, path+".start") },
-			"schedule":          func(v *yaml.Node) { s.Schedule = p.str(v, path+".schedule"); p.spec(v, path+".schedule") },
-			"delay":             func(v *yaml.Node) { s.Delay = p.duration(v, path+".delay") },
-			"revisit":           func(v *yaml.Node) { s.Revisit = p.duration(v, path+".revisit") },
-			"timeout":           func(v *yaml.Node) { s.Timeout = p.duration(v, path+".timeout") },
-			"max_pages":         func(v *yaml.Node) { s.MaxPages = p.count(v, path+".max_pages", 1) },
-			"poll_pages":        func(v *yaml.Node) { s.PollPages = p.count(v, path+".poll_pages", 1) },
-			"parallel":          func(v *yaml.Node) { s.Parallel = p.count(v, path+".parallel", 1) },
-			"retries":           func(v *yaml.Node) { s.Retries = p.count(v, path+".retries", 1) },
+			"name":       func(v *yaml.Node) { s.Name = p.str(v, path+".name") },
+			"start":      func(v *yaml.Node) { s.Start = p.urls(v, path+".start") },
+			"schedule":   func(v *yaml.Node) { s.Schedule = p.str(v, path+".schedule"); p.spec(v, path+".schedule") },
+			"delay":      func(v *yaml.Node) { s.Delay = p.duration(v, path+".delay") },
+			"revisit":    func(v *yaml.Node) { s.Revisit = p.duration(v, path+".revisit") },
+			"timeout":    func(v *yaml.Node) { s.Timeout = p.duration(v, path+".timeout") },
+			"max_pages":  func(v *yaml.Node) { s.MaxPages = p.count(v, path+".max_pages", 1) },
+			"poll_pages": func(v *yaml.Node) { s.PollPages = p.count(v, path+".poll_pages", 1) },
+			"parallel":   func(v *yaml.Node) { s.Parallel = p.count(v, path+".parallel", 1) },
+			"retries": func(v *yaml.Node) {
+				s.Retries = p.count(v, path+".retries", 1)
+				p.atMost(v, path+".retries", s.Retries, 10)
+			},
 			"max_body":          func(v *yaml.Node) { s.MaxBody = int64(p.count(v, path+".max_body", 1024)) },
 			"platform":          func(v *yaml.Node) { s.Platform = p.str(v, path+".platform") },
 			"link":              func(v *yaml.Node) { s.Link = p.str(v, path+".link") },
@@ -391,6 +405,14 @@ func (p *parser) count(v *yaml.Node, key string, minimum int) int {
 	return n
 }
 
+// atMost reports a count above limit: more would only hammer a server
+// that is down.
+func (p *parser) atMost(v *yaml.Node, key string, n, limit int) {
+	if n > limit {
+		p.add(v.Line, key, "%d is more than %d", n, limit)
+	}
+}
+
 func (p *parser) duration(v *yaml.Node, key string) time.Duration {
 	if !p.scalar(v, key) {
 		return 0
@@ -413,11 +435,10 @@ func (p *parser) zone(v *yaml.Node) {
 }
 
 func (p *parser) hostPort(v *yaml.Node, key string) {
-	host, port, err := splitHostPort(v.Value)
-	if err != nil || port == "" {
+	_, port, err := splitHostPort(v.Value)
+	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
 		p.add(v.Line, key, "%q is not host:port (like 127.0.0.1:8080)", v.Value)
 	}
-	_ = host
 }
 
 func (p *parser) url(v *yaml.Node, key string) string {

@@ -28,7 +28,8 @@ const maxGunzip = 64 << 20
 // Decode converts a raw response body to UTF-8. contentType is the HTTP
 // Content-Type header (may be empty).
 //
-// The charset is taken, in order, from the header, a byte-order mark, a
+// The charset is taken, in order, from the header (unless it says UTF-8
+// and the bytes are not), a byte-order mark, a
 // <meta charset> or <meta http-equiv> in the first 4 KB, UTF-8 validity, and
 // finally GB18030. Every gb2312/gbk/gb18030 label decodes as GB18030: the
 // bytes of legacy hosts are often GB18030 whatever the label says, and GBK
@@ -44,7 +45,12 @@ func Decode(body []byte, contentType string) ([]byte, string, error) {
 		body = plain
 	}
 	if enc, name := encodingFromContentType(contentType); enc != nil {
-		return decodeWith(body, enc, name)
+		// A header claiming UTF-8 over bytes that are not (a server-wide
+		// default in front of a GBK page) is wrong: let the page's own
+		// label and the bytes decide instead of archiving mojibake.
+		if name != "utf-8" || utf8.Valid(body) {
+			return decodeWith(body, enc, name)
+		}
 	}
 	switch {
 	case bytes.HasPrefix(body, []byte{0xef, 0xbb, 0xbf}):

@@ -43,6 +43,8 @@ func TestDecode(t *testing.T) {
 		{"gbk bytes under a gb2312 meta label, 4-byte char kept", gbPage, "", "𠮷田村道路施工通告", "gb18030"},
 		{"header charset wins over meta", gb18030(t, `<meta charset="utf-8"><p>公安局</p>`), "text/html; charset=GBK", "<p>公安局</p>", "gb18030"},
 		{"header utf-8 wins over a gb2312 meta", []byte(`<meta charset="gb2312"><p>公安局</p>`), "text/html;charset=UTF-8", "<p>公安局</p>", "utf-8"},
+		{"header utf-8 over GBK bytes: the meta label decides", gbPage, "text/html; charset=utf-8", "𠮷田村道路施工通告", "gb18030"},
+		{"header utf-8 over unlabelled GB18030 bytes", gb18030(t, "<p>公安局 𠮷</p>"), "text/html; charset=utf-8", "<p>公安局 𠮷</p>", "gb18030"},
 		{"malformed header parameter still read", gbPage, "text/html;;charset=gb2312", "𠮷田村", "gb18030"},
 		{"unknown header label falls through to meta", gbPage, "text/html; charset=x-nonsense", "𠮷田村", "gb18030"},
 		{"utf-8 BOM beats a gb2312 meta", append([]byte{0xef, 0xbb, 0xbf}, `<meta charset="gb2312"><p>公安局</p>`...), "", "<p>公安局</p>", "utf-8"},
