@@ -11,11 +11,15 @@ package crawler
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"regexp"
 	"runtime"
 	"strings"
@@ -236,7 +240,7 @@ func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
 	}
 	f := &fetcher{c: c, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
 	if r.src.Robots {
-		f.robots = &robots{client: &http.Client{Transport: r.opts.Transport, Timeout: r.src.Timeout},
+		f.robots = &robots{client: &http.Client{Transport: r.opts.Transport, Timeout: r.src.Timeout, CheckRedirect: sameHost},
 			agent: r.opts.UserAgent, hosts: map[string]*robotstxt.RobotsData{}}
 	}
 	f.install()
@@ -529,23 +533,27 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		}
 		return
 	}
-	body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
-	if err != nil {
-		r.countErr("document", j.url, err)
-		return
-	}
-	if discover.Challenge(body) {
-		r.countErr("document", j.url, errors.New("anti-bot challenge page instead of the document; not archived"))
-		return
-	}
 	pageURL := res.finalURL
 	if pageURL == "" {
 		pageURL = j.url
 	}
-	doc, err := extract.Extract(body, pageURL, extract.Options{Location: r.opts.Location, Fields: r.src.Fields})
-	if err != nil {
-		r.countErr("document", j.url, err)
-		return
+	var doc extract.Document
+	if mt, isPage := mediaType(res); !isPage {
+		doc = fileDocument(j, pageURL, mt, res.body)
+	} else {
+		body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
+		if err != nil {
+			r.countErr("document", j.url, err)
+			return
+		}
+		if discover.Challenge(body) {
+			r.countErr("document", j.url, errors.New("anti-bot challenge page instead of the document; not archived"))
+			return
+		}
+		if doc, err = extract.Extract(body, pageURL, extract.Options{Location: r.opts.Location, Fields: r.src.Fields}); err != nil {
+			r.countErr("document", j.url, err)
+			return
+		}
 	}
 	if strings.TrimSpace(doc.Body) == "" && strings.TrimSpace(doc.Title) == "" {
 		r.countErr("document", j.url, errors.New("empty page: no title and no body; not archived"))
@@ -613,6 +621,49 @@ func (r *run) fetchAttachments(ctx context.Context, out archive.Outcome, files [
 			continue
 		}
 		r.add(func(s *archive.RunStats) { s.Files++ })
+	}
+}
+
+// sameHost stops the robots.txt request from following a redirect to
+// another host: the crawl never leaves its hosts, not even for that. The
+// last response (a 3xx) then counts as "no robots.txt".
+func sameHost(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 || req.URL.Host != via[0].URL.Host {
+		return http.ErrUseLastResponse
+	}
+	return nil
+}
+
+// mediaType reports a response's media type and whether it is a page the
+// extractor reads (HTML, XML, JSON, text) rather than a file.
+func mediaType(res *fetchResult) (string, bool) {
+	mt, _, _ := mime.ParseMediaType(res.header.Get("Content-Type"))
+	if mt == "" || mt == "application/octet-stream" {
+		mt, _, _ = mime.ParseMediaType(http.DetectContentType(res.body))
+	}
+	switch {
+	case strings.HasPrefix(mt, "text/"), strings.Contains(mt, "html"), strings.Contains(mt, "xml"), strings.Contains(mt, "json"):
+		return mt, true
+	}
+	return mt, false
+}
+
+// fileDocument is the record of a file (a PDF, a Word document) a list
+// links to as a document: it cannot be extracted, so its body names the
+// file by type, size and SHA-256. A changed file is then a changed
+// version, and the raw bytes are kept in the capture.
+func fileDocument(j job, u, mt string, body []byte) extract.Document {
+	sum := sha256.Sum256(body)
+	title := strings.TrimSpace(j.entry.Title)
+	if title == "" {
+		title = path.Base(u)
+	}
+	return extract.Document{
+		Title:       title,
+		Published:   j.entry.Date,
+		Body:        fmt.Sprintf("（文件 file）%s, %d bytes, SHA-256 %s", mt, len(body), hex.EncodeToString(sum[:])),
+		Attachments: []extract.Attachment{{Name: title, URL: u}},
+		Sources:     map[string]string{"title": "list", "published": "list", "body": "file"},
 	}
 }
 
