@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -54,8 +53,8 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 				return err
 			}
 			r.Docs++
-			var d Doc
-			if err := json.Unmarshal(v, &d); err != nil {
+			d, err := loadDoc(tx, k, v)
+			if err != nil {
 				r.problem("doc %d: unreadable record: %v", seqOf(k), err)
 				return nil
 			}

@@ -38,9 +38,9 @@ func (s *Store) Docs(ctx context.Context, q Query) ([]Doc, int, error) {
 			if err := ctxErr(ctx); err != nil {
 				return err
 			}
-			var d Doc
-			if err := json.Unmarshal(v, &d); err != nil {
-				return fmt.Errorf("doc %d: %w", seqOf(k), err)
+			d, err := loadDoc(tx, k, v)
+			if err != nil {
+				return err
 			}
 			if q.Source != "" && d.Source != q.Source || q.Status != "" && d.Status != q.Status {
 				return nil
@@ -81,7 +81,10 @@ func (s *Store) Docs(ctx context.Context, q Query) ([]Doc, int, error) {
 // Doc returns one document by id.
 func (s *Store) Doc(ctx context.Context, id uint64) (Doc, error) {
 	var d Doc
-	err := s.db.View(func(tx *bolt.Tx) error { return getJSON(tx.Bucket(bucketDocs), u64(id), &d) })
+	err := s.db.View(func(tx *bolt.Tx) (err error) {
+		d, err = loadDoc(tx, u64(id), nil)
+		return err
+	})
 	if err != nil {
 		return Doc{}, fmt.Errorf("doc %d: %w", id, err)
 	}
@@ -105,7 +108,9 @@ func (s *Store) Lookup(ctx context.Context, ref string) (Doc, error) {
 		if id == nil {
 			return ErrNotFound
 		}
-		return getJSON(tx.Bucket(bucketDocs), id, &d)
+		var err error
+		d, err = loadDoc(tx, id, nil)
+		return err
 	})
 	if err != nil {
 		return Doc{}, fmt.Errorf("lookup %s: %w", canon, err)
@@ -321,7 +326,9 @@ func (s *Store) ForEachVersion(ctx context.Context, since time.Time, fn func(Doc
 				return nil
 			}
 			found = true
-			return json.Unmarshal(v, &d)
+			var err error
+			d, err = loadDoc(tx, k, v)
+			return err
 		})
 		if err != nil {
 			return fmt.Errorf("export: %w", err)

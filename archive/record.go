@@ -79,7 +79,7 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 	// compression (the slow part) are skipped, and done outside the write
 	// transaction otherwise.
 	var rawZ []byte
-	if !s.isLatest(canon, fp) {
+	if !s.isLatest(o.Source, canon, fp) {
 		if rawZ, err = s.compressCapture(o.Capture); err != nil {
 			return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
 		}
@@ -89,6 +89,10 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 	var out Outcome
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		out = Outcome{}
+		if o, done, err := checkUnchanged(tx, o.Source, canon, fp, o.Capture, o.Listing, at); done || err != nil {
+			out = o
+			return err
+		}
 		docs := tx.Bucket(bucketDocs)
 		urls := tx.Bucket(bucketURLs)
 		// Keys of these buckets only grow (ids, sequence numbers): fuller
@@ -99,7 +103,8 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 		var d Doc
 		found := false
 		if v := urls.Get([]byte(canon)); v != nil {
-			if err := getJSON(docs, v, &d); err != nil {
+			var err error
+			if d, err = loadDoc(tx, v, nil); err != nil {
 				return fmt.Errorf("load doc: %w", err)
 			}
 			found = true
@@ -108,7 +113,8 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 			// page (a CMS migration), it did not publish a new document.
 			var prev Doc
 			if v := tx.Bucket(bucketIndex).Get(indexKey(o.Source, rec.IndexNo)); v != nil {
-				if err := getJSON(docs, v, &prev); err != nil {
+				var err error
+				if prev, err = loadDoc(tx, v, nil); err != nil {
 					return fmt.Errorf("load doc: %w", err)
 				}
 			}
@@ -250,19 +256,17 @@ func (s *Store) compressCapture(c Capture) ([]byte, error) {
 
 // isLatest reports whether the document at canon exists and its latest
 // version has fingerprint fp.
-func (s *Store) isLatest(canon, fp string) bool {
+func (s *Store) isLatest(source, canon, fp string) bool {
 	same := false
 	_ = s.db.View(func(tx *bolt.Tx) error {
 		id := tx.Bucket(bucketURLs).Get([]byte(canon))
 		if id == nil {
 			return nil
 		}
-		var d Doc
-		if err := getJSON(tx.Bucket(bucketDocs), id, &d); err != nil || d.Versions == 0 {
-			return nil
+		var st crawlState
+		if getJSON(tx.Bucket(bucketCrawl), crawlKey(source, seqOf(id)), &st) == nil {
+			same = st.Versions > 0 && st.SHA256 == fp
 		}
-		got, err := s.latestFingerprint(tx, d)
-		same = err == nil && got == fp
 		return nil
 	})
 	return same
@@ -371,6 +375,18 @@ func (s *Store) NotModified(ctx context.Context, source, rawURL string, l Listin
 	if err != nil {
 		return fmt.Errorf("not modified: %w", err)
 	}
+	done := false
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		_, ok, err := checkUnchanged(tx, source, canon, "", Capture{}, l, at)
+		done = ok
+		return err
+	})
+	if err != nil || done {
+		if err != nil {
+			return fmt.Errorf("not modified %s: %w", canon, err)
+		}
+		return nil
+	}
 	err = s.updateDoc(canon, func(tx *bolt.Tx, d *Doc) error {
 		d.LastSeen, d.LastChecked = at, at
 		d.Checks++
@@ -434,13 +450,12 @@ func (s *Store) Failed(ctx context.Context, rawURL string, at time.Time) error {
 
 func (s *Store) updateDoc(canon string, fn func(*bolt.Tx, *Doc) error) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		docs := tx.Bucket(bucketDocs)
 		id := tx.Bucket(bucketURLs).Get([]byte(canon))
 		if id == nil {
 			return ErrNotFound
 		}
-		var d Doc
-		if err := getJSON(docs, id, &d); err != nil {
+		d, err := loadDoc(tx, id, nil)
+		if err != nil {
 			return err
 		}
 		if err := fn(tx, &d); err != nil {
