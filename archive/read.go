@@ -175,7 +175,7 @@ func encodeCapture(c Capture) ([]byte, error) {
 		return nil, err
 	}
 	out := make([]byte, 0, len(h)+1+len(c.Body))
-	out = append(append(h, '\n'), c.Body...)
+	out = append(append(append(out, h...), '\n'), c.Body...)
 	return out, nil
 }
 

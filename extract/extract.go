@@ -350,30 +350,6 @@ func (x *extraction) set(field, value, source string) {
 	}
 }
 
-func (x *extraction) get(field string) string {
-	switch field {
-	case FieldTitle:
-		return x.doc.Title
-	case FieldIndexNo:
-		return x.doc.IndexNo
-	case FieldPublished:
-		return x.doc.Published
-	case FieldWritten:
-		return x.doc.Written
-	case FieldPublisher:
-		return x.doc.Publisher
-	case FieldDocNo:
-		return x.doc.DocNo
-	case FieldTopic:
-		return x.doc.Topic
-	case FieldAccess:
-		return x.doc.Access
-	case FieldBody:
-		return x.doc.Body
-	}
-	return ""
-}
-
 // metaFields maps meta tag names to fields; they count only when the page
 // shows no labelled value.
 var metaFields = []struct{ name, field string }{
