@@ -123,6 +123,11 @@ func (s *Server) apiDoc(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := s.r.Doc(r.Context(), id)
+	s.writeDoc(w, r, d, err)
+}
+
+// writeDoc answers with a document and its version list, or the error.
+func (s *Server) writeDoc(w http.ResponseWriter, r *http.Request, d archive.Doc, err error) {
 	if err != nil {
 		s.jsonError(w, r, err)
 		return
@@ -142,16 +147,7 @@ func (s *Server) apiLookup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := s.r.Lookup(r.Context(), ref)
-	if err != nil {
-		s.jsonError(w, r, err)
-		return
-	}
-	resp, err := s.docResponse(r, d)
-	if err != nil {
-		s.jsonError(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, resp)
+	s.writeDoc(w, r, d, err)
 }
 
 func (s *Server) apiVersion(w http.ResponseWriter, r *http.Request) {

@@ -22,17 +22,8 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	title := "gongkai: all sources"
 	if name != "" {
-		states, err := s.r.Sources(r.Context())
-		if err != nil {
+		if err := s.knownSource(r, name); err != nil {
 			s.errorPage(w, r, err)
-			return
-		}
-		known := false
-		for _, st := range states {
-			known = known || st.Name == name
-		}
-		if !known {
-			s.errorPage(w, r, fmt.Errorf("source %q: %w", name, archive.ErrNotFound))
 			return
 		}
 		title = "gongkai: " + name

@@ -89,17 +89,8 @@ func (s *Server) listDocs(r *http.Request, q archive.Query, action string) (docL
 
 func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	states, err := s.r.Sources(r.Context())
-	if err != nil {
+	if err := s.knownSource(r, name); err != nil {
 		s.errorPage(w, r, err)
-		return
-	}
-	known := false
-	for _, st := range states {
-		known = known || st.Name == name
-	}
-	if !known {
-		s.errorPage(w, r, fmt.Errorf("source %q: %w", name, archive.ErrNotFound))
 		return
 	}
 	q, err := docQuery(r)
@@ -114,4 +105,18 @@ func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.html(w, r, http.StatusOK, "source", page{Title: name, Nav: "sources", Query: q.Text, Data: l})
+}
+
+// knownSource reports ErrNotFound for a source the archive has never seen.
+func (s *Server) knownSource(r *http.Request, name string) error {
+	states, err := s.r.Sources(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, st := range states {
+		if st.Name == name {
+			return nil
+		}
+	}
+	return fmt.Errorf("source %q: %w", name, archive.ErrNotFound)
 }

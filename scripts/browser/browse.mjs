@@ -8,7 +8,7 @@
 // Screenshots go to screenshot-dir (default: a new temp dir, printed).
 // Environment: CHROMIUM overrides /usr/bin/chromium. Exit status 1 on any
 // failed check.
-import { chromium } from 'playwright-core';
+import { launch, steps } from './lib.mjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,32 +33,8 @@ const demo = {
   hostileTitle: 'pwned',
 };
 
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  ],
-  viewport: { width: 1280, height: 900 },
-  locale: 'zh-CN',
-  timezoneId: 'Asia/Shanghai',
-});
-
-// Nothing may leave the machine: the demo raw pages reference a remote image.
-await context.route(url => !url.href.startsWith(base) && !url.href.startsWith('data:'), route => route.abort());
-
-let failures = 0;
-async function step(name, fn) {
-  try {
-    await fn();
-    console.log(`ok   ${name}`);
-  } catch (err) {
-    failures++;
-    console.log(`FAIL ${name}\n     ${String(err && err.message || err).split('\n').join('\n     ')}`);
-  }
-}
+const { context, close } = await launch(base);
+const { step, failures } = steps();
 const shot = async (page, name) => {
   const file = path.join(shots, name);
   await page.screenshot({ path: file, fullPage: true });
@@ -177,12 +153,11 @@ try {
     assert.deepEqual(ui, []);
   });
 } finally {
-  await context.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
+  await close();
 }
 
 console.log(`screenshots in ${shots}`);
-if (failures > 0) {
-  console.log(`${failures} check(s) failed`);
+if (failures() > 0) {
+  console.log(`${failures()} check(s) failed`);
   process.exit(1);
 }

@@ -6,7 +6,7 @@
 //   node demo.mjs http://127.0.0.1:PORT [screenshot-dir]
 //
 // Exit status 1 on any failed check.
-import { chromium } from 'playwright-core';
+import { launch, steps } from './lib.mjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,27 +30,9 @@ const demo = {
   notice: '关于冬季道路交通安全管理工作的通告',
 };
 
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1280, height: 900 },
-  locale: 'zh-CN',
-});
-await context.route(url => !url.href.startsWith(base) && !url.href.startsWith('data:'), route => route.abort());
+const { context, close } = await launch(base);
 
-let failures = 0;
-async function step(name, fn) {
-  try {
-    await fn();
-    console.log(`ok   ${name}`);
-  } catch (err) {
-    failures++;
-    console.log(`FAIL ${name}\n     ${String(err && err.message || err).split('\n').join('\n     ')}`);
-  }
-}
+const { step, failures } = steps();
 const shot = (page, name) => page.screenshot({ path: path.join(shots, name), fullPage: true });
 const page = await context.newPage();
 let docURL = '';
@@ -111,11 +93,10 @@ try {
     assert.ok(xml.includes(demo.notice) && xml.includes(demo.corrected));
   });
 } finally {
-  await context.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
+  await close();
 }
 console.log(`screenshots in ${shots}`);
-if (failures > 0) {
-  console.log(`${failures} check(s) failed`);
+if (failures() > 0) {
+  console.log(`${failures()} check(s) failed`);
   process.exit(1);
 }
