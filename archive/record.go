@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -49,6 +50,9 @@ type Outcome struct {
 	MovedFrom string
 }
 
+// errDeclined rolls back a transaction that found nothing to write.
+var errDeclined = errors.New("declined")
+
 // Unchanged is the Outcome.Kind of a fetch that found the same content.
 const Unchanged = "unchanged"
 
@@ -74,15 +78,28 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 	if at.IsZero() {
 		at = s.now()
 	}
-	// Most fetches of a known document find it unchanged, and then the
-	// capture is not stored: look first, so that its encoding and
-	// compression (the slow part) are skipped, and done outside the write
-	// transaction otherwise.
-	var rawZ []byte
-	if !s.isLatest(o.Source, canon, fp) {
-		if rawZ, err = s.compressCapture(o.Capture); err != nil {
-			return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
+	// Most fetches of a known document find it unchanged: that needs one
+	// small write (the crawl state) and no capture encoding. Only when it
+	// does not apply is the capture compressed — outside the write
+	// transaction, since that is the slow part.
+	var fast Outcome
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		out, done, err := checkUnchanged(tx, o.Source, canon, fp, o.Capture, o.Listing, at)
+		if err == nil && !done {
+			return errDeclined // roll back: an empty commit would still sync the file
 		}
+		fast = out
+		return err
+	})
+	switch {
+	case err == nil:
+		return fast, nil
+	case !errors.Is(err, errDeclined):
+		return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
+	}
+	rawZ, err := s.compressCapture(o.Capture)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
 	}
 	rawSum := sha256.Sum256(o.Capture.Body)
 	rec.Sources = nil
@@ -166,12 +183,6 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 					return fmt.Errorf("load version %d of doc %d: %w", d.Versions, d.ID, err)
 				}
 			}
-			if rawZ == nil { // it changed after the look above
-				var err error
-				if rawZ, err = s.compressCapture(o.Capture); err != nil {
-					return err
-				}
-			}
 			n := d.Versions + 1
 			v := Version{Doc: d.ID, N: n, FetchedAt: at, SHA256: fp, Record: rec,
 				RawSHA256: hex.EncodeToString(rawSum[:]), RawSize: len(o.Capture.Body)}
@@ -252,24 +263,6 @@ func (s *Store) compressCapture(c Capture) ([]byte, error) {
 		return nil, err
 	}
 	return s.compress(raw)
-}
-
-// isLatest reports whether the document at canon exists and its latest
-// version has fingerprint fp.
-func (s *Store) isLatest(source, canon, fp string) bool {
-	same := false
-	_ = s.db.View(func(tx *bolt.Tx) error {
-		id := tx.Bucket(bucketURLs).Get([]byte(canon))
-		if id == nil {
-			return nil
-		}
-		var st crawlState
-		if getJSON(tx.Bucket(bucketCrawl), crawlKey(source, seqOf(id)), &st) == nil {
-			same = st.Versions > 0 && st.SHA256 == fp
-		}
-		return nil
-	})
-	return same
 }
 
 // latestFingerprint is d's latest fingerprint: kept on the record, or read
