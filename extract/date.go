@@ -105,6 +105,24 @@ func (d *dateScanner) skipSpaces() {
 	}
 }
 
+// FindDate returns the first date in running text (a list row, a byline)
+// normalized as NormalizeDate does, or "". A date must start a run of
+// digits, so the tail of an index number (…/2025-52138) is not one, and
+// years before 1949 are skipped: in running text they are placeholders
+// (1900-01-01) or history, not when something was published.
+func FindDate(s string) string {
+	loc := shanghai()
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' || i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+			continue
+		}
+		if d := normalizeDateIn(s[i:], loc); d != "" && d[:4] >= "1949" {
+			return d
+		}
+	}
+	return ""
+}
+
 func normalizeDateIn(s string, loc *time.Location) string {
 	d := dateScanner{s: strings.TrimSpace(s)}
 	for {
@@ -243,6 +261,11 @@ func daysIn(year, month int) int {
 }
 
 // epochDate formats epoch seconds or milliseconds in loc.
+// EpochDate formats epoch seconds (or milliseconds, as gov.cn's APIs give)
+// in loc, as "YYYY-MM-DD" for midnight (APIs' "date only") and with the
+// time otherwise; "" for zero or negative values.
+func EpochDate(v int64, loc *time.Location) string { return epochDate(v, loc) }
+
 func epochDate(v int64, loc *time.Location) string {
 	if v <= 0 {
 		return ""
