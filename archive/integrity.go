@@ -9,6 +9,8 @@ import (
 	"os"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/gongkai/gongkai/internal/atomicfile"
 )
 
 // VerifyReport is what Verify checked and what it found wrong.
@@ -148,60 +150,15 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) (int64, error) {
 // same directory, synced, then renamed, so a failed backup (full disk) never
 // leaves a truncated file under the final name.
 func (s *Store) BackupFile(ctx context.Context, path string) (int64, error) {
-	return writeAtomic(path, func(w io.Writer) (int64, error) { return s.Backup(ctx, w) })
-}
-
-func writeAtomic(path string, write func(io.Writer) (int64, error)) (int64, error) {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
-		// A device or pipe (/dev/stdout, a fifo): write to it. Renaming a
-		// temporary file over it would replace the device node itself
-		// (as root, "backup /dev/null" would leave a regular file there).
-		return writeDirect(path, write)
-	}
-	f, err := os.CreateTemp(dirOf(path), ".gongkai-backup-*")
+	var n int64
+	err := atomicfile.Write(path, func(w io.Writer) (err error) {
+		n, err = s.Backup(ctx, w)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("backup: %w", err)
 	}
-	tmp := f.Name()
-	n, err := write(f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return 0, fmt.Errorf("backup to %s: %w", path, err)
-	}
 	return n, nil
-}
-
-func writeDirect(path string, write func(io.Writer) (int64, error)) (int64, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		return 0, fmt.Errorf("backup: %w", err)
-	}
-	n, err := write(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return 0, fmt.Errorf("backup to %s: %w", path, err)
-	}
-	return n, nil
-}
-
-func dirOf(path string) string {
-	for i := len(path) - 1; i >= 0; i-- {
-		if os.IsPathSeparator(path[i]) {
-			return path[:i+1]
-		}
-	}
-	return "."
 }
 
 // Compact copies the archive at src into a new file dst without the free

@@ -5,11 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/gongkai/gongkai/export"
+	"github.com/gongkai/gongkai/internal/atomicfile"
 )
 
 func cmdExport(ctx context.Context, e *env, args []string) error {
@@ -77,50 +77,16 @@ func parseSince(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("-since %q: want YYYY-MM-DD or an RFC 3339 time", s)
 }
 
-// writeFileAtomic writes through a temporary file renamed into place, so an
-// interrupted export (a full disk) never leaves a truncated file behind.
+// writeFileAtomic writes a file that never appears truncated (see
+// atomicfile) and returns what write counted.
 func writeFileAtomic(path string, write func(io.Writer) (int, error)) (int, error) {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
-		// A device or pipe (/dev/stdout, a fifo): write to it. Renaming
-		// over it would replace the device node itself when run as root.
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
-		if err != nil {
-			return 0, fmt.Errorf("export: %w", err)
-		}
-		bw := bufio.NewWriterSize(f, 1<<20)
-		n, err := write(bw)
-		if err == nil {
-			err = bw.Flush()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return 0, fmt.Errorf("export to %s: %w", path, err)
-		}
-		return n, nil
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".gongkai-export-*")
+	var n int
+	err := atomicfile.Write(path, func(w io.Writer) (err error) {
+		n, err = write(w)
+		return err
+	})
 	if err != nil {
-		return 0, fmt.Errorf("export: %w", err)
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	n, err := write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return 0, fmt.Errorf("export to %s: %w", path, err)
+		return 0, err
 	}
 	return n, nil
 }
