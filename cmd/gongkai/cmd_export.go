@@ -70,8 +70,7 @@ func parseSince(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	loc, _ := time.LoadLocation("Asia/Shanghai")
-	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", s, chinaTime()); err == nil {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("-since %q: want YYYY-MM-DD or an RFC 3339 time", s)

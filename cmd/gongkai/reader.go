@@ -15,6 +15,7 @@ import (
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/export"
+	"github.com/gongkai/gongkai/web"
 )
 
 // reader is what the read commands (docs, show, diff, export) need. bbolt
@@ -131,14 +132,7 @@ func (r *remoteReader) Lookup(ctx context.Context, ref string) (archive.Doc, err
 
 func (r *remoteReader) Versions(ctx context.Context, id uint64) ([]archive.Version, error) {
 	var out struct {
-		Versions []struct {
-			N         int       `json:"version"`
-			FetchedAt time.Time `json:"fetched_at"`
-			SHA256    string    `json:"sha256"`
-			RawSHA256 string    `json:"raw_sha256"`
-			RawSize   int       `json:"raw_size"`
-			Title     string    `json:"title"`
-		} `json:"versions"`
+		Versions []web.VersionInfo `json:"versions"`
 	}
 	if err := r.get(ctx, fmt.Sprintf("/api/docs/%d", id), &out); err != nil {
 		return nil, err
