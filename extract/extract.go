@@ -402,11 +402,15 @@ func metaDisplayName(lower string) string {
 	return lower
 }
 
-func isDateField(f string) bool { return f == FieldPublished || f == FieldWritten }
+func isDateField(key string) bool {
+	f, ok := FieldByKey(key)
+	return ok && f.Date
+}
 
 // applyOverrides lets per-source selectors win over every heuristic.
 func (x *extraction) applyOverrides() {
-	for _, f := range overrideKeys {
+	for _, fd := range fieldTable {
+		f := fd.Key
 		o, ok := x.overrides[f]
 		if !ok || f == FieldBody {
 			continue

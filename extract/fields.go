@@ -38,7 +38,6 @@ const (
 	FieldAttachments = "attachments"
 )
 
-var overrideKeys = []string{FieldTitle, FieldIndexNo, FieldPublished, FieldWritten, FieldPublisher, FieldDocNo, FieldTopic, FieldAccess, FieldBody}
 
 // ValidateFields reports an error for an unknown field key or a CSS selector
 // that does not compile.
@@ -50,15 +49,8 @@ func ValidateFields(fields map[string]string) error {
 	sort.Strings(keys)
 	var errs []error
 	for _, k := range keys {
-		known := false
-		for _, ok := range overrideKeys {
-			if k == ok {
-				known = true
-				break
-			}
-		}
-		if !known {
-			errs = append(errs, fmt.Errorf("unknown field %q (want one of %s)", k, strings.Join(overrideKeys, ", ")))
+		if _, known := FieldByKey(k); !known {
+			errs = append(errs, fmt.Errorf("unknown field %q (want one of %s)", k, strings.Join(fieldKeys(), ", ")))
 			continue
 		}
 		sel := strings.TrimSpace(fields[k])
@@ -71,6 +63,14 @@ func ValidateFields(fields map[string]string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func fieldKeys() []string {
+	keys := make([]string, len(fieldTable))
+	for i, f := range fieldTable {
+		keys[i] = f.Key
+	}
+	return keys
 }
 
 // label is a metadata label and what it means. rank orders labels of one
