@@ -38,7 +38,6 @@ const (
 	FieldAttachments = "attachments"
 )
 
-
 // ValidateFields reports an error for an unknown field key or a CSS selector
 // that does not compile.
 func ValidateFields(fields map[string]string) error {
