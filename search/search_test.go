@@ -91,7 +91,7 @@ func corpus() *fakeArchive {
 		{2, "city", "", extract.Document{Title: "2024年政府工作报告", Published: "2025-01-15",
 			Body: "过去一年，我们坚持法治思维，政府效能不断提升，重点项目建设全面提速。"}},
 		{3, "county", "", extract.Document{Title: "关于印发<安全生产>工作方案的通知", Published: "2024-06-30", DocNo: "县府办〔2024〕12号",
-			Body: "各乡镇：现将<安全生产>工作方案印发给你们，请结合实际认真贯彻执行。 & 附件见下。",
+			Body:        "各乡镇：现将<安全生产>工作方案印发给你们，请结合实际认真贯彻执行。 & 附件见下。",
 			Attachments: []extract.Attachment{{Name: "安全生产检查表.xlsx", URL: "http://x/a.xlsx"}}}},
 		{4, "county", archive.StatusWithdrawn, extract.Document{Title: "已撤回的法治政府建设通知", Published: "2024-02-02",
 			Body: "本通知涉及法治政府建设考核，已经废止。"}},
@@ -405,5 +405,3 @@ func TestSearchNeedsText(t *testing.T) {
 		}
 	}
 }
-
-
