@@ -105,7 +105,14 @@ serve the web UI so you can browse the versions and the diff.`, nil)
 		fmt.Fprint(e.stdout, " (the temporary archive is removed)")
 	}
 	fmt.Fprintln(e.stdout, ".")
-	srv := &http.Server{Handler: newWeb(st, cfg, log, nil), ReadHeaderTimeout: 10 * time.Second}
+	ix := openIndex(st, log)
+	if ix != nil {
+		defer ix.Close()
+		if _, err := ix.CatchUp(ctx); err != nil {
+			return err
+		}
+	}
+	srv := &http.Server{Handler: newWeb(st, cfg, log, nil, ix), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

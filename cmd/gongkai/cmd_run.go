@@ -14,6 +14,7 @@ import (
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler"
 	"github.com/gongkai/gongkai/schedule"
+	"github.com/gongkai/gongkai/search"
 )
 
 func cmdRun(ctx context.Context, e *env, args []string) error {
@@ -34,7 +35,11 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("web.listen %s: %w", cfg.Web.Listen, err)
 	}
-	d := &daemon{cfg: cfg, st: st, log: log, crawler: newCrawler(st, cfg, log, nil)}
+	ix := openIndex(st, log)
+	if ix != nil {
+		defer ix.Close()
+	}
+	d := &daemon{cfg: cfg, st: st, log: log, crawler: newCrawler(st, cfg, log, nil), index: ix}
 	fmt.Fprintf(e.stdout, "gongkai: archive %s, %d source(s), web UI on http://%s/\n", cfg.DB, len(cfg.Sources), ln.Addr())
 	return d.serve(ctx, ln, now)
 }
@@ -46,6 +51,7 @@ type daemon struct {
 	st      *archive.Store
 	log     *slog.Logger
 	crawler *crawler.Crawler
+	index   *search.Index // nil when it cannot be opened: search is off, archiving is not
 }
 
 func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) error {
@@ -66,7 +72,7 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 			return err
 		}
 	}
-	srv := &http.Server{Handler: newWeb(d.st, d.cfg, d.log, sched.Next), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: newWeb(d.st, d.cfg, d.log, sched.Next, d.index), ReadHeaderTimeout: 10 * time.Second}
 
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
@@ -78,6 +84,9 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 		}
 	}()
 	runCtx, stopRun := context.WithCancel(ctx)
+	// The index follows the archive behind the crawl; it catches up on
+	// whatever the last run committed before it stopped.
+	defer runIndexer(runCtx, d.index)()
 	go func() {
 		defer wg.Done()
 		if err := notifier.Run(runCtx, wake); err != nil && !errors.Is(err, context.Canceled) {
@@ -125,6 +134,9 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 
 func (d *daemon) crawlOne(ctx context.Context, src config.Source) {
 	stats, err := d.crawler.Crawl(ctx, src)
+	if d.index != nil {
+		d.index.Notify()
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		d.log.Error("crawl failed", "source", src.Name, "err", err)
 		return

@@ -13,6 +13,7 @@ import (
 	"github.com/gongkai/gongkai/extract"
 	"github.com/gongkai/gongkai/feed"
 	"github.com/gongkai/gongkai/notify"
+	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/web"
 )
 
@@ -61,8 +62,12 @@ func newNotifier(st *archive.Store, cfg *config.Config, log *slog.Logger) (*noti
 	return notify.New(st, notify.Options{Targets: targets(cfg), Logger: log, BaseURL: cfg.Web.BaseURL})
 }
 
-func newWeb(st *archive.Store, cfg *config.Config, log *slog.Logger, next func(string) (time.Time, bool)) *web.Server {
-	return web.New(st, web.Options{Logger: log, Schedule: next, BaseURL: cfg.Web.BaseURL,
+func newWeb(st *archive.Store, cfg *config.Config, log *slog.Logger, next func(string) (time.Time, bool), ix *search.Index) *web.Server {
+	var s web.Searcher
+	if ix != nil {
+		s = ix
+	}
+	return web.New(st, web.Options{Logger: log, Schedule: next, BaseURL: cfg.Web.BaseURL, Search: s,
 		Feed: func(events []archive.Event, o web.FeedOptions) ([]byte, error) {
 			return feed.Atom(events, feed.Options{Title: o.Title, SelfURL: o.SelfURL, BaseURL: o.BaseURL, Updated: o.Updated})
 		}})
