@@ -20,13 +20,14 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/search"
 )
 
 // Reader is the part of the archive the web server reads. *archive.Store
 // satisfies it.
 type Reader interface {
 	Sources(ctx context.Context) ([]archive.SourceState, error)
-	Docs(ctx context.Context, q archive.Query) ([]archive.Doc, int, error)
+	List(ctx context.Context, q archive.ListQuery) (archive.Page, error)
 	Doc(ctx context.Context, id uint64) (archive.Doc, error)
 	Lookup(ctx context.Context, ref string) (archive.Doc, error)
 	Versions(ctx context.Context, id uint64) ([]archive.Version, error)
@@ -35,6 +36,11 @@ type Reader interface {
 	Events(ctx context.Context, q archive.EventQuery) ([]archive.Event, error)
 	ForEachVersion(ctx context.Context, since time.Time, fn func(archive.Doc, archive.Version) error) error
 	Backup(ctx context.Context, w io.Writer) (int64, error)
+}
+
+// Searcher runs full-text searches. *search.Index satisfies it.
+type Searcher interface {
+	Search(ctx context.Context, q search.Query) (search.Result, error)
 }
 
 // FeedOptions describe the Atom feed Options.Feed is asked to build.
@@ -59,6 +65,9 @@ type Options struct {
 	BaseURL string
 	// PageSize is how many documents a list page shows; 0 means 50.
 	PageSize int
+	// Search answers /search, /api/search and the q= filter of list pages;
+	// nil means search is unavailable (those answer 503).
+	Search Searcher
 }
 
 // Server is the web UI and JSON API. It is an http.Handler.
@@ -108,6 +117,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/health", s.apiHealth)
 	m.HandleFunc("GET /api/sources", s.apiSources)
 	m.HandleFunc("GET /api/docs", s.apiDocs)
+	m.HandleFunc("GET /api/search", s.apiSearch)
 	m.HandleFunc("GET /api/docs/{id}", s.apiDoc)
 	m.HandleFunc("GET /api/docs/{id}/versions/{n}", s.apiVersion)
 	m.HandleFunc("GET /api/docs/{id}/diff", s.apiDiff)
@@ -152,6 +162,10 @@ func status(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, archive.ErrNotFound):
 		return http.StatusNotFound
+	case errors.Is(err, search.ErrBadQuery):
+		return http.StatusBadRequest
+	case errors.Is(err, errNoSearch):
+		return http.StatusServiceUnavailable
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable
 	}
