@@ -58,7 +58,15 @@ func main() {
 	flag.StringVar(&o.dir, "dir", "", "work directory (default a temporary one, removed afterwards)")
 	flag.IntVar(&so.docs, "scale", 0, "instead: the scale benchmark on an archive of N generated documents written through the archive's API")
 	flag.IntVar(&so.reads, "reads", 40, "scale: requests per measured kind of read")
+	indexOpts := flag.Int("index-options", 0, "instead: index N generated documents under each search index layout and compare size, speed and query latency")
 	flag.Parse()
+	if *indexOpts > 0 {
+		if err := runIndexOptions(context.Background(), *indexOpts, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if so.docs > 0 {
 		so.dir, so.out = o.dir, o.out
 		if err := runScale(context.Background(), so, os.Stdout); err != nil {
