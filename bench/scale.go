@@ -459,24 +459,9 @@ func serveMain() int {
 	srv := &http.Server{Handler: web.New(st, web.Options{Search: ix})}
 	go srv.Serve(ln)
 	fmt.Println(ln.Addr())
-	stop, peak := make(chan struct{}), make(chan int64, 1)
-	go func() {
-		var m int64
-		t := time.NewTicker(10 * time.Millisecond)
-		defer t.Stop()
-		for {
-			m = max(m, procStatus("self", "RssAnon"))
-			select {
-			case <-stop:
-				peak <- m
-				return
-			case <-t.C:
-			}
-		}
-	}()
+	peakAnon := samplePeakAnon()
 	io.Copy(io.Discard, os.Stdin)
-	close(stop)
-	res := crawlResult{PeakAnon: <-peak, MaxRSS: selfHWM(), RSSAnon: procStatus("self", "RssAnon"), RSSFile: procStatus("self", "RssFile")}
+	res := crawlResult{PeakAnon: peakAnon(), MaxRSS: selfHWM(), RSSAnon: procStatus("self", "RssAnon"), RSSFile: procStatus("self", "RssFile")}
 	srv.Close()
 	json.NewEncoder(os.Stdout).Encode(res)
 	return 0

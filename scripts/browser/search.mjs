@@ -6,19 +6,11 @@
 //
 // Environment: CHROMIUM overrides /usr/bin/chromium. Exit status 1 on any
 // failed check.
-import { launch, steps } from './lib.mjs';
+import { args, launch, steps } from './lib.mjs';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
-const base = (process.argv[2] || '').replace(/\/$/, '');
-if (!base) {
-  console.error('usage: node search.mjs BASE_URL [SCREENSHOT_DIR]');
-  process.exit(2);
-}
-const shots = process.argv[3] || fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-shots-'));
-fs.mkdirSync(shots, { recursive: true });
+const { base, shots } = args('search.mjs');
 
 // Must match web/internal/demo.
 const demo = {
