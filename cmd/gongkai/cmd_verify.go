@@ -45,7 +45,9 @@ func cmdVerify(ctx context.Context, e *env, args []string) error {
 
 func cmdBackup(ctx context.Context, e *env, args []string) error {
 	var c common
+	var force bool
 	fs := e.flags("backup", "FILE", "Write a consistent copy of the archive to FILE, also while the daemon runs (through its API).", &c)
+	fs.BoolVar(&force, "force", false, "replace FILE if it exists")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -57,6 +59,9 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 	log := e.logger(c.verbose)
 	cfg, err := e.loadConfig(c, log)
 	if err != nil {
+		return err
+	}
+	if err := checkOutput(out, cfg.DB, force); err != nil {
 		return err
 	}
 	var n int64
