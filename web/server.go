@@ -59,6 +59,9 @@ type Options struct {
 	BaseURL string
 	// PageSize is how many documents a list page shows; 0 means 50.
 	PageSize int
+	// TempDir holds the snapshot /api/backup streams from (as large as the
+	// archive); "" means the system's temporary directory.
+	TempDir string
 }
 
 // Server is the web UI and JSON API. It is an http.Handler.

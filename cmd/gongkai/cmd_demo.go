@@ -15,6 +15,7 @@ import (
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler"
 	"github.com/gongkai/gongkai/demo"
+	"github.com/gongkai/gongkai/web"
 )
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {
@@ -105,7 +106,7 @@ serve the web UI so you can browse the versions and the diff.`, nil)
 		fmt.Fprint(e.stdout, " (the temporary archive is removed)")
 	}
 	fmt.Fprintln(e.stdout, ".")
-	srv := &http.Server{Handler: newWeb(st, cfg, log, nil), ReadHeaderTimeout: 10 * time.Second}
+	srv := web.HTTPServer(newWeb(st, cfg, log, nil))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

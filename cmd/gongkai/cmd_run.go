@@ -14,6 +14,7 @@ import (
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler"
 	"github.com/gongkai/gongkai/schedule"
+	"github.com/gongkai/gongkai/web"
 )
 
 func cmdRun(ctx context.Context, e *env, args []string) error {
@@ -66,7 +67,7 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 			return err
 		}
 	}
-	srv := &http.Server{Handler: newWeb(d.st, d.cfg, d.log, sched.Next), ReadHeaderTimeout: 10 * time.Second}
+	srv := web.HTTPServer(newWeb(d.st, d.cfg, d.log, sched.Next))
 
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
