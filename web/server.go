@@ -59,6 +59,13 @@ type Options struct {
 	BaseURL string
 	// PageSize is how many documents a list page shows; 0 means 50.
 	PageSize int
+	// Listen is the address the server listens on. When set, only requests
+	// whose Host is a loopback name, an IP address, Listen's host or
+	// BaseURL's host are answered (against DNS rebinding), and unless it is
+	// loopback, /api/backup and /api/export need Auth. "" = no Host check.
+	Listen string
+	// Auth, when set, is required on every request.
+	Auth Auth
 	// TempDir holds the snapshot /api/backup streams from (as large as the
 	// archive); "" means the system's temporary directory.
 	TempDir string
@@ -71,6 +78,7 @@ type Server struct {
 	o     Options
 	mux   *http.ServeMux
 	pages map[string]*template.Template
+	auth  verified
 }
 
 //go:embed templates/*.html static/*
@@ -125,7 +133,9 @@ func (s *Server) routes() {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	s.mux.ServeHTTP(rec, r)
+	if !s.guard(rec, r) {
+		s.mux.ServeHTTP(rec, r)
+	}
 	s.log.Debug("http request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
 }
 

@@ -64,6 +64,7 @@ func newNotifier(st *archive.Store, cfg *config.Config, log *slog.Logger) (*noti
 
 func newWeb(st *archive.Store, cfg *config.Config, log *slog.Logger, next func(string) (time.Time, bool)) *web.Server {
 	return web.New(st, web.Options{Logger: log, Schedule: next, BaseURL: cfg.Web.BaseURL, TempDir: filepath.Dir(cfg.DB),
+		Listen: cfg.Web.Listen, Auth: web.Auth(cfg.Web.Auth),
 		Feed: func(events []archive.Event, o web.FeedOptions) ([]byte, error) {
 			return feed.Atom(events, feed.Options{Title: o.Title, SelfURL: o.SelfURL, BaseURL: o.BaseURL, Updated: o.Updated})
 		}})
