@@ -291,6 +291,19 @@ func sentenceDiff(a, b []string) []token {
 		return out
 	}
 	ra, rb := encode(a), encode(b)
+	if len(table) == len(ra)+len(rb) {
+		// No sentence in common (a rewrite, or a crafted pair): the diff
+		// is all removed then all added, without a search that would
+		// run into its timeout.
+		out := make([]token, 0, len(ra)+len(rb))
+		for _, s := range a {
+			out = append(out, token{kind: Delete, text: s})
+		}
+		for _, s := range b {
+			out = append(out, token{kind: Insert, text: s})
+		}
+		return out
+	}
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = sentenceTimeout
 	var out []token

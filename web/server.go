@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/diff"
 )
 
 // Reader is the part of the archive the web server reads. *archive.Store
@@ -79,6 +80,9 @@ type Server struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 	auth  verified
+
+	diffs     *lru[diff.Result]
+	summaries *lru[timelineSummary]
 }
 
 //go:embed templates/*.html static/*
@@ -96,7 +100,8 @@ func New(r Reader, o Options) *Server {
 	if o.PageSize <= 0 {
 		o.PageSize = 50
 	}
-	s := &Server{r: r, log: o.Logger, o: o, mux: http.NewServeMux(), pages: parsePages()}
+	s := &Server{r: r, log: o.Logger, o: o, mux: http.NewServeMux(), pages: parsePages(),
+		diffs: newLRU[diff.Result](diffEntries, diffBytes), summaries: newLRU[timelineSummary](summaryEntries, summaryEntries*256)}
 	s.routes()
 	return s
 }
