@@ -33,6 +33,8 @@ const (
 	DefaultRetries   = 3
 	DefaultTimeout   = 30 * time.Second
 	DefaultMaxBody   = 20 << 20
+	// DefaultAlertAfterFailures is the failed polls before source_failed.
+	DefaultAlertAfterFailures = 2
 )
 
 // Config is a parsed gongkai.yaml.
@@ -75,6 +77,9 @@ type Source struct {
 	Attachments         bool              // download attachments too (off by default)
 	AlertOnBaseline     bool              // alert on the first crawl as well
 	Robots              bool              // obey robots.txt; default true
+	// AlertAfterFailures is how many consecutive failed polls send
+	// source_failed; default 2.
+	AlertAfterFailures int
 
 	Line int // where the source starts in the file
 }
@@ -274,6 +279,9 @@ func (p *parser) sources(n *yaml.Node) {
 			"attachments":       func(v *yaml.Node) { s.Attachments = p.boolean(v, path+".attachments") },
 			"alert_on_baseline": func(v *yaml.Node) { s.AlertOnBaseline = p.boolean(v, path+".alert_on_baseline") },
 			"robots":            func(v *yaml.Node) { s.Robots = p.boolean(v, path+".robots") },
+			"alert_after_failures": func(v *yaml.Node) {
+				s.AlertAfterFailures = p.count(v, path+".alert_after_failures", 1)
+			},
 		})
 		switch {
 		case s.Name == "":
@@ -363,6 +371,9 @@ func (p *parser) defaults() {
 		}
 		if s.MaxBody == 0 {
 			s.MaxBody = DefaultMaxBody
+		}
+		if s.AlertAfterFailures == 0 {
+			s.AlertAfterFailures = DefaultAlertAfterFailures
 		}
 	}
 }

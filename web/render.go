@@ -208,6 +208,10 @@ func eventLabel(kind string) string {
 		return "撤下 withdrawn"
 	case archive.EventRestored:
 		return "恢复 restored"
+	case archive.EventSourceFailed:
+		return "监测失败 source failing"
+	case archive.EventSourceRecovered:
+		return "监测恢复 source recovered"
 	}
 	return kind
 }
