@@ -75,6 +75,19 @@ func (s *Scheduler) Add(name, spec string, job Job) error {
 	return nil
 }
 
+// Remove unschedules name. A run of it already going is not interrupted:
+// it ends as it would have. It reports whether name was scheduled.
+func (s *Scheduler) Remove(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.entries[name]
+	if ok {
+		s.cron.Remove(id)
+		delete(s.entries, name)
+	}
+	return ok
+}
+
 func (s *Scheduler) runJob(name string, job Job) {
 	s.mu.Lock()
 	parent := s.ctx

@@ -59,6 +59,9 @@ type Options struct {
 	BaseURL string
 	// PageSize is how many documents a list page shows; 0 means 50.
 	PageSize int
+	// Health, if set, adds the daemon's own state (its last config
+	// reload) to /api/health.
+	Health func() map[string]any
 }
 
 // Server is the web UI and JSON API. It is an http.Handler.
