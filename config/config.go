@@ -17,12 +17,14 @@ import (
 
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // Defaults applied by Parse where the file is silent.
 const (
 	DefaultDB        = "gongkai.db"
-	DefaultTimezone  = "Asia/Shanghai"
+	DefaultTimezone  = chinatime.Name
 	DefaultListen    = "127.0.0.1:8080"
 	DefaultUserAgent = "gongkai/0.1 (+https://github.com/gongkai/gongkai)"
 	DefaultSchedule  = "0 8,20 * * *"

@@ -33,6 +33,8 @@ import (
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler/discover"
 	"github.com/gongkai/gongkai/extract"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // Sink receives what a crawl finds. *archive.Store satisfies it.
@@ -76,7 +78,7 @@ func New(sink Sink, opts Options) *Crawler {
 		opts.UserAgent = config.DefaultUserAgent
 	}
 	if opts.Location == nil {
-		opts.Location, _ = time.LoadLocation("Asia/Shanghai")
+		opts.Location = chinatime.Location()
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)

@@ -14,6 +14,8 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/gongkai/gongkai/config"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // Job is one scheduled run. It must return when ctx is done.
@@ -40,7 +42,7 @@ type Scheduler struct {
 // New returns a stopped scheduler.
 func New(opts Options) *Scheduler {
 	if opts.Location == nil {
-		opts.Location, _ = time.LoadLocation(config.DefaultTimezone)
+		opts.Location = chinatime.Location()
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)

@@ -76,10 +76,6 @@ type Server struct {
 //go:embed templates/*.html static/*
 var assets embed.FS
 
-// shanghai is China Standard Time. China has kept UTC+8 without daylight
-// saving since 1991, so a fixed zone needs no tzdata on the host.
-var shanghai = time.FixedZone("CST", 8*60*60)
-
 // New returns a Server reading r.
 func New(r Reader, o Options) *Server {
 	if o.Logger == nil {
