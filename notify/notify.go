@@ -11,12 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+
+	"github.com/gongkai/gongkai/internal/backoff"
 )
 
 // Outbox is the archive's queue of undelivered events; *archive.Store
@@ -41,16 +42,7 @@ type Backoff struct {
 
 // delay is the wait before retry n (n ≥ 1).
 func (b Backoff) delay(n int) time.Duration {
-	d := b.Min
-	for i := 1; i < n && d < b.Max; i++ {
-		d *= 2
-	}
-	d = min(d, b.Max)
-	if d <= 1 {
-		return d
-	}
-	half := d / 2
-	return half + rand.N(d-half+1)
+	return backoff.Policy{Min: b.Min, Max: b.Max}.Delay(n)
 }
 
 // Options configure a Notifier. The zero value works: no targets, every
