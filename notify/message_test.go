@@ -72,3 +72,16 @@ func TestPayloadHealth(t *testing.T) {
 		t.Errorf("a document event's payload carries health fields: %s", doc)
 	}
 }
+
+// A target that keeps only health events gets them and nothing else.
+func TestWantsHealthEvents(t *testing.T) {
+	c, err := compile(Target{Webhook: "https://hooks.example.org/x", Events: []string{archive.EventSourceFailed, archive.EventSourceRecovered}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for kind, want := range map[string]bool{archive.EventSourceFailed: true, archive.EventSourceRecovered: true, archive.EventNew: false} {
+		if got := c.wants(archive.Event{Kind: kind, Source: "s"}); got != want {
+			t.Errorf("wants(%s) = %v, want %v", kind, got, want)
+		}
+	}
+}
