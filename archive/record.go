@@ -480,27 +480,39 @@ func (s *Store) EndRun(ctx context.Context, name string, stats RunStats, runErr 
 	if err := ctxErr(ctx); err != nil && runErr == nil {
 		runErr = err
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketSources)
-		st := SourceState{Name: name}
-		if err := getJSON(b, []byte(name), &st); err != nil && err != ErrNotFound {
-			return err
-		}
-		st.LastRun = stats.Started
-		st.Last = stats
-		if runErr != nil {
-			st.LastError = runErr.Error()
-		} else {
-			st.LastError = ""
-			st.LastOK = stats.Started
-			st.Baselined = true
-		}
-		return putJSON(b, []byte(name), st)
-	})
+	err := s.db.Update(func(tx *bolt.Tx) error { return s.endRun(tx, name, stats, runErr) })
 	if err != nil {
 		return fmt.Errorf("end run of %s: %w", name, err)
 	}
 	return nil
+}
+
+// endRun is the end of a run inside its transaction: the source's state
+// and its health (health.go).
+func (s *Store) endRun(tx *bolt.Tx, name string, stats RunStats, runErr error) error {
+	b := tx.Bucket(bucketSources)
+	st := SourceState{Name: name}
+	if err := getJSON(b, []byte(name), &st); err != nil && err != ErrNotFound {
+		return err
+	}
+	st.LastRun = stats.Started
+	st.Last = stats
+	failure, err := s.applyHealth(tx, &st, stats, runErr)
+	if err != nil {
+		return err
+	}
+	switch {
+	case runErr != nil:
+		st.LastError = runErr.Error()
+	case failure != "":
+		st.LastError = failure
+		st.Baselined = true
+	default:
+		st.LastError = ""
+		st.LastOK = stats.Started
+		st.Baselined = true
+	}
+	return putJSON(b, []byte(name), st)
 }
 
 func seqOf(k []byte) uint64 { return binary.BigEndian.Uint64(k) }

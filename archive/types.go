@@ -19,6 +19,9 @@ const (
 	EventChanged   = "changed"
 	EventWithdrawn = "withdrawn"
 	EventRestored  = "restored"
+	// Source health (health.go): Doc is 0, Reason, Since and Polls are set.
+	EventSourceFailed    = "source_failed"
+	EventSourceRecovered = "source_recovered"
 )
 
 // Doc is one archived document: its identity (the canonical URL) and what
@@ -93,6 +96,11 @@ type Event struct {
 	FetchedAt time.Time `json:"fetched_at"`
 	Summary   string    `json:"summary,omitempty"`
 	Baseline  bool      `json:"baseline,omitempty"` // recorded during a source's quiet first crawl
+	// Source health events only: why the source counts as failing, since
+	// when, and how many consecutive polls failed.
+	Reason string    `json:"reason,omitempty"`
+	Since  time.Time `json:"since,omitzero"`
+	Polls  int       `json:"polls,omitempty"`
 }
 
 // OutboxItem is an event still owed to at least one notification target.
@@ -111,6 +119,7 @@ type SourceState struct {
 	Last      RunStats  `json:"last_stats"`
 	Docs      int       `json:"docs"`
 	Withdrawn int       `json:"withdrawn"`
+	Health    Health    `json:"health"`
 }
 
 // RunStats counts what one crawl of a source did.
@@ -128,4 +137,12 @@ type RunStats struct {
 	Errors    int           `json:"errors"`
 	Skipped   int           `json:"skipped"` // known documents not due for a re-check
 	Files     int           `json:"files"`   // attachments downloaded (attachments: true)
+	// What source health (health.go) judges a poll by: the document
+	// entries the list pages yielded, and how many of the poll's new
+	// documents had each field (extract field key → count of NewFields).
+	ListEntries int            `json:"list_entries"`
+	NewFields   int            `json:"new_fields,omitempty"` // new documents whose fields were counted
+	Fields      map[string]int `json:"fields,omitempty"`
+	// AlertAfter is the source's alert_after_failures (0 = 2); not stored.
+	AlertAfter int `json:"-"`
 }

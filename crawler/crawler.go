@@ -33,6 +33,8 @@ import (
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler/discover"
 	"github.com/gongkai/gongkai/extract"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // Sink receives what a crawl finds. *archive.Store satisfies it.
@@ -76,7 +78,7 @@ func New(sink Sink, opts Options) *Crawler {
 		opts.UserAgent = config.DefaultUserAgent
 	}
 	if opts.Location == nil {
-		opts.Location, _ = time.LoadLocation("Asia/Shanghai")
+		opts.Location = chinatime.Location()
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -124,6 +126,7 @@ func (c *Crawler) Crawl(ctx context.Context, src config.Source) (archive.RunStat
 	r := &run{Crawler: c, src: src, log: c.opts.Logger.With("source", src.Name),
 		known: map[string]archive.Doc{}, listed: map[string]discover.Entry{}}
 	r.stats.Started = c.opts.Now()
+	r.stats.AlertAfter = src.AlertAfterFailures
 	err := r.crawl(ctx)
 	r.stats.Duration = c.opts.Now().Sub(r.stats.Started)
 	endCtx := context.WithoutCancel(ctx) // the run's record must be written even when ctx ended it
@@ -322,6 +325,7 @@ func (r *run) walkLists(ctx context.Context, emit func(job)) error {
 			if s.Platform == "" {
 				s.Platform = out.Platform
 			}
+			s.ListEntries += len(out.Entries)
 		})
 		fresh, changed := 0, 0
 		for _, e := range out.Entries {
@@ -538,7 +542,8 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		pageURL = j.url
 	}
 	var doc extract.Document
-	if mt, isPage := mediaType(res); !isPage {
+	mt, isPage := mediaType(res)
+	if !isPage {
 		doc = fileDocument(j, pageURL, mt, res.body)
 	} else {
 		body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
@@ -585,12 +590,30 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		if out.Restored {
 			s.Restored++
 		}
+		if out.Kind == archive.EventNew && isPage {
+			countFields(s, doc)
+		}
 	})
 	if out.Kind != archive.Unchanged || out.Restored {
 		log.Info("document", "outcome", out.Kind, "version", out.Version, "restored", out.Restored, "title", doc.Title)
 	}
 	if r.src.Attachments {
 		r.fetchAttachments(ctx, out, doc.Attachments)
+	}
+}
+
+// countFields notes which fields a new page had, for source health: a
+// field every earlier document had and no new one has means the site (or
+// its template) changed under the extractor.
+func countFields(s *archive.RunStats, d extract.Document) {
+	if s.Fields == nil {
+		s.Fields = map[string]int{}
+	}
+	s.NewFields++
+	for _, f := range extract.Fields() {
+		if strings.TrimSpace(f.Value(d)) != "" {
+			s.Fields[f.Key]++
+		}
 	}
 }
 

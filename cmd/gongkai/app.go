@@ -47,6 +47,7 @@ func commands() []command {
 		{"backup", "FILE", "write a consistent copy of the archive (works while the daemon runs)", cmdBackup},
 		{"compact", "", "rewrite the archive file without free pages (daemon stopped)", cmdCompact},
 		{"notify-test", "", "send a sample event to every notification target", cmdNotifyTest},
+		{"version", "", "print the version and the source revision of this binary", cmdVersion},
 	}
 }
 
