@@ -75,7 +75,7 @@ notify:
 		t.Fatal(err)
 	}
 	crawl := func() { gongkai(t, "crawl", "-config", cfg) } // a failing source makes it exit 1: expected
-	crawl()                                                  // baseline
+	crawl()                                                 // baseline
 	down.broken.Store(true)
 	redesign.broken.Store(true)
 	for range 3 {
