@@ -115,7 +115,7 @@ func (s *Store) applyHealth(tx *bolt.Tx, st *SourceState, stats RunStats, runErr
 	if h.Failures >= threshold && !h.Alerted {
 		h.Alerted = true
 		ev := Event{Kind: EventSourceFailed, FetchedAt: at, Since: h.FailingSince, Polls: h.Failures,
-			Reason: reason, Summary: reason}
+			Reason: reason, Summary: fmt.Sprintf("%d failed polls in a row", h.Failures)}
 		if err := s.addSourceEvent(tx, st.Name, ev); err != nil {
 			return "", err
 		}

@@ -1,5 +1,6 @@
 // Package feed renders archive events as Atom feeds, so watchers can follow
-// new, changed, withdrawn and restored disclosures in any feed reader. It
+// new, changed, withdrawn and restored disclosures, and sources failing and
+// recovering, in any feed reader. It
 // only formats: the caller chooses the events (all sources, or one).
 package feed
 

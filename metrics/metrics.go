@@ -104,7 +104,7 @@ func (m *Metrics) Handler() http.Handler {
 // each gets its per-source series even before its first poll, so an alert
 // on a source that never worked can fire.
 func (m *Metrics) SetSources(names []string) {
-	names = slices.Clone(names)
+	names = append([]string{}, names...) // never nil: nil means "not told"
 	slices.Sort(names)
 	m.mu.Lock()
 	m.sources = names
@@ -205,13 +205,22 @@ func (c archiveCollector) Collect(ch chan<- prometheus.Metric) {
 	c.m.mu.Lock()
 	configured := c.m.sources
 	c.m.mu.Unlock()
+	// Documents of every archived source; poll health only of the
+	// configured ones (when known), so that a source removed from the
+	// config does not look like one that stopped working.
+	watched := func(string) bool { return true }
+	if configured != nil {
+		watched = func(name string) bool { _, ok := slices.BinarySearch(configured, name); return ok }
+	}
 	seen := map[string]bool{}
 	for _, st := range states {
 		seen[st.Name] = true
 		ch <- prometheus.MustNewConstMetric(descDocs, prometheus.GaugeValue, float64(st.Docs-st.Withdrawn), st.Name, archive.StatusLive)
 		ch <- prometheus.MustNewConstMetric(descDocs, prometheus.GaugeValue, float64(st.Withdrawn), st.Name, archive.StatusWithdrawn)
-		ch <- prometheus.MustNewConstMetric(descLastOK, prometheus.GaugeValue, unix(st.LastOK), st.Name)
-		ch <- prometheus.MustNewConstMetric(descFailing, prometheus.GaugeValue, boolValue(st.Health.Failing()), st.Name)
+		if watched(st.Name) {
+			ch <- prometheus.MustNewConstMetric(descLastOK, prometheus.GaugeValue, unix(st.LastOK), st.Name)
+			ch <- prometheus.MustNewConstMetric(descFailing, prometheus.GaugeValue, boolValue(st.Health.Failing()), st.Name)
+		}
 	}
 	for _, name := range configured {
 		if !seen[name] && err == nil {

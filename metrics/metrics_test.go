@@ -118,6 +118,14 @@ func TestMetricsExposition(t *testing.T) {
 			t.Errorf("%s%v = %v (present %v), want %v", tc.name, tc.labels, got, ok, tc.want)
 		}
 	}
+	m.SetSources([]string{"ninghai"}) // xiangshan removed from the config
+	fams = scrape(t, m.Handler())
+	if _, ok := value(t, fams, "gongkai_last_success_timestamp_seconds", map[string]string{"source": "xiangshan"}); ok {
+		t.Error("a source removed from the config still has a last-success series: the not-polled alert would fire for it")
+	}
+	if n, ok := value(t, fams, "gongkai_documents", map[string]string{"source": "xiangshan", "status": "live"}); !ok || n != 1 {
+		t.Errorf("documents of a removed source = %v (present %v), want its 1 archived document still counted", n, ok)
+	}
 	if size, ok := value(t, fams, "gongkai_archive_size_bytes", nil); !ok || size <= 0 {
 		t.Errorf("gongkai_archive_size_bytes = %v (present %v), want the file's size", size, ok)
 	}

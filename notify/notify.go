@@ -1,6 +1,7 @@
 // Package notify owns alert delivery: it drains the archive's outbox of
-// new, changed, withdrawn and restored events and delivers each to every
-// configured target whose filters keep it — a JSON webhook (optionally
+// new, changed, withdrawn and restored events (and source_failed /
+// source_recovered: a watch going blind and seeing again) and delivers
+// each to every configured target whose filters keep it — a JSON webhook (optionally
 // HMAC-signed) or any shoutrrr service URL, with a readable Chinese
 // message — at least once, marking each delivery so that a restart resends
 // nothing already delivered and loses nothing not yet delivered.

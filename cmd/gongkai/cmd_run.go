@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -150,14 +151,15 @@ func (d *daemon) job(src config.Source) schedule.Job {
 	return func(ctx context.Context) { d.crawlOne(ctx, src); d.poke() }
 }
 
-// health is what the daemon adds to /api/health: the scheduled sources
-// with their next poll, and the last config reload.
+// health is what the daemon adds to /api/health: its pid (a command that
+// changed the config, like gongkai add, sends it SIGHUP), the scheduled
+// sources with their next poll, and the last config reload.
 func (d *daemon) health() map[string]any {
 	scheduled := map[string]time.Time{}
 	for _, name := range d.set.names() {
 		scheduled[name], _ = d.next(name)
 	}
-	out := map[string]any{"scheduled": scheduled}
+	out := map[string]any{"pid": os.Getpid(), "scheduled": scheduled}
 	if st := d.set.status(); st != nil {
 		out["reload"] = st
 	}

@@ -20,6 +20,7 @@ import (
 // daemonHealth is the part of /api/health the reload test reads.
 type daemonHealth struct {
 	Status    string               `json:"status"`
+	PID       int                  `json:"pid"`
 	Scheduled map[string]time.Time `json:"scheduled"`
 	Reload    *reloadStatus        `json:"reload"`
 }
@@ -82,8 +83,8 @@ func TestReloadOnSIGHUP(t *testing.T) {
 
 	c := startGongkai(t, "run", "-config", cfg)
 	until(t, time.Minute, "the daemon to answer /api/health", func() bool { _, ok := getHealth(base); return ok })
-	if h, _ := getHealth(base); len(h.Scheduled) != 1 || h.Reload != nil {
-		t.Fatalf("health at start = %+v, want source one scheduled and no reload yet", h)
+	if h, _ := getHealth(base); len(h.Scheduled) != 1 || h.Reload != nil || h.PID != c.cmd.Process.Pid {
+		t.Fatalf("health at start = %+v, want source one scheduled, no reload yet and pid %d", h, c.cmd.Process.Pid)
 	}
 	if got := metricSources(t, base); !got["one"] {
 		t.Errorf("/metrics has last-success series for %v, want one", got)
