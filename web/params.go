@@ -23,14 +23,16 @@ func pathDoc(r *http.Request) (uint64, error) {
 	return id, nil
 }
 
-// pathVersion reads the {n} path segment.
+// pathVersion reads the {n} path segment. The archive keys versions by 32
+// bits, so a larger number must name nothing rather than wrap around onto
+// a real version.
 func pathVersion(r *http.Request) (int, error) {
 	raw := r.PathValue("n")
-	n, err := strconv.Atoi(raw)
+	n, err := strconv.ParseUint(raw, 10, 32)
 	if err != nil || n < 1 {
 		return 0, fmt.Errorf("version %q: %w", raw, archive.ErrNotFound)
 	}
-	return n, nil
+	return int(n), nil
 }
 
 // intParam reads an optional non-negative integer query parameter.

@@ -44,6 +44,8 @@ func cmdDocs(ctx context.Context, e *env, args []string) error {
 		}
 		return writeJSON(e.stdout, docs)
 	}
+	e, done := e.terminal()
+	defer done()
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tPUBLISHED\tSTATUS\tVERSIONS\tINDEX_NO\tTITLE\tURL")
 	for _, d := range docs {
@@ -108,6 +110,8 @@ func cmdShow(ctx context.Context, e *env, args []string) error {
 			Versions []archive.Version `json:"versions"`
 		}{d, latest, stripRecords(vs)})
 	}
+	e, done := e.terminal()
+	defer done()
 	rec := latest.Record
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 	rows := [][2]string{

@@ -29,9 +29,10 @@ func check(cfg *config.Config) []config.Problem {
 			out = append(out, config.Problem{Line: s.Line, Key: key("sources", i, "platform/link/next"), Msg: err.Error()})
 		}
 	}
+	redact := newRedactor(cfg)
 	for i, t := range targets(cfg) {
 		if err := notify.ValidateTarget(t); err != nil {
-			out = append(out, config.Problem{Line: cfg.Notify[i].Line, Key: key("notify", i, ""), Msg: err.Error()})
+			out = append(out, config.Problem{Line: cfg.Notify[i].Line, Key: key("notify", i, ""), Msg: redact.text(err.Error())})
 		}
 	}
 	return out
