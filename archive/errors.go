@@ -17,3 +17,8 @@ var ErrNewerSchema = errors.New("archive schema too new")
 // ErrRunEnded is returned by the methods of a Run after End, or after a
 // failed commit lost its batch.
 var ErrRunEnded = errors.New("crawl run ended")
+
+// ErrNotExtractable is returned by a RunOptions.Reextract function for a
+// capture it cannot extract again (a file rather than a page): the stored
+// record is then compared as it is.
+var ErrNotExtractable = errors.New("capture cannot be extracted again")

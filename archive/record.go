@@ -185,7 +185,9 @@ func (r *Run) prepare(ctx context.Context, canon string, rec extract.Document, f
 			prevFP = Fingerprint(prev)
 		}
 		if capture != nil {
-			if again, err := r.opts.Reextract(ctx, *capture); err != nil {
+			if again, err := r.opts.Reextract(ctx, *capture); errors.Is(err, ErrNotExtractable) {
+				// compared as stored
+			} else if err != nil {
 				r.s.log.Warn("re-extraction failed; comparing with the stored record", "source", r.source, "doc", p.id, "err", err)
 			} else {
 				again = validUTF8(again)

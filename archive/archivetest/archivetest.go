@@ -114,3 +114,21 @@ func EndRun(t testing.TB, s *archive.Store, source string, stats archive.RunStat
 		t.Fatalf("archivetest: end run: %v", err)
 	}
 }
+
+// All lists every document, newest published first, page by page.
+func All(t testing.TB, s *archive.Store) []archive.Doc {
+	t.Helper()
+	var out []archive.Doc
+	q := archive.ListQuery{Limit: 1000}
+	for {
+		p, err := s.List(context.Background(), q)
+		if err != nil {
+			t.Fatalf("archivetest: list: %v", err)
+		}
+		out = append(out, p.Docs...)
+		if p.Next == "" {
+			return out
+		}
+		q.After = p.Next
+	}
+}

@@ -276,7 +276,7 @@ func inspect(t *testing.T, db string) int {
 	if err != nil || !r.OK() {
 		t.Fatalf("verify: %v %v", err, r.Problems)
 	}
-	docs, _, err := st.Docs(context.Background(), archive.Query{})
+	docs, err := archivetest.All(t, st), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
