@@ -146,6 +146,16 @@ func (c *Crawler) Crawl(ctx context.Context, src config.Source) (archive.RunStat
 // new fetch, so a changed rule is never taken for an edit.
 func ExtractionID(src config.Source) string { return extractionID(src, nil) }
 
+// ExtractionID is the extraction id this crawler's runs of src record: that
+// of the package function, with the crawler's zone for dates without one
+// when it is not China time.
+func (c *Crawler) ExtractionID(src config.Source) string { return extractionID(src, c.opts.Location) }
+
+// Extract is this crawler's extraction of src's page from a stored capture.
+func (c *Crawler) Extract(src config.Source, cp archive.Capture) (extract.Document, error) {
+	return Extract(cp, src, c.opts.Location)
+}
+
 // extractionID adds the zone of dates without one when it is not the
 // default (China time): it changes the extracted dates too.
 func extractionID(src config.Source, loc *time.Location) string {
