@@ -11,3 +11,12 @@ func Corrupt(t interface{ Fatal(...any) }, s *Store, bucket, key string, n uint6
 		t.Fatal(err)
 	}
 }
+
+// StoredSize is the size of version n's stored capture.
+func StoredSize(s *Store, id uint64, n int) (size int) {
+	s.db.View(func(tx *bolt.Tx) error {
+		size = len(tx.Bucket(bucketRaw).Get(versionKey(id, n)))
+		return nil
+	})
+	return size
+}

@@ -59,6 +59,13 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 			return nil
 		}
 		s.verifyFiles(tx, &r)
+		dicts := tx.Bucket(bucketDicts)
+		dicts.ForEach(func(k, v []byte) error {
+			if len(k) > 1 && k[0] == 's' && len(v) == 4 && binary.BigEndian.Uint32(v) != 0 && dicts.Get(append([]byte{'d'}, v...)) == nil {
+				r.problem("source %s: compression dictionary %d missing", k[1:], binary.BigEndian.Uint32(v))
+			}
+			return nil
+		})
 		idx := newIndexCheck()
 		err := tx.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
 			if err := ctxErr(ctx); err != nil {

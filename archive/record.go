@@ -211,7 +211,7 @@ func (r *Run) prepare(ctx context.Context, canon string, rec extract.Document, f
 	if err != nil {
 		return p, err
 	}
-	p.rawZ = r.s.codec.compress(raw)
+	p.rawZ = r.s.codec.compressCapture(r.source, raw)
 	sum := sha256.Sum256(o.Capture.Body)
 	p.rawSum = hex.EncodeToString(sum[:])
 	return p, nil

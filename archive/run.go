@@ -179,6 +179,7 @@ func (r *Run) End(ctx context.Context, stats RunStats, runErr error) error {
 	if err != nil {
 		return fmt.Errorf("end run of %s: %w", r.source, err)
 	}
+	r.s.maybeTrainDict(ctx, r.source)
 	return nil
 }
 

@@ -27,6 +27,7 @@
 //	counts   scope \x00 status → count(8)  (same scopes and statuses)
 //	changes  seq(8) → id(8): the latest change of each document's current
 //	         record or status, for derived data (the search index)
+//	dicts    "d" id(4) → zstd dictionary of a source's captures; "s" source → id(4)
 //
 // Schema 1 also had text (id → title, index_no, body uncompressed, for a
 // substring search); the migration to schema 2 drops it (migrate.go).
@@ -66,7 +67,7 @@ var (
 
 	allBuckets = [][]byte{bucketMeta, bucketDocs, bucketURLs, bucketIndex, bucketVersions,
 		bucketRaw, bucketReext, bucketEvents, bucketOutbox, bucketSources, bucketFiles, bucketCrawl,
-		bucketList, bucketCounts, bucketChanges}
+		bucketList, bucketCounts, bucketChanges, bucketDicts}
 )
 
 const (
@@ -97,16 +98,21 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock for bookkeeping times; nil means time.Now.
 	Now func() time.Time
+	// DictAfter is how many captures a source needs before a compression
+	// dictionary is trained from them (at the end of a run); later captures
+	// of the source use it. 0 means 100; negative means never.
+	DictAfter int
 }
 
 // Store is an open archive. It is safe for concurrent use.
 type Store struct {
-	db    *bolt.DB
-	path  string
-	id    string // random archive id, prefix of event ids
-	log   *slog.Logger
-	now   func() time.Time
-	codec *codec
+	db        *bolt.DB
+	path      string
+	id        string // random archive id, prefix of event ids
+	log       *slog.Logger
+	now       func() time.Time
+	codec     *codec
+	dictAfter int
 	// hook, when set by a test, runs between the writes of one change and
 	// can fail it (export_test.go).
 	hook func(step string) error
@@ -133,7 +139,10 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open archive %s: %w", path, lockErr(err))
 	}
-	s := &Store{db: db, path: path, log: opts.Logger, now: opts.Now, codec: newCodec()}
+	if opts.DictAfter == 0 {
+		opts.DictAfter = 100
+	}
+	s := &Store{db: db, path: path, log: opts.Logger, now: opts.Now, codec: newCodec(), dictAfter: opts.DictAfter}
 	if err := s.open(opts.ReadOnly); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
@@ -168,15 +177,19 @@ func (s *Store) open(readOnly bool) error {
 		if readOnly {
 			return errors.New("not a gongkai archive (empty file)")
 		}
-		return s.db.Update(s.create)
+		if err := s.db.Update(s.create); err != nil {
+			return err
+		}
 	}
 	if schema < schemaVersion {
 		if readOnly {
 			return fmt.Errorf("archive schema %d needs a migration to %d: open it once without read-only", schema, schemaVersion)
 		}
-		return s.migrate(schema)
+		if err := s.migrate(schema); err != nil {
+			return err
+		}
 	}
-	return nil
+	return s.db.View(s.codec.load)
 }
 
 func schemaOf(m *bolt.Bucket) (int, error) {
