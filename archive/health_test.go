@@ -65,9 +65,7 @@ func TestHealthEvents(t *testing.T) {
 			st := archivetest.Open(t)
 			at := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 			for i, p := range tc.polls {
-				if err := st.EndRun(context.Background(), "src", p.stats(at.Add(time.Duration(i)*time.Hour)), p.err); err != nil {
-					t.Fatalf("EndRun(poll %d): %v", i, err)
-				}
+				archivetest.EndRun(t, st, "src", p.stats(at.Add(time.Duration(i)*time.Hour)), p.err)
 			}
 			events, err := st.Events(context.Background(), archive.EventQuery{Source: "src"})
 			if err != nil {
@@ -112,9 +110,7 @@ func TestHealthSince(t *testing.T) {
 	st := archivetest.Open(t)
 	at := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 	for i, p := range []poll{{entries: 3}, {err: fmt.Errorf("down")}, {err: fmt.Errorf("down")}, {err: fmt.Errorf("down")}, {entries: 3}} {
-		if err := st.EndRun(context.Background(), "src", p.stats(at.Add(time.Duration(i)*time.Hour)), p.err); err != nil {
-			t.Fatal(err)
-		}
+		archivetest.EndRun(t, st, "src", p.stats(at.Add(time.Duration(i)*time.Hour)), p.err)
 	}
 	events, err := st.Events(context.Background(), archive.EventQuery{Source: "src"})
 	if err != nil || len(events) != 2 {

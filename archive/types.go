@@ -35,9 +35,19 @@ type Doc struct {
 	IndexNo   string `json:"index_no,omitempty"`
 	Published string `json:"published,omitempty"`
 	Versions  int    `json:"versions"`
-	// SHA256 is the latest version's fingerprint, so an unchanged fetch is
-	// recognised from this record alone, without reading version pages.
-	SHA256      string    `json:"sha256,omitempty"`
+	// SHA256 is the current record's fingerprint (under scheme Scheme), so an
+	// unchanged fetch is recognised from this record alone, without reading
+	// version pages.
+	SHA256 string `json:"sha256,omitempty"`
+	Scheme int    `json:"scheme,omitempty"` // 0 = 1 (written by schema 1)
+	// Rules is the extraction id the current record was made or confirmed
+	// under ("" = unknown: written by schema 1).
+	Rules string `json:"rules,omitempty"`
+	// Reext counts the document's re-extraction records; the last one is its
+	// current record when it was made from the latest version's capture.
+	Reext int `json:"reext,omitempty"`
+	// Change is the sequence number of the document's entry in the change log.
+	Change      uint64    `json:"change,omitempty"`
 	FirstSeen   time.Time `json:"first_seen"`
 	LastSeen    time.Time `json:"last_seen"`    // last successful fetch (200 or 304)
 	LastChecked time.Time `json:"last_checked"` // last fetch attempt
@@ -61,10 +71,27 @@ type Version struct {
 	Doc       uint64           `json:"doc"`
 	N         int              `json:"version"`
 	FetchedAt time.Time        `json:"fetched_at"`
-	SHA256    string           `json:"sha256"` // Fingerprint(Record)
+	SHA256    string           `json:"sha256"`           // FingerprintWith(Scheme, Record)
+	Scheme    int              `json:"scheme,omitempty"` // fingerprint scheme; 0 = 1 (schema 1)
+	Rules     string           `json:"rules,omitempty"`  // extraction id that made Record; "" = unknown
 	Record    extract.Document `json:"record"`
 	RawSHA256 string           `json:"raw_sha256"` // digest of Capture.Body, for fixity checks
 	RawSize   int              `json:"raw_size"`
+}
+
+// Reextraction is a stored version's capture extracted again under newer
+// rules. It never replaces the version: it says what the rules Rules make of
+// the same bytes, and becomes the document's current record while the
+// version it was made from is the latest.
+type Reextraction struct {
+	Doc     uint64           `json:"doc"`
+	N       int              `json:"n"`       // counts from 1 per document
+	Version int              `json:"version"` // whose capture was extracted
+	At      time.Time        `json:"at"`
+	Rules   string           `json:"rules"`
+	Scheme  int              `json:"scheme"`
+	SHA256  string           `json:"sha256"` // FingerprintWith(Scheme, Record)
+	Record  extract.Document `json:"record"`
 }
 
 // Capture is the raw HTTP exchange that produced a version, kept so it can be

@@ -76,9 +76,7 @@ func TestMetricsExposition(t *testing.T) {
 	archivetest.Record(t, st, archivetest.Page{Source: "xiangshan", URL: "http://x.gov.cn/1.html",
 		Doc: extract.Document{Title: "关于印发的通知", Body: "正文"}, At: at})
 	stats := archive.RunStats{Started: at, Duration: 3 * time.Second, ListPages: 2, Fetched: 1, New: 1, Errors: 1, ListEntries: 1}
-	if err := st.EndRun(ctx, "xiangshan", stats, nil); err != nil {
-		t.Fatal(err)
-	}
+	archivetest.EndRun(t, st, "xiangshan", stats, nil)
 
 	m := metrics.New(metrics.Options{Archive: st})
 	m.SetSources([]string{"xiangshan", "ninghai"})

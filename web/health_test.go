@@ -1,8 +1,8 @@
 package web
 
 import (
-	"context"
 	"errors"
+	"github.com/gongkai/gongkai/archive/archivetest"
 	"testing"
 	"time"
 
@@ -15,9 +15,7 @@ func TestFailingSourceBadge(t *testing.T) {
 	f := newFixture(t)
 	// cixi's last run failed already (newFixture); a second failure alerts.
 	second := f.t2.Add(12 * time.Hour)
-	if err := f.store.EndRun(context.Background(), "cixi", archive.RunStats{Started: second}, errors.New("list page: HTTP 412")); err != nil {
-		t.Fatal(err)
-	}
+	archivetest.EndRun(t, f.store, "cixi", archive.RunStats{Started: second}, errors.New("list page: HTTP 412"))
 	h := f.server(Options{})
 	r := get(t, h, "/sources/cixi")
 	r.mustContain(t, "failing source page", `class="badge failing"`, "failing since 2025-01-24 10:00", "list page: HTTP 412", "Failing for 2 polls")
