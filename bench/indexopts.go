@@ -44,7 +44,7 @@ func (m *memArchive) Sources(ctx context.Context) ([]archive.SourceState, error)
 }
 
 func runIndexOptions(ctx context.Context, n int, w io.Writer) error {
-	g := &gen{m: trainModel(), site: newSite(0, 25)}
+	g := &gen{m: trainModel(), site: newSite(0, 25), docs: n}
 	m := &memArchive{}
 	var text int64
 	for id := 1; id <= n; id++ {

@@ -7,6 +7,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"sort"
@@ -17,12 +18,15 @@ import (
 
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // Defaults applied by Parse where the file is silent.
 const (
 	DefaultDB        = "gongkai.db"
-	DefaultTimezone  = "Asia/Shanghai"
+	DefaultTimezone  = chinatime.Name
 	DefaultListen    = "127.0.0.1:8080"
 	DefaultUserAgent = "gongkai/0.1 (+https://github.com/gongkai/gongkai)"
 	DefaultSchedule  = "0 8,20 * * *"
@@ -33,6 +37,8 @@ const (
 	DefaultRetries   = 3
 	DefaultTimeout   = 30 * time.Second
 	DefaultMaxBody   = 20 << 20
+	// DefaultAlertAfterFailures is the failed polls before source_failed.
+	DefaultAlertAfterFailures = 2
 )
 
 // Config is a parsed gongkai.yaml.
@@ -53,7 +59,19 @@ type Config struct {
 type Web struct {
 	Listen  string // default 127.0.0.1:8080
 	BaseURL string // public URL of the UI, for links in alerts and feeds
+	Auth    WebAuth
 }
+
+// WebAuth is the optional web.auth: a bearer token, or a user with a bcrypt
+// password hash for basic auth. The zero value means no auth.
+type WebAuth struct {
+	Token        string
+	User         string
+	PasswordHash string // bcrypt, e.g. from htpasswd -nbBC 10 USER PASSWORD
+}
+
+// Enabled reports whether any credential is configured.
+func (a WebAuth) Enabled() bool { return a.Token != "" || a.User != "" }
 
 // Source is one disclosure site (or column) to watch.
 type Source struct {
@@ -75,6 +93,9 @@ type Source struct {
 	Attachments         bool              // download attachments too (off by default)
 	AlertOnBaseline     bool              // alert on the first crawl as well
 	Robots              bool              // obey robots.txt; default true
+	// AlertAfterFailures is how many consecutive failed polls send
+	// source_failed; default 2.
+	AlertAfterFailures int
 
 	Line int // where the source starts in the file
 }
@@ -201,19 +222,29 @@ func join(path, key string) string {
 
 func (p *parser) top(n *yaml.Node) {
 	c := p.cfg
+	listenLine := n.Line
 	p.fields(n, "", map[string]func(*yaml.Node){
 		"db":         func(v *yaml.Node) { c.DB = p.str(v, "db") },
 		"timezone":   func(v *yaml.Node) { c.Timezone = p.str(v, "timezone"); p.zone(v) },
 		"user_agent": func(v *yaml.Node) { c.UserAgent = p.str(v, "user_agent") },
 		"web": func(v *yaml.Node) {
 			p.fields(v, "web", map[string]func(*yaml.Node){
-				"listen":   func(v *yaml.Node) { c.Web.Listen = p.str(v, "web.listen"); p.hostPort(v, "web.listen") },
+				"listen": func(v *yaml.Node) {
+					c.Web.Listen = p.str(v, "web.listen")
+					p.hostPort(v, "web.listen")
+					listenLine = v.Line
+				},
 				"base_url": func(v *yaml.Node) { c.Web.BaseURL = p.url(v, "web.base_url") },
+				"auth":     func(v *yaml.Node) { p.auth(v) },
 			})
 		},
 		"sources": func(v *yaml.Node) { p.sources(v) },
 		"notify":  func(v *yaml.Node) { p.notify(v) },
 	})
+	if c.Web.Listen != "" && !IsLoopback(c.Web.Listen) && !c.Web.Auth.Enabled() {
+		p.warnings = append(p.warnings, Problem{Line: listenLine, Key: "web.listen",
+			Msg: fmt.Sprintf("%s is reachable from other machines and web.auth is not set: anyone who can reach it can read the whole archive (set web.auth; /api/backup and /api/export stay closed without it)", c.Web.Listen)})
+	}
 	if len(c.Sources) == 0 && !p.has("sources") {
 		p.add(n.Line, "sources", "missing: add at least one source to watch")
 	}
@@ -274,6 +305,9 @@ func (p *parser) sources(n *yaml.Node) {
 			"attachments":       func(v *yaml.Node) { s.Attachments = p.boolean(v, path+".attachments") },
 			"alert_on_baseline": func(v *yaml.Node) { s.AlertOnBaseline = p.boolean(v, path+".alert_on_baseline") },
 			"robots":            func(v *yaml.Node) { s.Robots = p.boolean(v, path+".robots") },
+			"alert_after_failures": func(v *yaml.Node) {
+				s.AlertAfterFailures = p.count(v, path+".alert_after_failures", 1)
+			},
 		})
 		switch {
 		case s.Name == "":
@@ -363,6 +397,9 @@ func (p *parser) defaults() {
 		}
 		if s.MaxBody == 0 {
 			s.MaxBody = DefaultMaxBody
+		}
+		if s.AlertAfterFailures == 0 {
+			s.AlertAfterFailures = DefaultAlertAfterFailures
 		}
 	}
 }
@@ -534,7 +571,51 @@ func CheckSchedule(spec string) (err error) {
 	if every, ok := s.(cron.ConstantDelaySchedule); ok && every.Delay < time.Minute {
 		return fmt.Errorf("%q polls more than once a minute; government sites deserve more politeness", spec)
 	}
+	// robfig/cron gives up after five years and returns the zero time, so a
+	// date that never comes (30 February) would silently never crawl.
+	if s.Next(time.Now()).IsZero() {
+		return fmt.Errorf("%q never fires (no such date in the next five years)", spec)
+	}
 	return nil
+}
+
+// auth parses web.auth: either token, or user and password_hash (bcrypt).
+func (p *parser) auth(n *yaml.Node) {
+	a := &p.cfg.Web.Auth
+	p.fields(n, "web.auth", map[string]func(*yaml.Node){
+		"token":         func(v *yaml.Node) { a.Token = p.str(v, "web.auth.token") },
+		"user":          func(v *yaml.Node) { a.User = p.str(v, "web.auth.user") },
+		"password_hash": func(v *yaml.Node) { a.PasswordHash = p.str(v, "web.auth.password_hash") },
+	})
+	switch {
+	case a.Token != "" && (a.User != "" || a.PasswordHash != ""):
+		p.add(n.Line, "web.auth", "set token or user + password_hash, not both")
+	case a.Token != "" && len(a.Token) < 16:
+		p.add(n.Line, "web.auth.token", "too short: use at least 16 random characters (openssl rand -hex 16)")
+	case a.Token == "" && (a.User == "") != (a.PasswordHash == ""):
+		p.add(n.Line, "web.auth", "user and password_hash go together")
+	case a.PasswordHash != "":
+		if _, err := bcrypt.Cost([]byte(a.PasswordHash)); err != nil {
+			p.add(n.Line, "web.auth.password_hash", "not a bcrypt hash (make one with: htpasswd -nbBC 10 USER PASSWORD)")
+		}
+	case a.Token == "" && a.User == "" && !p.has("web.auth"):
+		p.add(n.Line, "web.auth", "empty: set token, or user and password_hash")
+	}
+}
+
+// IsLoopback reports whether a listen address (host:port) only accepts
+// connections from this machine. An empty host or 0.0.0.0 listens everywhere.
+func IsLoopback(listen string) bool {
+	host, _, err := splitHostPort(listen)
+	if err != nil {
+		return false
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 func splitHostPort(s string) (string, string, error) {

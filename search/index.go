@@ -61,6 +61,10 @@ type Options struct {
 	// Poll is how often Run looks for changes it was not told about; 0 means 5s.
 	Poll   time.Duration
 	Layout Layout
+	// Lag, when set, is told by Run how many archive changes the index has
+	// not applied yet (counted up to 10,000) before each catch-up, and 0
+	// after one completes: the daemon exports it as a metric.
+	Lag func(changes uint64)
 }
 
 // Dir is where the index of the archive at dbPath lives.
@@ -214,6 +218,9 @@ func (ix *Index) Notify() {
 	}
 }
 
+// lagScan bounds how many pending changes Run counts for Options.Lag.
+const lagScan = 10000
+
 // Run keeps the index current until ctx ends: it catches up at once (a
 // crash between an archive commit and the index batch is repaired here),
 // then whenever Notify is called or Poll passes. Errors are logged and
@@ -222,7 +229,15 @@ func (ix *Index) Run(ctx context.Context) error {
 	t := time.NewTicker(ix.o.Poll)
 	defer t.Stop()
 	for {
+		if ix.o.Lag != nil {
+			if pending, err := ix.src.Changes(ctx, ix.Watermark(), lagScan); err == nil {
+				ix.o.Lag(uint64(len(pending)))
+			}
+		}
 		n, err := ix.CatchUp(ctx)
+		if err == nil && ix.o.Lag != nil {
+			ix.o.Lag(0)
+		}
 		switch {
 		case ctx.Err() != nil:
 			return nil

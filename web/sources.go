@@ -43,11 +43,12 @@ type docList struct {
 	Source string
 	Query  filter
 	Docs   []archive.Doc
-	Hits   []search.Hit // when Query.Text is set
-	Total  int          // -1 when not known
-	First  string       // link to the first page, when this is a later one
-	Next   string       // link to the next page
-	Action string       // where the filter form submits
+	Hits   []search.Hit   // when Query.Text is set
+	Total  int            // -1 when not known
+	First  string         // link to the first page, when this is a later one
+	Next   string         // link to the next page
+	Action string         // where the filter form submits
+	Health archive.Health // the source's, on a source page
 }
 
 // errNoSearch answers searches when the server has no index.
@@ -99,7 +100,8 @@ func (s *Server) listDocs(r *http.Request, q filter, action string) (docList, er
 
 func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	if err := s.knownSource(r, name); err != nil {
+	st, err := s.knownSource(r, name)
+	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
@@ -114,19 +116,21 @@ func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
+	l.Health = st.Health
 	s.html(w, r, http.StatusOK, "source", page{Title: name, Nav: "sources", Query: q.Text, Data: l})
 }
 
-// knownSource reports ErrNotFound for a source the archive has never seen.
-func (s *Server) knownSource(r *http.Request, name string) error {
+// knownSource returns a source's state, or ErrNotFound for a source the
+// archive has never seen.
+func (s *Server) knownSource(r *http.Request, name string) (archive.SourceState, error) {
 	states, err := s.r.Sources(r.Context())
 	if err != nil {
-		return err
+		return archive.SourceState{}, err
 	}
 	for _, st := range states {
 		if st.Name == name {
-			return nil
+			return st, nil
 		}
 	}
-	return fmt.Errorf("source %q: %w", name, archive.ErrNotFound)
+	return archive.SourceState{}, fmt.Errorf("source %q: %w", name, archive.ErrNotFound)
 }

@@ -4,17 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"os"
 	"sync"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
-
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/web"
 )
 
 func cmdReindex(ctx context.Context, e *env, args []string) error {
@@ -47,9 +43,9 @@ func cmdReindex(ctx context.Context, e *env, args []string) error {
 		return nil
 	}
 	start := time.Now()
-	bar := newBar(e.stderr)
-	err = search.Rebuild(ctx, dir, st, search.Options{Logger: log}, bar.set)
-	bar.finish()
+	bar := newBar(e.stderr, "reindex")
+	err = search.Rebuild(ctx, dir, st, search.Options{Logger: log}, bar.update)
+	bar.done()
 	if err != nil {
 		return err
 	}
@@ -79,8 +75,8 @@ func indexDrift(ctx context.Context, st *archive.Store, dir string, log *slog.Lo
 // openIndex opens (creating if needed) the search index beside the archive.
 // The index is derived data: when it cannot be opened the archive still
 // works, so the error is logged and nil returned.
-func openIndex(st *archive.Store, log *slog.Logger) *search.Index {
-	ix, err := search.Open(search.Dir(st.Path()), st, search.Options{Logger: log})
+func openIndex(st *archive.Store, log *slog.Logger, lag func(uint64)) *search.Index {
+	ix, err := search.Open(search.Dir(st.Path()), st, search.Options{Logger: log, Lag: lag})
 	if err != nil {
 		log.Error("search disabled: the index cannot be opened (gongkai reindex rebuilds it)", "err", err)
 		return nil
@@ -99,39 +95,10 @@ func runIndexer(ctx context.Context, ix *search.Index) (wait func()) {
 	return wg.Wait
 }
 
-// bar is a progress bar on stderr when it is a terminal, else nothing.
-type bar struct {
-	w   io.Writer
-	on  bool
-	bar *progressbar.ProgressBar
-}
-
-func newBar(w io.Writer) *bar {
-	f, ok := w.(*os.File)
-	return &bar{w: w, on: ok && term.IsTerminal(int(f.Fd()))}
-}
-
-func (b *bar) set(done, total int) {
-	if !b.on {
-		return
-	}
-	if b.bar == nil {
-		b.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(b.w), progressbar.OptionSetDescription("indexing"),
-			progressbar.OptionShowCount(), progressbar.OptionSetItsString("docs"), progressbar.OptionShowIts(), progressbar.OptionClearOnFinish())
-	}
-	b.bar.Set(done)
-}
-
-func (b *bar) finish() {
-	if b.bar != nil {
-		b.bar.Finish()
-	}
-}
-
 // crawlIndexed runs crawl with the indexer following it in the
 // background, then brings the index up to date before returning.
 func crawlIndexed(ctx context.Context, st *archive.Store, log *slog.Logger, crawl func() []string) []string {
-	ix := openIndex(st, log)
+	ix := openIndex(st, log, nil)
 	if ix == nil {
 		return crawl()
 	}
@@ -145,4 +112,13 @@ func crawlIndexed(ctx context.Context, st *archive.Store, log *slog.Logger, craw
 		log.Error("search index behind the archive; the next crawl or daemon start catches up", "err", err)
 	}
 	return failed
+}
+
+// withSearch gives the web server the search index; nil leaves search off.
+func withSearch(ix *search.Index) func(*web.Options) {
+	return func(o *web.Options) {
+		if ix != nil {
+			o.Search = ix
+		}
+	}
 }

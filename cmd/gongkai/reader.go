@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"os"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
@@ -37,8 +40,11 @@ func openReader(ctx context.Context, cfg *config.Config, log *slog.Logger) (read
 	if !errors.Is(err, archive.ErrLocked) {
 		return nil, err
 	}
-	base := "http://" + cfg.Web.Listen
-	r := remoteReader{api.NewClient(base, nil)}
+	base := daemonURL(cfg.Web.Listen)
+	r := remoteReader{api.NewClient(base, api.Options{
+		Authorize:        func(req *http.Request) { authorize(req, cfg.Web.Auth) },
+		UnauthorizedHint: authHint(cfg.Web.Auth),
+	})}
 	if _, herr := r.Health(ctx); herr != nil {
 		return nil, fmt.Errorf("%w, and its API at %s does not answer (%v); check web.listen in the config", err, base, herr)
 	}
@@ -77,6 +83,45 @@ func (l *localReader) Close() error {
 		l.index.Close()
 	}
 	return l.Store.Close()
+}
+
+// daemonURL is the base URL the CLI reaches the daemon's API at: its
+// listen address, with a wildcard host (":8080", "0.0.0.0:8080") replaced
+// by loopback.
+func daemonURL(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen
+	}
+	switch host {
+	case "", "0.0.0.0":
+		host = "127.0.0.1"
+	case "::":
+		host = "::1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// passwordEnv holds the web.auth password for the CLI: the config keeps
+// only its bcrypt hash.
+const passwordEnv = "GONGKAI_PASSWORD"
+
+// authorize adds the config's web.auth credential to a request to the daemon.
+func authorize(req *http.Request, a config.WebAuth) {
+	switch {
+	case a.Token != "":
+		req.Header.Set("Authorization", "Bearer "+a.Token)
+	case a.User != "":
+		req.SetBasicAuth(a.User, os.Getenv(passwordEnv))
+	}
+}
+
+// authHint explains a 401 from the daemon.
+func authHint(a config.WebAuth) string {
+	if a.User != "" && os.Getenv(passwordEnv) == "" {
+		return fmt.Sprintf(" (set %s to the password of web.auth.user %q)", passwordEnv, a.User)
+	}
+	return " (check web.auth in the config)"
 }
 
 // remoteReader reads through the daemon's API.

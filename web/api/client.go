@@ -19,19 +19,29 @@ import (
 // ErrBadRequest is returned for a 400 answer: the server refused a parameter.
 var ErrBadRequest = errors.New("bad request")
 
+// Options configure a Client. The zero value works.
+type Options struct {
+	// HTTP sends the requests; nil means a client with a 5 minute timeout.
+	HTTP *http.Client
+	// Authorize adds credentials to each request (web.auth); nil adds none.
+	Authorize func(*http.Request)
+	// UnauthorizedHint is appended to the message of a 401 answer, to say
+	// which credential to check.
+	UnauthorizedHint string
+}
+
 // Client reads a running daemon's API.
 type Client struct {
 	base string
-	hc   *http.Client
+	o    Options
 }
 
 // NewClient returns a client of the API at base (e.g. "http://127.0.0.1:8080").
-// A nil hc means a client with a 5 minute timeout.
-func NewClient(base string, hc *http.Client) *Client {
-	if hc == nil {
-		hc = &http.Client{Timeout: 5 * time.Minute}
+func NewClient(base string, o Options) *Client {
+	if o.HTTP == nil {
+		o.HTTP = &http.Client{Timeout: 5 * time.Minute}
 	}
-	return &Client{base: strings.TrimRight(base, "/"), hc: hc}
+	return &Client{base: strings.TrimRight(base, "/"), o: o}
 }
 
 // do sends a GET and returns the response of a 200; other statuses become
@@ -41,7 +51,10 @@ func (c *Client) do(ctx context.Context, path string) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.hc.Do(req)
+	if c.o.Authorize != nil {
+		c.o.Authorize(req)
+	}
+	res, err := c.o.HTTP.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("daemon API: %w", err)
 	}
@@ -56,6 +69,8 @@ func (c *Client) do(ctx context.Context, path string) (*http.Response, error) {
 		return nil, fmt.Errorf("%s: %w", e.Error, archive.ErrNotFound)
 	case http.StatusBadRequest:
 		return nil, fmt.Errorf("%s: %w", e.Error, ErrBadRequest)
+	case http.StatusUnauthorized:
+		e.Error += c.o.UnauthorizedHint
 	}
 	return nil, fmt.Errorf("daemon API %s: HTTP %d: %s", path, res.StatusCode, e.Error)
 }

@@ -41,7 +41,7 @@ func TestClientRoundTrip(t *testing.T) {
 	}
 	srv := httptest.NewServer(web.New(st, web.Options{Search: ix}))
 	defer srv.Close()
-	c := api.NewClient(srv.URL, nil)
+	c := api.NewClient(srv.URL, api.Options{})
 
 	if h, err := c.Health(ctx); err != nil || h.Status != "ok" || h.Sources != 1 {
 		t.Errorf("Health = %+v, %v", h, err)
