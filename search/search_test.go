@@ -405,3 +405,41 @@ func TestSearchNeedsText(t *testing.T) {
 		}
 	}
 }
+
+func TestRunReportsLag(t *testing.T) {
+	ctx := context.Background()
+	f := corpus()
+	var mu sync.Mutex
+	var lags []uint64
+	ix, err := Open(filepath.Join(t.TempDir(), "ix"), f, Options{Lag: func(n uint64) {
+		mu.Lock()
+		lags = append(lags, n)
+		mu.Unlock()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- ix.Run(runCtx) }()
+	for ix.Watermark() != 5 {
+		time.Sleep(time.Millisecond)
+	}
+	for {
+		mu.Lock()
+		n := len(lags)
+		mu.Unlock()
+		if n >= 2 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	if lags[0] != 5 || lags[1] != 0 {
+		t.Errorf("Lag reports = %v, want 5 pending before the catch-up, then 0", lags)
+	}
+}
