@@ -527,17 +527,20 @@ func serveMain() int {
 	return 0
 }
 
-const (
-	scaleBegin = "<!-- scale benchmark: begin -->"
-	scaleEnd   = "<!-- scale benchmark: end -->"
-)
+// scaleMarkers delimit one size's section in the results file, so the
+// tables of several sizes live side by side and a rerun replaces its own.
+func scaleMarkers(docs int) (begin, end string) {
+	return fmt.Sprintf("<!-- scale %d: begin -->", docs), fmt.Sprintf("<!-- scale %d: end -->", docs)
+}
 
-// writeScaleSection puts the table into o.out between the scale markers,
-// keeping the rest of the file (the crawl benchmark's results).
+// writeScaleSection puts the table into o.out between the markers of its
+// size, keeping the rest of the file (the crawl benchmark's results, other
+// sizes).
 func writeScaleSection(o scaleOptions, table string) error {
+	begin, end := scaleMarkers(o.docs)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n## Scale: %d documents\n\n", scaleBegin, o.docs)
-	fmt.Fprintf(&b, "Produced by `go run ./bench -scale %d -out %s` on %s; %d CPUs (%s); %s RAM; %s.\n", o.docs, o.out, machine(), runtime.NumCPU(), cpuModel(), memTotal(), runtime.Version())
+	fmt.Fprintf(&b, "%s\n## Scale: %d documents\n\n", begin, o.docs)
+	fmt.Fprintf(&b, "Produced by `go run ./bench -scale %d -out bench/RESULTS.md` on %s; %d CPUs (%s); %s RAM; %s.\n", o.docs, machine(), runtime.NumCPU(), cpuModel(), memTotal(), runtime.Version())
 	b.WriteString(`Documents are written through the archive's own API (one quiet Run per source,
 group commits), spread over 4 sources; each page is about 20 KB of real-site chrome around body text
 sampled from an order-2 character model of the seed reports (unique per
@@ -550,11 +553,11 @@ given where they tell more.
 
 `)
 	b.WriteString(table)
-	b.WriteString(scaleEnd + "\n")
+	b.WriteString(end + "\n")
 	old, _ := os.ReadFile(o.out)
 	s := string(old)
-	if i, j := strings.Index(s, scaleBegin), strings.Index(s, scaleEnd); i >= 0 && j > i {
-		s = s[:i] + b.String() + s[j+len(scaleEnd)+1:]
+	if i, j := strings.Index(s, begin), strings.Index(s, end); i >= 0 && j > i {
+		s = s[:i] + b.String() + s[j+len(end)+1:]
 	} else {
 		s = strings.TrimRight(s, "\n") + "\n\n" + b.String()
 	}
