@@ -62,12 +62,12 @@ func runIndexOptions(ctx context.Context, n int, w io.Writer) error {
 		name string
 		l    search.Layout
 	}{
-		{"positions, no _all, no doc values, no stored fields (default)", search.Layout{}},
-		{"+ _all", search.Layout{All: true}},
-		{"+ doc values", search.Layout{DocValues: true}},
-		{"+ stored fields", search.Layout{Store: true}},
-		{"+ _all + doc values + stored fields (bleve's defaults)", search.Layout{All: true, DocValues: true, Store: true}},
-		{"no positions (phrases then match nothing)", search.Layout{NoPositions: true}},
+		{"no positions, phrases checked on the hits; no _all, doc values or stored fields (default)", search.Layout{}},
+		{"positions (phrases matched in the index)", search.Layout{Positions: true}},
+		{"positions + _all", search.Layout{Positions: true, All: true}},
+		{"positions + doc values", search.Layout{Positions: true, DocValues: true}},
+		{"positions + stored fields", search.Layout{Positions: true, Store: true}},
+		{"positions + _all + doc values + stored fields (bleve's defaults)", search.Layout{Positions: true, All: true, DocValues: true, Store: true}},
 	}
 	queries := map[string][]string{
 		"phrase": {`"法治政府建设"`, `"高质量发展"`, `"人民群众"`, `"安全生产"`},

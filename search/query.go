@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,8 +13,10 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"golang.org/x/text/width"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/extract"
 )
 
 // Query is a search. Text holds terms and "quoted phrases": a phrase
@@ -40,10 +43,15 @@ type Hit struct {
 
 // Result is a page of hits.
 type Result struct {
-	Hits  []Hit         `json:"hits"`
-	Total int           `json:"total"` // documents matching
-	Next  string        `json:"next,omitempty"`
-	Took  time.Duration `json:"took_ns"`
+	Hits  []Hit `json:"hits"`
+	Total int   `json:"total"` // documents matching
+	// TotalIsBound is set when Total counts the candidates of a phrase
+	// (documents holding all its character pairs), an upper bound of the
+	// documents holding the phrase: an index without positions checks the
+	// phrase only on the hits it returns.
+	TotalIsBound bool          `json:"total_is_bound,omitempty"`
+	Next         string        `json:"next,omitempty"`
+	Took         time.Duration `json:"took_ns"`
 }
 
 // ErrBadQuery marks a query the index cannot run (an empty text, a
@@ -94,13 +102,14 @@ func parse(text string) []part {
 func isQuote(r rune) bool { return r == '"' || r == '“' || r == '”' }
 
 // bleveQuery builds the query: every part must match some text field, and
-// the filters must hold.
-func bleveQuery(q Query, parts []part) query.Query {
+// the filters must hold. Without positions a phrase is queried like a term
+// (all its character pairs in one field) and checked on the hits.
+func bleveQuery(q Query, parts []part, positions bool) query.Query {
 	var must []query.Query
 	for _, p := range parts {
 		var any []query.Query
 		for _, f := range textFields {
-			if p.phrase {
+			if p.phrase && positions {
 				m := bleve.NewMatchPhraseQuery(p.text)
 				m.SetField(f.name)
 				m.SetBoost(f.boost)
@@ -142,6 +151,10 @@ func bleveQuery(q Query, parts []part) query.Query {
 // Ties in score are broken by id, so pages are stable.
 var sortOrder = []string{"-_score", "-_id"}
 
+// maxRounds bounds how many batches of candidates one page checks for
+// phrases; a page that runs out of rounds is shorter, with a Next.
+const maxRounds = 10
+
 // Search runs q and returns a page of hits with snippets, best first.
 // Documents the archive no longer has are skipped.
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
@@ -153,45 +166,92 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
-	from := 0
+	pos := 0 // rank of the next candidate
 	if q.After != "" {
 		var err error
-		if from, err = decodeCursor(q.After); err != nil {
+		if pos, err = decodeCursor(q.After); err != nil {
 			return Result{}, err
 		}
 	}
-	req := bleve.NewSearchRequestOptions(bleveQuery(q, parts), q.Limit, from, false)
-	req.SortBy(sortOrder)
-	res, err := ix.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return Result{}, fmt.Errorf("search %q: %w", q.Text, err)
+	check := !ix.layout.Positions && slices.ContainsFunc(parts, func(p part) bool { return p.phrase })
+	batch := q.Limit
+	if check {
+		batch = max(2*q.Limit, 20)
 	}
-	out := Result{Total: int(res.Total), Hits: []Hit{}}
-	for _, h := range res.Hits {
-		id, err := strconv.ParseUint(h.ID, 10, 64)
-		if err != nil {
-			continue
-		}
-		d, rec, err := ix.src.Current(ctx, id)
-		if errors.Is(err, archive.ErrNotFound) {
-			continue
-		}
+	bq := bleveQuery(q, parts, ix.layout.Positions)
+	out := Result{Hits: []Hit{}, TotalIsBound: check}
+	var total uint64
+	for round := 0; len(out.Hits) < q.Limit && round < maxRounds; round++ {
+		req := bleve.NewSearchRequestOptions(bq, batch, pos, false)
+		req.SortBy(sortOrder)
+		res, err := ix.idx.SearchInContext(ctx, req)
 		if err != nil {
 			return Result{}, fmt.Errorf("search %q: %w", q.Text, err)
 		}
-		title := rec.Title
-		if title == "" {
-			title = d.Title
+		total = res.Total
+		for _, h := range res.Hits {
+			if len(out.Hits) == q.Limit {
+				break
+			}
+			pos++
+			id, err := strconv.ParseUint(h.ID, 10, 64)
+			if err != nil {
+				continue
+			}
+			d, rec, err := ix.src.Current(ctx, id)
+			if errors.Is(err, archive.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return Result{}, fmt.Errorf("search %q: %w", q.Text, err)
+			}
+			if check && !holdsPhrases(d, rec, parts) {
+				continue
+			}
+			title := rec.Title
+			if title == "" {
+				title = d.Title
+			}
+			out.Hits = append(out.Hits, Hit{Doc: d, Score: h.Score,
+				Snippet: snippet(rec.Body, parts, snippetRunes), Title: mark(title, parts)})
 		}
-		out.Hits = append(out.Hits, Hit{Doc: d, Score: h.Score,
-			Snippet: snippet(rec.Body, parts, snippetRunes), Title: mark(title, parts)})
+		if len(res.Hits) < batch {
+			break // no more candidates
+		}
 	}
-	if next := from + len(res.Hits); len(res.Hits) == q.Limit && uint64(next) < res.Total {
-		out.Next = encodeCursor(next)
+	out.Total = int(total)
+	if uint64(pos) < total {
+		out.Next = encodeCursor(pos)
 	}
 	out.Took = time.Since(start)
 	return out, nil
 }
+
+// holdsPhrases reports whether every phrase of the query occurs in one of
+// the document's searched fields, compared as the analyzer compares them
+// (full-width forms folded, Latin letters in lower case).
+func holdsPhrases(d archive.Doc, rec extract.Document, parts []part) bool {
+	fields := fieldsOf(d, rec)
+	for _, p := range parts {
+		if !p.phrase {
+			continue
+		}
+		want := fold(p.text)
+		found := false
+		for _, f := range textFields {
+			if s, _ := fields[f.name].(string); strings.Contains(fold(s), want) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func fold(s string) string { return strings.ToLower(width.Fold.String(s)) }
 
 // A search cursor is the rank of the next hit: relevance order has no key
 // to seek to (bleve cannot search after a score), and result sets are

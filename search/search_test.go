@@ -106,7 +106,12 @@ func corpus() *fakeArchive {
 
 func openIndex(t *testing.T, src Archive) *Index {
 	t.Helper()
-	ix, err := Open(filepath.Join(t.TempDir(), "gongkai.db.search"), src, Options{Batch: 2})
+	return openIndexWith(t, src, Options{Batch: 2})
+}
+
+func openIndexWith(t *testing.T, src Archive, o Options) *Index {
+	t.Helper()
+	ix, err := Open(filepath.Join(t.TempDir(), "gongkai.db.search"), src, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,8 +136,20 @@ func sorted(x []uint64) []uint64 {
 	return x
 }
 
+// layouts are the index layouts every query test runs under: phrases
+// checked on the hits (the default) and matched in the index.
+var layouts = []struct {
+	name string
+	l    Layout
+}{{"no positions", Layout{}}, {"positions", Layout{Positions: true}}}
+
 func TestSearch(t *testing.T) {
-	ix := openIndex(t, corpus())
+	for _, l := range layouts {
+		t.Run(l.name, func(t *testing.T) { testSearch(t, openIndexWith(t, corpus(), Options{Batch: 2, Layout: l.l})) })
+	}
+}
+
+func testSearch(t *testing.T, ix *Index) {
 	tests := []struct {
 		name string
 		q    Query
@@ -162,7 +179,7 @@ func TestSearch(t *testing.T) {
 			if got := sorted(ids(res)); !slices.Equal(got, tt.want) {
 				t.Errorf("Search(%+v) = %v, want %v", tt.q, got, tt.want)
 			}
-			if res.Total != len(tt.want) {
+			if res.Total != len(tt.want) && !res.TotalIsBound || res.Total < len(tt.want) {
 				t.Errorf("Search(%+v).Total = %d, want %d", tt.q, res.Total, len(tt.want))
 			}
 		})
@@ -231,14 +248,26 @@ func TestParse(t *testing.T) {
 }
 
 func TestSearchPagesByCursor(t *testing.T) {
+	for _, text := range []string{"公开", `"信息公开"`} {
+		t.Run(text, func(t *testing.T) { testPaging(t, text) })
+	}
+}
+
+// testPaging pages through 23 matches of text, 5 at a time. Documents
+// with an even id hold the phrase's pairs apart, not the phrase: a phrase
+// search must skip them on every page.
+func testPaging(t *testing.T, text string) {
 	f := newFake()
 	for i := uint64(1); i <= 23; i++ {
 		f.put(archive.Doc{ID: i, Source: "s"}, extract.Document{Title: fmt.Sprintf("通知%d", i),
 			Body: strings.Repeat("公开", int(i%5)+1) + "信息公开目录"})
 	}
+	for i := uint64(24); i <= 60; i += 2 {
+		f.put(archive.Doc{ID: i, Source: "s"}, extract.Document{Title: "无关", Body: "信息，公开，息公"})
+	}
 	ix := openIndex(t, f)
 	seen := map[uint64]int{}
-	q := Query{Text: "公开", Limit: 5}
+	q := Query{Text: text, Limit: 5}
 	for pages := 0; ; pages++ {
 		if pages > 10 {
 			t.Fatal("cursor paging does not end")
@@ -255,15 +284,19 @@ func TestSearchPagesByCursor(t *testing.T) {
 		}
 		q.After = res.Next
 	}
-	if len(seen) != 23 {
-		t.Errorf("paging saw %d documents, want 23", len(seen))
+	want := 23
+	if text == "公开" {
+		want = 23 + 19 // the unrelated ones hold 公开 too
+	}
+	if len(seen) != want {
+		t.Errorf("paging saw %d documents, want %d", len(seen), want)
 	}
 	for id, n := range seen {
 		if n != 1 {
 			t.Errorf("doc %d seen %d times, want once", id, n)
 		}
 	}
-	if _, err := ix.Search(context.Background(), Query{Text: "公开", After: "not-a-cursor"}); err == nil {
+	if _, err := ix.Search(context.Background(), Query{Text: text, After: "not-a-cursor"}); err == nil {
 		t.Error("Search with a malformed cursor succeeded, want ErrBadQuery")
 	}
 }
@@ -441,5 +474,25 @@ func TestRunReportsLag(t *testing.T) {
 	defer mu.Unlock()
 	if lags[0] != 5 || lags[1] != 0 {
 		t.Errorf("Lag reports = %v, want 5 pending before the catch-up, then 0", lags)
+	}
+}
+
+func TestPhraseWithoutPositionsChecksTheHits(t *testing.T) {
+	ix := openIndex(t, corpus())
+	res, err := ix.Search(context.Background(), Query{Text: `"法治政府建设"`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 5 holds every pair of the phrase but not the phrase: a candidate the
+	// check drops, counted in the bound.
+	if got := sorted(ids(res)); !slices.Equal(got, []uint64{1, 4}) || res.Total != 3 || !res.TotalIsBound {
+		t.Errorf("Search(\"法治政府建设\") = %v, total %d (bound %v), want [1 4] of at most 3", got, res.Total, res.TotalIsBound)
+	}
+	res, err = ix.Search(context.Background(), Query{Text: `法治政府建设`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.TotalIsBound || res.Total != 3 {
+		t.Errorf("term search: total %d (bound %v), want exactly 3", res.Total, res.TotalIsBound)
 	}
 }

@@ -11,7 +11,8 @@ package web
 //	                                        newest published first; total -1 when not known
 //	GET /api/search?q=&source=&status=&from=&to=&limit=&after=
 //	                                        {"hits": [{"doc": Doc, "score": S, "snippet": HTML, "title_html": HTML}],
-//	                                         "total": N, "next": CURSOR} best first
+//	                                         "total": N, "total_is_bound": true, "next": CURSOR} best first;
+//	                                        total_is_bound: N counts phrase candidates, an upper bound
 //	GET /api/docs/ID                        {"doc": Doc, "versions": [VersionInfo]}
 //	GET /api/lookup?ref=URL|ID              the same, for the document with that URL or id
 //	GET /api/docs/ID/versions/N             Version, with its extracted record
@@ -135,7 +136,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	if res.Hits == nil {
 		res.Hits = []search.Hit{}
 	}
-	s.writeJSON(w, http.StatusOK, api.SearchPage{Hits: res.Hits, Total: res.Total, Next: res.Next})
+	s.writeJSON(w, http.StatusOK, api.SearchPage{Hits: res.Hits, Total: res.Total, TotalIsBound: res.TotalIsBound, Next: res.Next})
 }
 
 // VersionInfo is a version in a document's version list (see api.VersionInfo).

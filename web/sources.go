@@ -43,12 +43,14 @@ type docList struct {
 	Source string
 	Query  filter
 	Docs   []archive.Doc
-	Hits   []search.Hit   // when Query.Text is set
-	Total  int            // -1 when not known
-	First  string         // link to the first page, when this is a later one
-	Next   string         // link to the next page
-	Action string         // where the filter form submits
-	Health archive.Health // the source's, on a source page
+	Hits   []search.Hit // when Query.Text is set
+	Total  int          // -1 when not known
+	// TotalIsBound: Total is an upper bound (a phrase checked on the hits).
+	TotalIsBound bool
+	First        string         // link to the first page, when this is a later one
+	Next         string         // link to the next page
+	Action       string         // where the filter form submits
+	Health       archive.Health // the source's, on a source page
 }
 
 // errNoSearch answers searches when the server has no index.
@@ -67,7 +69,7 @@ func (s *Server) listDocs(r *http.Request, q filter, action string) (docList, er
 		if err != nil {
 			return docList{}, err
 		}
-		l.Hits, l.Total, next = res.Hits, res.Total, res.Next
+		l.Hits, l.Total, l.TotalIsBound, next = res.Hits, res.Total, res.TotalIsBound, res.Next
 	} else {
 		p, err := s.r.List(r.Context(), q.list(s.o.PageSize))
 		if err != nil {

@@ -90,14 +90,14 @@ func pageLimit(limit, have int) int {
 // as plain text (matches in 【】).
 func searchDocs(ctx context.Context, e *env, r reader, q search.Query, limit int, asJSON bool) error {
 	hits := []search.Hit{}
-	total := 0
+	total, bound := 0, false
 	for {
 		q.Limit = pageLimit(limit, len(hits))
 		res, err := r.Search(ctx, q)
 		if err != nil {
 			return err
 		}
-		hits, total = append(hits, res.Hits...), res.Total
+		hits, total, bound = append(hits, res.Hits...), res.Total, res.TotalIsBound
 		if res.Next == "" || limit > 0 && len(hits) >= limit {
 			break
 		}
@@ -112,7 +112,11 @@ func searchDocs(ctx context.Context, e *env, r reader, q search.Query, limit int
 		d := h.Doc
 		fmt.Fprintf(e.stdout, "%d  %s  %s  %s\n    %s\n", d.ID, dash(d.Published), d.Source, plain(h.Title), plain(h.Snippet))
 	}
-	fmt.Fprintf(e.stderr, "%d of %d match(es)\n", len(hits), total)
+	if bound {
+		fmt.Fprintf(e.stderr, "%d of at most %d match(es)\n", len(hits), total)
+	} else {
+		fmt.Fprintf(e.stderr, "%d of %d match(es)\n", len(hits), total)
+	}
 	return nil
 }
 

@@ -130,7 +130,7 @@ func (c *Client) Search(ctx context.Context, q search.Query) (search.Result, err
 	var p SearchPage
 	err := c.get(ctx, "/api/search?"+values("q", q.Text, "source", q.Source, "status", q.Status, "from", q.From, "to", q.To,
 		"after", q.After, "limit", itoa(q.Limit)), &p)
-	return search.Result{Hits: p.Hits, Total: p.Total, Next: p.Next}, err
+	return search.Result{Hits: p.Hits, Total: p.Total, TotalIsBound: p.TotalIsBound, Next: p.Next}, err
 }
 
 // Doc returns a document and its version list.

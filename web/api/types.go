@@ -43,7 +43,10 @@ type DocsPage struct {
 type SearchPage struct {
 	Hits  []search.Hit `json:"hits"`
 	Total int          `json:"total"`
-	Next  string       `json:"next,omitempty"`
+	// TotalIsBound says Total is an upper bound: the index checks a phrase
+	// only on the hits it returns.
+	TotalIsBound bool   `json:"total_is_bound,omitempty"`
+	Next         string `json:"next,omitempty"`
 }
 
 // VersionInfo is a version in a document's version list: everything but
