@@ -120,7 +120,7 @@ type run struct {
 // be crawled at all (or ctx ended the run); failures of single documents are
 // counted and logged, not returned.
 func (c *Crawler) Crawl(ctx context.Context, src config.Source) (archive.RunStats, error) {
-	src = sourceDefaults(src)
+	src = src.Complete() // a Source built in code may leave its limits zero
 	r := &run{Crawler: c, src: src, log: c.opts.Logger.With("source", src.Name),
 		known: map[string]archive.Doc{}, listed: map[string]discover.Entry{}}
 	r.stats.Started = c.opts.Now()
@@ -131,26 +131,6 @@ func (c *Crawler) Crawl(ctx context.Context, src config.Source) (archive.RunStat
 		err = e
 	}
 	return r.stats, err
-}
-
-// sourceDefaults fills the limits a Source built in code (not parsed from
-// gongkai.yaml) may leave zero: without them a request could hang forever
-// (no timeout), every body would be cut to one byte (max_body 0), or no list
-// page would be read at all.
-func sourceDefaults(s config.Source) config.Source {
-	if s.Timeout <= 0 {
-		s.Timeout = config.DefaultTimeout
-	}
-	if s.MaxBody <= 0 {
-		s.MaxBody = config.DefaultMaxBody
-	}
-	if s.MaxPages <= 0 {
-		s.MaxPages = config.DefaultMaxPages
-	}
-	if s.PollPages <= 0 {
-		s.PollPages = config.DefaultPollPages
-	}
-	return s
 }
 
 func (r *run) crawl(ctx context.Context) error {
@@ -278,7 +258,7 @@ func (r *run) walkLists(ctx context.Context, emit func(job)) error {
 			continue
 		}
 		seen[req.Key()] = true
-		if fetched >= budget {
+		if budget > 0 && fetched >= budget { // max_pages 0 = to the natural end
 			stoppedEarly = true
 			break
 		}

@@ -147,7 +147,7 @@ func (e *env) start(fs *flag.FlagSet, args []string, c *common) (*config.Config,
 
 // loadConfig reads the config and logs its warnings (unknown keys).
 func (e *env) loadConfig(c common, log *slog.Logger) (*config.Config, error) {
-	cfg, err := config.Load(c.config)
+	cfg, err := config.Load(c.config, check)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%w\n(write a gongkai.yaml — see README.md — or pass -config FILE; \"gongkai demo\" runs without one)", err)
@@ -156,9 +156,6 @@ func (e *env) loadConfig(c common, log *slog.Logger) (*config.Config, error) {
 	}
 	for _, w := range cfg.Warnings {
 		log.Warn("config", "problem", w.String())
-	}
-	if problems := check(cfg); len(problems) > 0 {
-		return nil, &config.Problems{File: c.config, List: problems}
 	}
 	if c.db != "" {
 		cfg.DB = c.db
