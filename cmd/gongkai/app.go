@@ -163,9 +163,19 @@ func (e *env) loadConfig(c common, log *slog.Logger) (*config.Config, error) {
 	return cfg, nil
 }
 
+// lockWait is how long a command waits for the archive's file lock before
+// it gives up with archive.ErrLocked: the README promises that a second
+// writer fails "within a second".
+const lockWait = 500 * time.Millisecond
+
 // openStore opens the archive for writing, failing fast if it is in use.
 func openStore(path string, log *slog.Logger) (*archive.Store, error) {
-	return archive.Open(path, archive.Options{Timeout: 500 * time.Millisecond, Logger: log})
+	return archive.Open(path, storeOptions(log, false))
+}
+
+// storeOptions are the options every command opens the archive with.
+func storeOptions(log *slog.Logger, readOnly bool) archive.Options {
+	return archive.Options{Timeout: lockWait, ReadOnly: readOnly, Logger: log}
 }
 
 // sortedNames returns the source names of cfg, for messages.

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/gongkai/gongkai/archive"
 )
@@ -19,7 +18,7 @@ func cmdVerify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := archive.Open(cfg.DB, archive.Options{ReadOnly: true, Timeout: 500 * time.Millisecond, Logger: log})
+	st, err := archive.Open(cfg.DB, storeOptions(log, true))
 	if errors.Is(err, archive.ErrLocked) {
 		return fmt.Errorf("%w\nverify a consistent copy instead: gongkai backup copy.db && gongkai verify -db copy.db", err)
 	}
@@ -60,7 +59,7 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var n int64
-	st, err := archive.Open(cfg.DB, archive.Options{ReadOnly: true, Timeout: 300 * time.Millisecond, Logger: log})
+	st, err := archive.Open(cfg.DB, storeOptions(log, true))
 	switch {
 	case err == nil:
 		defer st.Close()
