@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -79,6 +80,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock for bookkeeping times; nil means time.Now.
 	Now func() time.Time
+	// OpenFile opens the archive file (as bbolt's Options.OpenFile); nil
+	// means os.OpenFile. Tests use it to give the store a disk that
+	// refuses writes, which file permissions cannot do for root.
+	OpenFile func(name string, flag int, perm os.FileMode) (*os.File, error)
 }
 
 // Store is an open archive. It is safe for concurrent use.
@@ -106,6 +111,7 @@ func Open(path string, opts Options) (*Store, error) {
 		Timeout:      opts.Timeout,
 		ReadOnly:     opts.ReadOnly,
 		FreelistType: bolt.FreelistMapType,
+		OpenFile:     opts.OpenFile,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open archive %s: %w", path, lockErr(err))
