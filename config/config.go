@@ -490,10 +490,20 @@ func (p *parser) notify(n *yaml.Node) {
 	}
 }
 
+// Default returns the config of a file that sets nothing and watches
+// nothing: every top-level default applied, no sources. Commands that only
+// read an archive (-db FILE) use it when there is no config file.
+func Default() *Config {
+	c := &Config{lines: map[string]int{}}
+	fillDefaults(c)
+	return c
+}
+
 // defaults fills the top-level keys the file did not set; source defaults
 // come from DefaultSource.
-func (p *parser) defaults() {
-	c := p.cfg
+func (p *parser) defaults() { fillDefaults(p.cfg) }
+
+func fillDefaults(c *Config) {
 	if c.DB == "" {
 		c.DB = DefaultDB
 	}

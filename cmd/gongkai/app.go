@@ -89,6 +89,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return errUsage
 }
 
+// defaultConfigPath is where commands look for the config without -config.
+const defaultConfigPath = "gongkai.yaml"
+
 // common are the flags every command that reads the config has.
 type common struct {
 	config  string
@@ -104,7 +107,7 @@ func (e *env) flags(name, args, summary string, c *common) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	if c != nil {
-		fs.StringVar(&c.config, "config", "gongkai.yaml", "config file")
+		fs.StringVar(&c.config, "config", defaultConfigPath, "config file")
 		fs.StringVar(&c.db, "db", "", "archive file (overrides the config's db; use it to read a backup)")
 		fs.BoolVar(&c.verbose, "v", false, "verbose: log each list page, platform and document")
 	}
@@ -167,6 +170,20 @@ func (e *env) loadConfig(c common, log *slog.Logger) (*config.Config, error) {
 // it gives up with archive.ErrLocked: the README promises that a second
 // writer fails "within a second".
 const lockWait = 500 * time.Millisecond
+
+// readConfig is loadConfig for the commands that only read an archive:
+// given -db FILE and no config file at the default path, they need none
+// (reading a backup or a colleague's archive).
+func (e *env) readConfig(c common, log *slog.Logger) (*config.Config, error) {
+	if c.db != "" && c.config == defaultConfigPath {
+		if _, err := os.Stat(c.config); errors.Is(err, os.ErrNotExist) {
+			cfg := config.Default()
+			cfg.DB = c.db
+			return cfg, nil
+		}
+	}
+	return e.loadConfig(c, log)
+}
 
 // openStore opens the archive for writing, failing fast if it is in use.
 func openStore(path string, log *slog.Logger) (*archive.Store, error) {

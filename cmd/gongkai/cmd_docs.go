@@ -59,7 +59,7 @@ func cmdDocs(ctx context.Context, e *env, args []string) error {
 // reader loads the config of parsed flags and opens the archive for reading.
 func (e *env) reader(ctx context.Context, c common) (reader, error) {
 	log := e.logger(c.verbose)
-	cfg, err := e.loadConfig(c, log)
+	cfg, err := e.readConfig(c, log)
 	if err != nil {
 		return nil, err
 	}

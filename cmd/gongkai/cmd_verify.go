@@ -14,7 +14,11 @@ import (
 func cmdVerify(ctx context.Context, e *env, args []string) error {
 	var c common
 	fs := e.flags("verify", "", "Run bbolt's consistency check and recompute every stored digest (content fingerprints and raw capture SHA-256). Exit status 1 on damage.", &c)
-	cfg, log, err := e.start(fs, args, &c)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := e.logger(c.verbose)
+	cfg, err := e.readConfig(c, log)
 	if err != nil {
 		return err
 	}
@@ -54,7 +58,7 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 	}
 	out := fs.Arg(0)
 	log := e.logger(c.verbose)
-	cfg, err := e.loadConfig(c, log)
+	cfg, err := e.readConfig(c, log)
 	if err != nil {
 		return err
 	}
