@@ -62,8 +62,9 @@ Commands:
 		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
-Every command takes -config FILE (default ./gongkai.yaml); "gongkai COMMAND -h"
-shows its flags. Start with "gongkai demo" to see it work without a config.
+Every command except demo and extract takes -config FILE (default
+./gongkai.yaml) and -db FILE; "gongkai COMMAND -h" shows its flags. Start
+with "gongkai demo" to see it work without a config.
 `)
 }
 
