@@ -15,6 +15,7 @@ import (
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/diff"
+	"github.com/gongkai/gongkai/extract"
 )
 
 // uiCSP locks the UI pages down: no scripts at all, styles and images only
@@ -28,6 +29,7 @@ var funcs = template.FuncMap{
 	"paragraphs": paragraphs,
 	"duration":   formatDuration,
 	"field":      diff.FieldLabel,
+	"fields":     extract.Fields, // the one field table: templates loop over it
 	"status":     statusLabel,
 	"event":      eventLabel,
 	"skipped":    diff.SkippedText,

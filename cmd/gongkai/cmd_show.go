@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/extract"
 )
 
 func cmdShow(ctx context.Context, e *env, args []string) error {
@@ -39,13 +40,14 @@ func cmdShow(ctx context.Context, e *env, args []string) error {
 	}
 	rec := latest.Record
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
-	rows := [][2]string{
-		{"标题 title", rec.Title}, {"索引号 index_no", rec.IndexNo}, {"发布日期 published", rec.Published},
-		{"成文日期 written", rec.Written}, {"发布机构 publisher", rec.Publisher}, {"发文字号 doc_no", rec.DocNo},
-		{"主题分类 topic", rec.Topic}, {"公开方式 access", rec.Access},
-		{"url", d.URL}, {"source", d.Source}, {"status", status(d)},
-		{"first seen", local(d.FirstSeen)}, {"last seen", local(d.LastSeen)}, {"checks", fmt.Sprint(d.Checks)},
+	var rows [][2]string
+	for _, f := range extract.Fields() {
+		if f.Meta {
+			rows = append(rows, [2]string{f.Label(), f.Value(rec)})
+		}
 	}
+	rows = append(rows, [2]string{"url", d.URL}, [2]string{"source", d.Source}, [2]string{"status", status(d)},
+		[2]string{"first seen", local(d.FirstSeen)}, [2]string{"last seen", local(d.LastSeen)}, [2]string{"checks", fmt.Sprint(d.Checks)})
 	for _, row := range rows {
 		if row[1] != "" {
 			fmt.Fprintf(tw, "%s\t%s\n", row[0], row[1])

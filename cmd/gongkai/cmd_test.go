@@ -134,7 +134,7 @@ func TestCrawlThenRead(t *testing.T) {
 		t.Fatal("no document with two versions")
 	}
 	out, _, err = gongkai(t, "show", "-config", cfg, edited)
-	if err != nil || !strings.Contains(out, "v2") || !strings.Contains(out, "索引号 index_no") {
+	if err != nil || !strings.Contains(out, "v2") || !strings.Contains(out, "索引号 Index No.") {
 		t.Errorf("show: %v\n%s", err, out)
 	}
 	out, _, err = gongkai(t, "diff", "-config", cfg, "-color", "never", edited)
