@@ -204,8 +204,9 @@ func (p Problem) String() string {
 
 // Problems is the error Parse returns: every problem found, in line order.
 type Problems struct {
-	File string
-	List []Problem
+	File     string
+	List     []Problem
+	Warnings []Problem // unknown keys, reported alongside (not part of Error)
 }
 
 func (e *Problems) Error() string {
@@ -256,7 +257,7 @@ func Parse(data []byte, name string, checks ...Check) (*Config, error) {
 	}
 	if len(p.problems) > 0 {
 		sort.SliceStable(p.problems, func(i, j int) bool { return p.problems[i].Line < p.problems[j].Line })
-		return nil, &Problems{File: name, List: p.problems}
+		return nil, &Problems{File: name, List: p.problems, Warnings: p.warnings}
 	}
 	p.cfg.Warnings = p.warnings
 	return p.cfg, nil

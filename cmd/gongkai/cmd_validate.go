@@ -19,6 +19,9 @@ func cmdValidate(ctx context.Context, e *env, args []string) error {
 		var ps *config.Problems
 		if errors.As(err, &ps) {
 			fmt.Fprintln(e.stdout, ps.Error())
+			for _, w := range ps.Warnings {
+				fmt.Fprintf(e.stdout, "%s: warning: %s\n", c.config, w)
+			}
 			return fmt.Errorf("%s is not valid", c.config)
 		}
 		return err
