@@ -198,3 +198,21 @@ func TestSecondOpenFailsWithinASecond(t *testing.T) {
 		t.Errorf("Open of a held archive: %v, want ErrLocked", err)
 	}
 }
+
+// A record with invalid UTF-8 (a page whose header names the wrong
+// charset) is stored so that it verifies and a second identical fetch is
+// unchanged: JSON would otherwise replace the bytes on the way in and the
+// stored record would no longer match its fingerprint.
+func TestInvalidUTF8RecordStaysStable(t *testing.T) {
+	s := openTemp(t)
+	body := "全县警情\xff\xfe同比下降。"
+	for i, want := range []string{EventNew, Unchanged} {
+		out, err := record(s, promiseURL, body)
+		if err != nil || out.Kind != want {
+			t.Fatalf("fetch %d: %+v %v, want %s", i+1, out, err, want)
+		}
+	}
+	if got := verifyProblems(t, s); got != "" {
+		t.Errorf("verify of a record that had invalid UTF-8: %s", got)
+	}
+}
