@@ -4,7 +4,7 @@
 // killed and which survived, with the mutation score.
 //
 //	go run ./scripts/mutate            # every mutant (a few minutes)
-//	go run ./scripts/mutate -run 410   # mutants whose name contains 410
+//	go run ./scripts/mutate -run 410   # mutants whose name matches 410
 //	go run ./scripts/mutate -list      # list the mutants
 //
 // It works on a copy of the module in a temporary directory, so the working
@@ -25,6 +25,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -115,7 +116,7 @@ var mutants = []mutant{
 }
 
 func main() {
-	run := flag.String("run", "", "only mutants whose name contains this")
+	run := flag.String("run", "", "only mutants whose name matches this regular expression")
 	list := flag.Bool("list", false, "list the mutants and exit")
 	all := flag.Bool("all", false, "run go test ./... for every mutant instead of its packages")
 	flag.Parse()
@@ -134,6 +135,10 @@ func main() {
 }
 
 func mutate(ctx context.Context, out io.Writer, only string, all bool) error {
+	pick, err := regexp.Compile(only)
+	if err != nil {
+		return fmt.Errorf("-run: %w", err)
+	}
 	root, err := moduleRoot()
 	if err != nil {
 		return err
@@ -149,7 +154,7 @@ func mutate(ctx context.Context, out io.Writer, only string, all bool) error {
 	var killed, survived, accepted, stale int
 	var survivors []string
 	for _, m := range mutants {
-		if !strings.Contains(m.Name, only) {
+		if !pick.MatchString(m.Name) {
 			continue
 		}
 		if ctx.Err() != nil {
