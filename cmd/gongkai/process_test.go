@@ -568,8 +568,15 @@ func TestDiskFailuresLeaveArchiveIntact(t *testing.T) {
 		// the failure may come from Open or from the first Record.
 		st, err := archive.Open(db, archive.Options{OpenFile: readOnlyFD})
 		if err == nil {
-			_, err = st.Record(context.Background(), archive.Observation{Source: "test", URL: "http://www.example.gov.cn/art/9.html",
-				Doc: extract.Document{Title: "新文件", Body: "正文"}, Capture: archive.Capture{Status: 200, Body: []byte("<html></html>")}})
+			ctx := context.Background()
+			var run *archive.Run
+			if run, err = st.Begin(ctx, "test", archive.RunOptions{}); err == nil {
+				_, err = run.Record(ctx, archive.Observation{URL: "http://www.example.gov.cn/art/9.html",
+					Doc: extract.Document{Title: "新文件", Body: "正文"}, Capture: archive.Capture{Status: 200, Body: []byte("<html></html>")}})
+				if endErr := run.End(ctx, archive.RunStats{}, err); err == nil {
+					err = endErr
+				}
+			}
 			st.Close()
 		}
 		if !errors.Is(err, syscall.EBADF) {
