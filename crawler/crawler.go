@@ -17,11 +17,13 @@ import (
 	"fmt"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
-	"net/url"
 	"path"
 	"regexp"
 	"runtime"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -82,7 +84,9 @@ func New(sink Sink, opts Options) *Crawler {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.Transport == nil {
-		opts.Transport = http.DefaultTransport.(*http.Transport).Clone()
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxResponseHeaderBytes = maxHeaderBytes
+		opts.Transport = t
 	}
 	if opts.Backoff <= 0 {
 		opts.Backoff = time.Second
@@ -210,17 +214,11 @@ func (r *run) crawl(ctx context.Context) error {
 }
 
 func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
-	hosts := map[string]bool{}
-	for _, s := range r.src.Start {
-		u, err := url.Parse(s)
-		if err != nil {
-			return nil, fmt.Errorf("start url %q: %w", s, err)
-		}
-		hosts[u.Hostname()] = true
+	sc, err := newScope(r.src.Start, r.src.Hosts)
+	if err != nil {
+		return nil, err
 	}
-	for _, h := range r.src.Hosts {
-		hosts[h] = true
-	}
+	transport := scopedTransport{scope: sc, next: r.opts.Transport}
 	c := colly.NewCollector(colly.StdlibContext(ctx))
 	// Set after construction: COLLY_* environment variables would
 	// otherwise override these.
@@ -229,19 +227,24 @@ func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
 	c.AllowURLRevisit = true // "seen" state lives in the archive, per run here
 	c.DetectCharset = false
 	c.MaxBodySize = int(r.src.MaxBody) + 1 // one more byte tells a cut body
-	for h := range hosts {
-		c.AllowedDomains = append(c.AllowedDomains, h)
+	// Host names only (colly ignores ports): the scope checks host, port
+	// and scheme before every request, redirects included.
+	for hp := range sc {
+		h, _, _ := net.SplitHostPort(hp)
+		if !slices.Contains(c.AllowedDomains, h) {
+			c.AllowedDomains = append(c.AllowedDomains, h)
+		}
 	}
-	c.WithTransport(rawTransport{next: r.opts.Transport})
+	c.WithTransport(rawTransport{next: transport})
 	c.SetRequestTimeout(r.src.Timeout)
 	parallel := max(r.src.Parallel, 1)
 	if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallel, Delay: r.src.Delay, RandomDelay: r.src.Delay / 2}); err != nil {
 		return nil, fmt.Errorf("politeness rule: %w", err)
 	}
-	f := &fetcher{c: c, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
+	f := &fetcher{c: c, scope: sc, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
 	if r.src.Robots {
-		f.robots = &robots{client: &http.Client{Transport: r.opts.Transport, Timeout: r.src.Timeout, CheckRedirect: sameHost},
-			agent: r.opts.UserAgent, hosts: map[string]*robotstxt.RobotsData{}}
+		f.robots = &robots{client: &http.Client{Transport: transport, Timeout: r.src.Timeout, CheckRedirect: sameHost},
+			agent: r.opts.UserAgent, scope: sc, hosts: map[string]*robotstxt.RobotsData{}}
 	}
 	f.install()
 	return f, nil
@@ -300,7 +303,7 @@ func (r *run) walkLists(ctx context.Context, emit func(job)) error {
 			r.fail("list page", req.URL, res)
 			continue
 		}
-		body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
+		body, err := r.f.decode(res)
 		if err != nil {
 			r.countErr("list page", req.URL, err)
 			continue
@@ -461,7 +464,9 @@ func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
 		go func() {
 			defer fetchers.Done()
 			for j := range work {
-				out <- fetched{j, r.fetchDoc(ctx, j)}
+				res := &fetchResult{err: errors.New("fetch aborted")}
+				r.guard("document", j.url, func() { res = r.fetchDoc(ctx, j) })
+				out <- fetched{j, res}
 			}
 		}()
 	}
@@ -470,7 +475,7 @@ func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
 		go func() {
 			defer processors.Done()
 			for f := range out {
-				r.processDoc(ctx, f.job, f.res)
+				r.guard("document", f.job.url, func() { r.processDoc(ctx, f.job, f.res) })
 				r.progress()
 			}
 		}()
@@ -541,7 +546,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 	if mt, isPage := mediaType(res); !isPage {
 		doc = fileDocument(j, pageURL, mt, res.body)
 	} else {
-		body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
+		body, err := r.f.decode(res)
 		if err != nil {
 			r.countErr("document", j.url, err)
 			return
@@ -713,6 +718,19 @@ func (r *run) countErr(what, u string, err error) {
 	r.lastErr = err
 	r.mu.Unlock()
 	r.log.Warn(what+" skipped", "url", u, "err", err)
+}
+
+// guard runs one document's step in a worker and turns a panic in it (a
+// parser or the archive meeting something it never expected) into a
+// counted, logged error: the other documents of the run go on.
+func (r *run) guard(what, u string, fn func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			r.countErr(what, u, fmt.Errorf("internal error (recovered panic): %v", v))
+			r.log.Error("panic in crawler worker", "url", u, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		}
+	}()
+	fn()
 }
 
 func (r *run) lastErrText() string {
