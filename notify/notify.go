@@ -77,6 +77,12 @@ type Options struct {
 	Retry Backoff
 	// BatchSize is how many outbox items one read takes; 0 means 1000.
 	BatchSize int
+	// SendTimeout is the hard deadline of one send to one target, dial,
+	// greeting and answer included; 0 means 30 s. A send that misses it
+	// ends the target's pass (its events wait for a later one), and a
+	// shoutrrr send that ignores its deadline (an SMTP server that never
+	// greets) is abandoned: the target is skipped until it returns.
+	SendTimeout time.Duration
 	// Now is the clock for expiry and Retry-After dates; nil means
 	// time.Now.
 	Now func() time.Time
@@ -139,6 +145,9 @@ func New(box Outbox, opts Options) (*Notifier, error) {
 	n.opts.Retry = withDefaults(n.opts.Retry, Backoff{Min: time.Minute, Max: 30 * time.Minute, Attempts: 1})
 	if n.opts.BatchSize <= 0 {
 		n.opts.BatchSize = 1000
+	}
+	if n.opts.SendTimeout <= 0 {
+		n.opts.SendTimeout = 30 * time.Second
 	}
 	n.client = opts.HTTPClient
 	if n.client == nil {
@@ -366,7 +375,7 @@ func (n *Notifier) deliverTarget(ctx context.Context, t *target, items []archive
 func (n *Notifier) attempt(ctx context.Context, t *target, events []archive.Event) error {
 	b := n.opts.Backoff
 	for try := 1; ; try++ {
-		err := n.sendFn(ctx, t, events)
+		err := n.sendOnce(ctx, t, events)
 		if err == nil {
 			n.log.Debug("notification delivered", "event_id", events[0].ID, "events", len(events), "target", t.name, "attempts", try)
 			return nil
@@ -378,7 +387,7 @@ func (n *Notifier) attempt(ctx context.Context, t *target, events []archive.Even
 		if ra := retryAfter(err); ra > 0 {
 			wait = ra
 		}
-		if !retryable(err) || try >= b.Attempts || wait > b.Max {
+		if !retryable(err) || try >= b.Attempts || wait > b.Max || errors.Is(err, ErrSendTimeout) || errors.Is(err, ErrTargetBusy) {
 			if ra := retryAfter(err); ra > 0 {
 				n.holdOff(t.key, n.now().Add(ra))
 			}
@@ -390,6 +399,17 @@ func (n *Notifier) attempt(ctx context.Context, t *target, events []archive.Even
 			return err
 		}
 	}
+}
+
+// sendOnce is one send under the hard deadline.
+func (n *Notifier) sendOnce(ctx context.Context, t *target, events []archive.Event) error {
+	sctx, cancel := context.WithTimeout(ctx, n.opts.SendTimeout)
+	defer cancel()
+	err := n.sendFn(sctx, t, events)
+	if err != nil && ctx.Err() == nil && errors.Is(sctx.Err(), context.DeadlineExceeded) && !errors.Is(err, ErrSendTimeout) {
+		err = fmt.Errorf("%w (%s): %w", ErrSendTimeout, n.opts.SendTimeout, err)
+	}
+	return err
 }
 
 func (n *Notifier) heldUntil(key string) time.Time {
@@ -462,7 +482,7 @@ func (n *Notifier) Test(ctx context.Context) []TestResult {
 	var wg sync.WaitGroup
 	for i, t := range n.targets {
 		results[i].Target = t.name
-		wg.Go(func() { results[i].Err = n.sendFn(ctx, t, []archive.Event{sample}) })
+		wg.Go(func() { results[i].Err = n.sendOnce(ctx, t, []archive.Event{sample}) })
 	}
 	wg.Wait()
 	return results
