@@ -503,7 +503,7 @@ func TestValidateOptions(t *testing.T) {
 		{"bad link", Options{Link: "ul["}, false},
 		{"bad next", Options{Next: "a:nth-child("}, false},
 	}
-	for _, p := range platforms {
+	for _, p := range Platforms() {
 		if err := ValidateOptions(Options{Platform: p}); err != nil {
 			t.Errorf("ValidateOptions(Platform %q) = %v, want nil", p, err)
 		}

@@ -10,7 +10,8 @@ import (
 	"github.com/andybalholm/cascadia"
 )
 
-// Platform names accepted in Options.Platform and reported in Result.Platform.
+// Names of the platforms in registry (platform.go), accepted in
+// Options.Platform and reported in Result.Platform.
 const (
 	PlatformHanweb  = "hanweb"
 	PlatformTRS     = "trs"
@@ -19,9 +20,6 @@ const (
 	PlatformGovCN   = "govcn"
 	PlatformGeneric = "generic"
 )
-
-// platforms lists the names Options.Platform accepts.
-var platforms = []string{PlatformHanweb, PlatformTRS, PlatformNFCMS, PlatformGkmlpt, PlatformGovCN, PlatformGeneric}
 
 // ErrPlatform reports an unknown Options.Platform name.
 var ErrPlatform = errors.New("unknown platform")
@@ -38,7 +36,7 @@ type Options struct {
 // ValidateOptions checks the platform name and that the selectors compile.
 func ValidateOptions(o Options) error {
 	if o.Platform != "" && !knownPlatform(o.Platform) {
-		return fmt.Errorf("%w %q (want one of %s)", ErrPlatform, o.Platform, strings.Join(platforms, ", "))
+		return fmt.Errorf("%w %q (want one of %s)", ErrPlatform, o.Platform, strings.Join(Platforms(), ", "))
 	}
 	if _, err := compileSelector(o.Link); err != nil {
 		return fmt.Errorf("link selector: %w", err)
@@ -50,12 +48,8 @@ func ValidateOptions(o Options) error {
 }
 
 func knownPlatform(name string) bool {
-	for _, p := range platforms {
-		if p == name {
-			return true
-		}
-	}
-	return false
+	_, ok := lookupPlatform(name)
+	return ok
 }
 
 // compileSelector returns nil for an empty selector.
