@@ -309,7 +309,7 @@ func (r *run) walkLists(ctx context.Context, emit func(job)) error {
 			continue
 		}
 		if discover.Challenge(body) {
-			r.countErr("list page", req.URL, errors.New("the site answered with an anti-bot challenge page; it needs a browser and is not supported"))
+			r.countErr("list page", req.URL, errChallenge)
 			continue
 		}
 		pageURL := req.URL

@@ -35,4 +35,5 @@ type Result struct {
 	Entries  []Entry   // document links, in page order, deduplicated
 	Next     []Request // further list pages this page points to
 	Pages    int       // page count the page declares (0 if unknown)
+	Total    int       `json:",omitempty"` // document count the list declares (0 if unknown)
 }

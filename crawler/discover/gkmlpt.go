@@ -181,6 +181,7 @@ func (p *parser) gkmlptAnswer(a apiAnswer) {
 	if total <= 0 {
 		total = int(a.Total)
 	}
+	p.out.Total = max(total, 0)
 	self := p.res.page
 	page := 1
 	if v := self.Query().Get("page"); v != "" {

@@ -57,6 +57,7 @@ func (p *parser) hanwebPage(doc *goquery.Document, raw string) {
 		n := p.records(store)
 		total := firstInt(raw, totalTagRe, totalRecRe)
 		perPage := firstInt(raw, perPageRe)
+		p.out.Total = total
 		if total > 0 && perPage > 0 {
 			p.setPages((total + perPage - 1) / perPage)
 		}
