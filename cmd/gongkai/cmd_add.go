@@ -172,12 +172,12 @@ func onlyNoSources(ps *config.Problems) bool {
 // addedColumn is a column page that lists documents.
 type addedColumn struct {
 	discover.Column
-	platform string
-	entries  []discover.Entry
-	total    int // declared document count, 0 unknown
-	pages    int // declared list pages, 0 unknown
-	sample   extract.Document
-	sampleOf string // the sample document's URL
+	platform  string
+	entries   []discover.Entry
+	total     int // declared document count, 0 unknown
+	pages     int // declared list pages, 0 unknown
+	sample    extract.Document
+	sampleOf  string // the sample document's URL
 	sampleErr error
 }
 
