@@ -4,54 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/internal/testenv"
 )
-
-// silentSMTP accepts connections and never greets, like a mail server
-// stuck behind a firewall that swallows its banner. It holds every
-// connection open until the test ends.
-func silentSMTP(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
-}
 
 // A mail server that never greets must not hold up the other targets, the
 // next pass or notify-test: every send has a hard deadline, and a target
 // whose send is stuck is skipped until that send returns.
 func TestSilentMailServerDoesNotHang(t *testing.T) {
-	addr := silentSMTP(t)
+	addr, _ := testenv.SilentServer(t)
 	hook := newReceiver(t)
 	box := newOutbox(event(1, archive.EventNew, "s", "a"), event(2, archive.EventChanged, "s", "b"))
 	smtpURL := fmt.Sprintf("smtp://%s/?from=gongkai@example.org&to=watch@example.org&auth=None&encryption=None&usestarttls=No", addr)

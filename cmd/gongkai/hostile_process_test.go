@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/internal/testenv"
 )
 
 // A crawl meets a ~200 MB x-gzip bomb: the child process must stay under
@@ -151,31 +151,7 @@ func (h *hookReceiver) count() int {
 // daemon within 10 s.
 func TestSilentMailServerDaemon(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var held []net.Conn
-	var mu sync.Mutex
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			held = append(held, c) // never a greeting
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range held {
-			c.Close()
-		}
-		mu.Unlock()
-	})
+	smtpAddr, dialled := testenv.SilentServer(t)
 	hook := newHookReceiver(t)
 	a, b := newSlowSite(t, 3, 0), newSlowSite(t, 4, 0)
 	dir := t.TempDir()
@@ -188,16 +164,13 @@ sources:
 notify:
   - url: smtp://%s/?from=gongkai@example.org&to=watch@example.org&auth=None&encryption=None&usestarttls=No
   - webhook: %s
-`, filepath.Join(dir, "gongkai.db"), freePort(t), a.listURL(), b.listURL(), ln.Addr(), hook.URL)
+`, filepath.Join(dir, "gongkai.db"), freePort(t), a.listURL(), b.listURL(), smtpAddr, hook.URL)
 	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	c := startGongkai(t, "run", "-now", "-config", cfg)
 	until(t, 3*time.Minute, "all 7 alerts at the webhook", func() bool { return hook.count() >= 7 })
-	mu.Lock()
-	dialled := len(held)
-	mu.Unlock()
-	if dialled == 0 {
+	if dialled() == 0 {
 		t.Error("the mail server was never contacted")
 	}
 	sent := time.Now()
@@ -205,7 +178,7 @@ notify:
 		t.Fatal(err)
 	}
 	code := c.wait(t, 10*time.Second)
-	t.Logf("alerts at the webhook: %d; mail connections: %d; exit %d %s after SIGTERM", hook.count(), dialled, code, c.ended.Sub(sent).Round(time.Millisecond))
+	t.Logf("alerts at the webhook: %d; mail connections: %d; exit %d %s after SIGTERM", hook.count(), dialled(), code, c.ended.Sub(sent).Round(time.Millisecond))
 	if code != 0 {
 		t.Errorf("exit %d\n%s", code, c.stderr.String())
 	}
