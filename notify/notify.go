@@ -90,6 +90,9 @@ type Options struct {
 	// send and sleep replace the network and the retry waits in tests.
 	send  sendFunc
 	sleep func(ctx context.Context, d time.Duration) error
+	// passWait is how long a pass of Run waits for slow targets before
+	// leaving them to finish in the background; 0 means 5 s.
+	passWait time.Duration
 }
 
 // Notifier delivers outbox events to targets. Create it with New; Flush
@@ -106,6 +109,7 @@ type Notifier struct {
 
 	mu        sync.Mutex
 	notBefore map[string]time.Time // target key → no attempt before; guarded by mu
+	bg        sync.WaitGroup       // deliveries, possibly outliving their pass
 }
 
 // TestResult is the outcome of sending a sample message to one target.
@@ -148,6 +152,9 @@ func New(box Outbox, opts Options) (*Notifier, error) {
 	}
 	if n.opts.SendTimeout <= 0 {
 		n.opts.SendTimeout = 30 * time.Second
+	}
+	if n.opts.passWait <= 0 {
+		n.opts.passWait = 5 * time.Second
 	}
 	n.client = opts.HTTPClient
 	if n.client == nil {
@@ -214,11 +221,13 @@ type passResult struct {
 // others. Delivery failures are logged, not returned: the error is about
 // the outbox itself or ctx.
 func (n *Notifier) Flush(ctx context.Context) error {
-	_, err := n.flush(ctx)
+	_, err := n.flush(ctx, 0)
 	return err
 }
 
-func (n *Notifier) flush(ctx context.Context) (passResult, error) {
+// flush makes one delivery pass; wait bounds how long it waits for each
+// batch's deliveries (0 = until they end).
+func (n *Notifier) flush(ctx context.Context, wait time.Duration) (passResult, error) {
 	var total passResult
 	seen := map[uint64]bool{}
 	for {
@@ -233,7 +242,7 @@ func (n *Notifier) flush(ctx context.Context) (passResult, error) {
 				fresh = append(fresh, it)
 			}
 		}
-		res, err := n.pass(ctx, fresh)
+		res, err := n.pass(ctx, fresh, wait)
 		total.delivered += res.delivered
 		total.pending += res.pending
 		total.acked += res.acked
@@ -247,7 +256,7 @@ func (n *Notifier) flush(ctx context.Context) (passResult, error) {
 }
 
 // pass delivers one batch of outbox items.
-func (n *Notifier) pass(ctx context.Context, items []archive.OutboxItem) (passResult, error) {
+func (n *Notifier) pass(ctx context.Context, items []archive.OutboxItem, wait time.Duration) (passResult, error) {
 	var res passResult
 	now := n.now()
 	var ack []uint64
@@ -283,16 +292,59 @@ func (n *Notifier) pass(ctx context.Context, items []archive.OutboxItem) (passRe
 		owed[e.Seq] = len(to)
 	}
 
-	done := make([][]uint64, len(n.targets))
-	errs := make([]error, len(n.targets))
-	var wg sync.WaitGroup
+	// One delivery per target at a time, each in a goroutine the Notifier
+	// owns. The pass waits for them all, or for wait when it is positive:
+	// a target still sending then finishes in the background (its marks
+	// land as it goes), is skipped by later passes until it does, and its
+	// events are acknowledged by the first pass after. So a stuck target
+	// never holds up the others, nor the next pass for longer than wait.
+	type delivery struct {
+		i    int
+		done []uint64
+		err  error
+	}
+	results := make(chan delivery, len(n.targets))
+	started := 0
 	for i, t := range n.targets {
 		if len(perTarget[i]) == 0 {
 			continue
 		}
-		wg.Go(func() { done[i], errs[i] = n.deliverTarget(ctx, t, perTarget[i]) })
+		select {
+		case t.running <- struct{}{}:
+		default:
+			n.log.Debug("notification target still busy with an earlier pass", "target", t.name)
+			continue
+		}
+		started++
+		n.bg.Add(1)
+		go func() {
+			defer n.bg.Done()
+			d := delivery{i: i}
+			d.done, d.err = n.deliverTarget(ctx, t, perTarget[i])
+			<-t.running
+			results <- d
+		}()
 	}
-	wg.Wait()
+	var timeout <-chan time.Time
+	if wait > 0 && started > 0 {
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+		timeout = timer.C
+	}
+	done := make([][]uint64, len(n.targets))
+	var errs []error
+collect:
+	for range started {
+		select {
+		case d := <-results:
+			done[d.i] = d.done
+			if d.err != nil {
+				errs = append(errs, d.err)
+			}
+		case <-timeout:
+			break collect
+		}
+	}
 
 	for _, seqs := range done {
 		for _, seq := range seqs {
@@ -429,9 +481,12 @@ func (n *Notifier) holdOff(key string, until time.Time) {
 // on a backoff timer while deliveries remain pending. It returns nil once
 // ctx is done. A closed wake channel is treated as never waking again.
 func (n *Notifier) Run(ctx context.Context, wake <-chan struct{}) error {
+	// Deliveries left running by a pass observe ctx, so this returns soon
+	// after it ends.
+	defer n.bg.Wait()
 	failures := 0
 	for {
-		res, err := n.flush(ctx)
+		res, err := n.flush(ctx, n.opts.passWait)
 		if ctx.Err() != nil {
 			return nil
 		}
