@@ -10,11 +10,14 @@
 package crawler
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
 	"net"
@@ -644,13 +647,29 @@ func sameHost(req *http.Request, via []*http.Request) error {
 func mediaType(res *fetchResult) (string, bool) {
 	mt, _, _ := mime.ParseMediaType(res.header.Get("Content-Type"))
 	if mt == "" || mt == "application/octet-stream" {
-		mt, _, _ = mime.ParseMediaType(http.DetectContentType(res.body))
+		mt, _, _ = mime.ParseMediaType(http.DetectContentType(sniffable(res)))
 	}
 	switch {
 	case strings.HasPrefix(mt, "text/"), strings.Contains(mt, "html"), strings.Contains(mt, "xml"), strings.Contains(mt, "json"):
 		return mt, true
 	}
 	return mt, false
+}
+
+// sniffable is the start of a body to sniff its type from: inflated when
+// the server gzipped it (Content-Encoding), since the capture keeps it as
+// received.
+func sniffable(res *fetchResult) []byte {
+	enc := strings.ToLower(strings.TrimSpace(res.header.Get("Content-Encoding")))
+	if enc != "gzip" && enc != "x-gzip" {
+		return res.body
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(res.body))
+	if err != nil {
+		return res.body
+	}
+	head, _ := io.ReadAll(io.LimitReader(zr, 512))
+	return head
 }
 
 // fileDocument is the record of a file (a PDF, a Word document) a list

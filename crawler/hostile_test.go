@@ -225,3 +225,29 @@ func TestPanicWhileRecordingIsRecovered(t *testing.T) {
 		t.Errorf("the panic is not logged:\n%s", logs.String())
 	}
 }
+
+// A gzipped page without a Content-Type is sniffed from its inflated start:
+// a page, not a .gz file.
+func TestGzipPageWithoutContentType(t *testing.T) {
+	t.Parallel()
+	s := newFaultSite(t)
+	sent := gzipped(t, []byte(detailPage(badTitle, badBody)))
+	s.bad = func(w http.ResponseWriter, _ *http.Request) {
+		w.Header()["Content-Type"] = nil
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(sent)
+	}
+	st := archivetest.Open(t)
+	var logs logBuffer
+	if _, err := crawlBounded(t, faultCrawler(st, s, &logs), s.source()); err != nil {
+		t.Fatal(err)
+	}
+	d, ok := lookup(t, st, badPath)
+	if !ok {
+		t.Fatalf("page not archived:\n%s", logs.String())
+	}
+	v, err := st.Version(context.Background(), d.ID, 1)
+	if err != nil || v.Record.Title != badTitle {
+		t.Errorf("version 1 title %q (%v), want %q (read as a page, not a file)", v.Record.Title, err, badTitle)
+	}
+}
