@@ -10,18 +10,23 @@
 package crawler
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
-	"net/url"
 	"path"
 	"regexp"
 	"runtime"
+	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -48,6 +53,18 @@ type Sink interface {
 	HasFile(ctx context.Context, url string) (bool, error)
 }
 
+// recorder is what a run writes through; *archive.Run is the one
+// implementation outside tests.
+type recorder interface {
+	Record(ctx context.Context, o archive.Observation) (archive.Outcome, error)
+	NotModified(ctx context.Context, url string, l archive.Listing, at time.Time) error
+	Withdraw(ctx context.Context, url, reason string, at time.Time) (bool, error)
+	Failed(ctx context.Context, url string, at time.Time) error
+	RecordFile(ctx context.Context, doc uint64, c archive.Capture) (bool, error)
+	Commit(ctx context.Context) error
+	End(ctx context.Context, stats archive.RunStats, runErr error) error
+}
+
 // Options configure a Crawler. The zero value works.
 type Options struct {
 	UserAgent string         // default config.DefaultUserAgent
@@ -72,6 +89,9 @@ type Options struct {
 type Crawler struct {
 	sink Sink
 	opts Options
+	// wrapRecorder lets tests stand between a run and its archive run
+	// (export_test.go); nil outside tests.
+	wrapRecorder func(recorder) recorder
 }
 
 // New returns a Crawler writing to sink.
@@ -86,7 +106,9 @@ func New(sink Sink, opts Options) *Crawler {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.Transport == nil {
-		opts.Transport = http.DefaultTransport.(*http.Transport).Clone()
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxResponseHeaderBytes = maxHeaderBytes
+		opts.Transport = t
 	}
 	if opts.Backoff <= 0 {
 		opts.Backoff = time.Second
@@ -107,7 +129,7 @@ type run struct {
 	src     config.Source
 	log     *slog.Logger
 	f       *fetcher
-	w       *archive.Run // where the run's writes go
+	w       recorder // where the run's writes go: the *archive.Run begun for it
 	quiet   bool
 	polled  bool // the source has a baseline: this is a later poll
 	mu      sync.Mutex
@@ -236,11 +258,15 @@ func (r *run) crawl(ctx context.Context) error {
 	}
 	r.polled = st.Baselined
 	r.quiet = !st.Baselined && !r.src.AlertOnBaseline
-	r.w, err = r.sink.Begin(ctx, r.src.Name, archive.RunOptions{Quiet: r.quiet,
+	w, err := r.sink.Begin(ctx, r.src.Name, archive.RunOptions{Quiet: r.quiet,
 		Rules: extractionID(r.src, r.opts.Location), Reextract: r.reextract(r.src),
 		BatchDocs: r.opts.BatchDocs, BatchWait: r.opts.BatchWait})
 	if err != nil {
 		return err
+	}
+	r.w = w
+	if r.wrapRecorder != nil {
+		r.w = r.wrapRecorder(w)
 	}
 	docs, err := r.sink.Known(ctx, r.src.Name)
 	if err != nil {
@@ -292,17 +318,11 @@ func (r *run) crawl(ctx context.Context) error {
 }
 
 func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
-	hosts := map[string]bool{}
-	for _, s := range r.src.Start {
-		u, err := url.Parse(s)
-		if err != nil {
-			return nil, fmt.Errorf("start url %q: %w", s, err)
-		}
-		hosts[u.Hostname()] = true
+	sc, err := newScope(r.src.Start, r.src.Hosts)
+	if err != nil {
+		return nil, err
 	}
-	for _, h := range r.src.Hosts {
-		hosts[h] = true
-	}
+	transport := scopedTransport{scope: sc, next: r.opts.Transport}
 	c := colly.NewCollector(colly.StdlibContext(ctx))
 	// Set after construction: COLLY_* environment variables would
 	// otherwise override these.
@@ -311,19 +331,24 @@ func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
 	c.AllowURLRevisit = true // "seen" state lives in the archive, per run here
 	c.DetectCharset = false
 	c.MaxBodySize = int(r.src.MaxBody) + 1 // one more byte tells a cut body
-	for h := range hosts {
-		c.AllowedDomains = append(c.AllowedDomains, h)
+	// Host names only (colly ignores ports): the scope checks host, port
+	// and scheme before every request, redirects included.
+	for hp := range sc {
+		h, _, _ := net.SplitHostPort(hp)
+		if !slices.Contains(c.AllowedDomains, h) {
+			c.AllowedDomains = append(c.AllowedDomains, h)
+		}
 	}
-	c.WithTransport(rawTransport{next: r.opts.Transport})
+	c.WithTransport(rawTransport{next: transport})
 	c.SetRequestTimeout(r.src.Timeout)
 	parallel := max(r.src.Parallel, 1)
 	if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallel, Delay: r.src.Delay, RandomDelay: r.src.Delay / 2}); err != nil {
 		return nil, fmt.Errorf("politeness rule: %w", err)
 	}
-	f := &fetcher{c: c, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
+	f := &fetcher{c: c, scope: sc, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
 	if r.src.Robots {
-		f.robots = &robots{client: &http.Client{Transport: r.opts.Transport, Timeout: r.src.Timeout, CheckRedirect: sameHost},
-			agent: r.opts.UserAgent, hosts: map[string]*robotstxt.RobotsData{}}
+		f.robots = &robots{client: &http.Client{Transport: transport, Timeout: r.src.Timeout, CheckRedirect: sameHost},
+			agent: r.opts.UserAgent, scope: sc, hosts: map[string]*robotstxt.RobotsData{}}
 	}
 	f.install()
 	return f, nil
@@ -382,13 +407,13 @@ func (r *run) walkLists(ctx context.Context, emit func(job)) error {
 			r.fail("list page", req.URL, res)
 			continue
 		}
-		body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
+		body, err := r.f.decode(res)
 		if err != nil {
 			r.countErr("list page", req.URL, err)
 			continue
 		}
 		if discover.Challenge(body) {
-			r.countErr("list page", req.URL, errors.New("the site answered with an anti-bot challenge page; it needs a browser and is not supported"))
+			r.countErr("list page", req.URL, errChallenge)
 			continue
 		}
 		pageURL := req.URL
@@ -544,7 +569,9 @@ func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
 		go func() {
 			defer fetchers.Done()
 			for j := range work {
-				out <- fetched{j, r.fetchDoc(ctx, j)}
+				res := &fetchResult{err: errors.New("fetch aborted")}
+				r.guard("document", j.url, func() { res = r.fetchDoc(ctx, j) })
+				out <- fetched{j, res}
 			}
 		}()
 	}
@@ -553,7 +580,7 @@ func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
 		go func() {
 			defer processors.Done()
 			for f := range out {
-				r.processDoc(ctx, f.job, f.res)
+				r.guard("document", f.job.url, func() { r.processDoc(ctx, f.job, f.res) })
 				r.progress()
 			}
 		}()
@@ -625,7 +652,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 	if !isPage {
 		doc = fileDocument(j, pageURL, mt, res.body)
 	} else {
-		body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
+		body, err := r.f.decode(res)
 		if err != nil {
 			r.countErr("document", j.url, err)
 			return
@@ -743,13 +770,29 @@ func mediaType(res *fetchResult) (string, bool) { return mediaTypeOf(res.header,
 func mediaTypeOf(h http.Header, body []byte) (string, bool) {
 	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
 	if mt == "" || mt == "application/octet-stream" {
-		mt, _, _ = mime.ParseMediaType(http.DetectContentType(body))
+		mt, _, _ = mime.ParseMediaType(http.DetectContentType(sniffable(h, body)))
 	}
 	switch {
 	case strings.HasPrefix(mt, "text/"), strings.Contains(mt, "html"), strings.Contains(mt, "xml"), strings.Contains(mt, "json"):
 		return mt, true
 	}
 	return mt, false
+}
+
+// sniffable is the start of a body to sniff its type from: inflated when
+// the server gzipped it (Content-Encoding), since the capture keeps it as
+// received.
+func sniffable(h http.Header, body []byte) []byte {
+	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding")))
+	if enc != "gzip" && enc != "x-gzip" {
+		return body
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return body
+	}
+	head, _ := io.ReadAll(io.LimitReader(zr, 512))
+	return head
 }
 
 // fileDocument is the record of a file (a PDF, a Word document) a list
@@ -817,6 +860,19 @@ func (r *run) countErr(what, u string, err error) {
 	r.lastErr = err
 	r.mu.Unlock()
 	r.log.Warn(what+" skipped", "url", u, "err", err)
+}
+
+// guard runs one document's step in a worker and turns a panic in it (a
+// parser or the archive meeting something it never expected) into a
+// counted, logged error: the other documents of the run go on.
+func (r *run) guard(what, u string, fn func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			r.countErr(what, u, fmt.Errorf("internal error (recovered panic): %v", v))
+			r.log.Error("panic in crawler worker", "url", u, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		}
+	}()
+	fn()
 }
 
 func (r *run) lastErrText() string {

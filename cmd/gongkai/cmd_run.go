@@ -133,7 +133,7 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 	case runErr = <-errc:
 	}
 	stopRun()
-	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownWait)
 	defer cancel()
 	if err := sched.Stop(stopCtx); err != nil {
 		d.log.Error("stop", "err", err)
@@ -141,7 +141,15 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 	if err := srv.Shutdown(stopCtx); err != nil {
 		d.log.Error("web server shutdown", "err", err)
 	}
-	wg.Wait()
+	// Bounded: a part that ignores its cancelled context must not keep the
+	// daemon alive after SIGTERM (a service manager would kill -9 it).
+	stopped := make(chan struct{})
+	go func() { wg.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-stopCtx.Done():
+		d.log.Error("stopping: gave up waiting for running work", "waited", shutdownWait)
+	}
 	d.log.Info("stopped")
 	return runErr
 }
@@ -165,6 +173,11 @@ func (d *daemon) health() map[string]any {
 	}
 	return out
 }
+
+// shutdownWait bounds how long the daemon waits, after SIGINT/SIGTERM, for
+// running crawls to write their current document and for the other parts
+// to stop. systemd's default stop timeout is 90 s.
+const shutdownWait = 30 * time.Second
 
 func (d *daemon) crawlOne(ctx context.Context, src config.Source) {
 	if !d.set.tryStart(src.Name) {
