@@ -42,6 +42,59 @@ func matchContainer(n *html.Node) (string, bool, bool) {
 	if class == "" && id == "" {
 		return "", false, false
 	}
+	name, weak, ok := knownContainer(n, class, id)
+	if ok {
+		return name, weak, ok
+	}
+	return contentLike(n, class, id)
+}
+
+// contentLike matches the article wrappers templates name after their
+// content (wenzhang-content, news_content, detailContent): a weak
+// candidate, so a known container wins, but one that lets the choice move
+// into the tightest box holding the article.
+func contentLike(n *html.Node, class, id string) (string, bool, bool) {
+	switch n.DataAtom {
+	case atom.Div, atom.Td, atom.Section, atom.Article:
+	default:
+		return "", false, false
+	}
+	if isContentName(id) {
+		return "#" + id, true, true
+	}
+	f := ""
+	eachField(class, func(field string) bool {
+		if isContentName(field) {
+			f = field
+			return false
+		}
+		return true
+	})
+	if f != "" {
+		return n.DataAtom.String() + "." + f, true, true
+	}
+	return "", false, false
+}
+
+// isContentName reports a name such as wenzhang-content or newsContent
+// (but not content itself, a weak container of its own, nor
+// content-header or pic-content-l).
+func isContentName(s string) bool {
+	if len(s) <= len("content")+1 || len(s) > 40 {
+		return false
+	}
+	tail := s[len(s)-len("content"):]
+	if !strings.EqualFold(tail, "content") {
+		return false
+	}
+	switch s[len(s)-len("content")-1] {
+	case '-', '_':
+		return true
+	}
+	return tail[0] == 'C' // camelCase: detailContent
+}
+
+func knownContainer(n *html.Node, class, id string) (string, bool, bool) {
 	for _, c := range containers {
 		if c.tag != 0 && n.DataAtom != c.tag {
 			continue
@@ -88,20 +141,6 @@ func eachField(s string, fn func(string) bool) {
 		}
 		s = s[j:]
 	}
-}
-
-func hasContentMarkers(root *html.Node) bool {
-	found := false
-	walkTree(root, func(n *html.Node) bool {
-		if found {
-			return false
-		}
-		if n.Type == html.ElementNode && n.DataAtom == atom.Meta && strings.EqualFold(attr(n, "name"), "ContentStart") {
-			found = true
-		}
-		return n.Type == html.DocumentNode || n.Type == html.ElementNode && !isSkipped(n.DataAtom) && n.DataAtom != atom.Script
-	}, func(*html.Node) {})
-	return found
 }
 
 // textScores counts, in one pass, the non-link text runes (less ASCII
@@ -152,67 +191,41 @@ func textScores(root *html.Node, want map[*html.Node]bool) map[*html.Node]int {
 	return scores
 }
 
-type scored struct {
-	n     *html.Node
-	name  string
-	weak  bool
-	score int
-}
-
 // minBodyRunes: a container with less text than this is taken for an empty
 // placeholder.
 const minBodyRunes = 10
 
-// bestContainer picks, among the known containers, the one with the most
+// bestBox picks, among the known containers, the one with the most
 // non-link text, then moves into a nested container that holds at least
 // half of that text: the inner one is the more specific (an outer wrapper
 // also carries navigation, metadata and tools).
-func bestContainer(root *html.Node) (*html.Node, string) {
-	var cands []scored
-	walkTree(root, func(n *html.Node) bool {
-		if n.Type == html.DocumentNode {
-			return true
-		}
-		if n.Type != html.ElementNode || n.DataAtom == atom.Script || n.DataAtom == atom.Head || isSkipped(n.DataAtom) {
-			return false
-		}
-		if name, weak, ok := matchContainer(n); ok {
-			cands = append(cands, scored{n: n, name: name, weak: weak})
-		}
-		return true
-	}, func(*html.Node) {})
-	if len(cands) == 0 {
-		return nil, ""
-	}
-	want := make(map[*html.Node]bool, len(cands))
-	for _, c := range cands {
-		want[c.n] = true
-	}
-	scores := textScores(root, want)
-	for i := range cands {
-		cands[i].score = scores[cands[i].n]
-	}
+func bestBox(boxes []box) *box {
 	pick := -1
 	for pass := 0; pass < 2 && pick < 0; pass++ {
-		for i, c := range cands {
-			if c.weak != (pass == 1) || c.score < minBodyRunes {
+		for i, c := range boxes {
+			if c.override || c.weak != (pass == 1) || c.score < minBodyRunes {
 				continue
 			}
-			if pick < 0 || c.score > cands[pick].score {
+			if pick < 0 || c.score > boxes[pick].score {
 				pick = i
 			}
 		}
 	}
 	if pick < 0 {
-		return nil, ""
+		return nil
 	}
 	for {
 		next := -1
-		for i, c := range cands {
-			if i == pick || !isAncestor(cands[pick].n, c.n) {
+		for i, c := range boxes {
+			// Boxes nested in the pick follow it in document order and
+			// lie within its token range.
+			if i <= pick || c.override || c.start > boxes[pick].end {
 				continue
 			}
-			if c.score*2 >= cands[pick].score && (next < 0 || c.score > cands[next].score) {
+			if !isAncestor(boxes[pick].n, c.n) {
+				continue
+			}
+			if c.score*2 >= boxes[pick].score && (next < 0 || c.score > boxes[next].score) {
 				next = i
 			}
 		}
@@ -221,7 +234,7 @@ func bestContainer(root *html.Node) (*html.Node, string) {
 		}
 		pick = next
 	}
-	return cands[pick].n, cands[pick].name
+	return &boxes[pick]
 }
 
 func isAncestor(a, n *html.Node) bool {
@@ -239,7 +252,7 @@ func isAncestor(a, n *html.Node) bool {
 func (x *extraction) fallbackBody() ([]token, string) {
 	if x.srcLen <= maxReadabilityBytes {
 		if n := x.readability(); n != nil {
-			w := newWalker(nil, false)
+			w := newWalker(false)
 			w.inBody = 1
 			walkTree(n, w.enter, w.exit)
 			w.flush()
@@ -252,8 +265,10 @@ func (x *extraction) fallbackBody() ([]token, string) {
 	if n == nil {
 		return nil, ""
 	}
-	w := newWalker(map[*html.Node]bool{n: true}, false)
+	w := newWalker(false)
+	w.inBody = 1
 	walkTree(n, w.enter, w.exit)
+	w.flush()
 	return w.tokens, "density"
 }
 
@@ -378,11 +393,11 @@ const (
 )
 
 var (
-	footerMarks  = []string{"版权所有", "网站标识码", "ICP备", "icp备", "公网安备", "主办单位", "承办单位", "主办:", "主办：", "承办:", "承办：", "技术支持", "Copyright", "copyright", "COPYRIGHT", "©"}
-	relatedHeads = []string{"相关链接", "相关阅读", "相关文章", "相关新闻", "相关信息", "相关稿件", "相关政策", "相关解读", "延伸阅读", "推荐阅读", "相关文件"}
-	chromeWords2 = []string{"关闭窗口", "关闭本页", "关闭页面", "打印本页", "打印本稿", "打印此页", "打印文章", "打印页面", "返回顶部", "返回首页", "返回列表", "加入收藏", "收藏本页", "我要纠错", "保存本页", "关闭", "打印", "收藏", "返回", "顶部", "纠错", "分享"}
+	footerMarks  = []string{"版权所有", "网站标识码", "ICP备", "icp备", "公网安备", "主办单位", "承办单位", "主办:", "主办：", "承办:", "承办：", "技术支持", "免责声明", "Copyright", "copyright", "COPYRIGHT", "©"}
+	relatedHeads = []string{"附件信息", "附件下载", "相关附件", "相关链接", "相关阅读", "相关文章", "相关新闻", "相关信息", "相关稿件", "相关政策", "相关解读", "延伸阅读", "推荐阅读", "相关文件"}
+	chromeWords2 = []string{"关闭窗口", "关闭本页", "关闭页面", "打印本页", "打印本稿", "打印此页", "打印文章", "打印页面", "返回顶部", "返回首页", "返回列表", "加入收藏", "收藏本页", "我要纠错", "保存本页", "下载文字版", "下载图片版", "关闭", "打印", "收藏", "返回", "顶部", "纠错", "分享", "微博", "微信", "QQ空间", "QQ", "更多"}
 	locationHead = []string{"当前位置", "您现在的位置", "您当前的位置", "您的位置", "当前的位置", "所在位置", "现在位置"}
-	counterWords = []string{"浏览次数", "访问量", "阅读次数", "点击数", "点击量", "浏览量", "访问次数", "阅读量"}
+	counterWords = []string{"浏览次数", "访问量", "阅读次数", "点击数", "点击量", "点击率", "点击次数", "浏览量", "访问次数", "阅读量"}
 )
 
 // lineKind classifies one body line. Only short lines can be chrome, so a

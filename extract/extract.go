@@ -262,18 +262,46 @@ type extraction struct {
 }
 
 func (x *extraction) run() {
-	bodyNodes, bodySource := x.chooseBody(true)
-	w := x.walk(bodyNodes, true)
-	if bodySource == "" && w.markers {
-		if w.bodyTotal >= minBodyRunes {
-			bodySource = "markers"
-		} else {
-			// Empty markers: some templates keep them around nothing.
-			bodyNodes, bodySource = x.chooseBody(false)
-			w = x.walk(bodyNodes, false)
+	w := newWalker(true)
+	w.track = true
+	overrideBody := ""
+	if o, ok := x.overrides[FieldBody]; ok {
+		if nodes := cascadia.QueryAll(x.root, o.sel); len(nodes) > 0 {
+			m := make(map[*html.Node]bool, len(nodes))
+			for _, n := range nodes {
+				if !hasAncestorIn(n, m) {
+					m[n] = true
+				}
+			}
+			w.spanNodes = m
+			overrideBody = "override:" + o.raw
 		}
 	}
+	walkTree(x.root, w.enter, w.exit)
+	w.flush()
 	x.w = w
+
+	// The body: the override selector, else Hanweb markers around enough
+	// text, else the best known container; each is a range of tokens.
+	bodySource := ""
+	switch {
+	case overrideBody != "":
+		for _, b := range w.boxes {
+			if b.override {
+				w.markBody(b.start, b.end)
+			}
+		}
+		bodySource = overrideBody
+	case w.markStart >= 0 && w.runesIn(w.markStart, w.markEnd) >= minBodyRunes:
+		w.markBody(w.markStart, w.markEnd)
+		bodySource = "markers"
+	default:
+		if b := bestBox(w.boxes); b != nil {
+			w.markBody(b.start, b.end)
+			bodySource = "container:" + b.name
+		}
+	}
+	w.placeHeads()
 
 	found := scanMetadata(w.tokens, x.loc)
 
@@ -312,14 +340,6 @@ func (x *extraction) run() {
 
 	x.fillFields(found)
 	x.applyOverrides()
-}
-
-func (x *extraction) walk(bodyNodes map[*html.Node]bool, markers bool) *walker {
-	w := newWalker(bodyNodes, true)
-	w.useMarkers = markers && len(bodyNodes) == 0
-	walkTree(x.root, w.enter, w.exit)
-	w.flush()
-	return w
 }
 
 func (x *extraction) set(field, value, source string) {
@@ -441,33 +461,6 @@ func (x *extraction) applyOverrides() {
 		}
 		x.set(f, v, "override:"+o.raw)
 	}
-}
-
-// chooseBody picks the body: the override selector, else Hanweb markers
-// (handled by the walker), else the best known container. It returns the
-// container nodes and the body source; nil and "" leave the decision to
-// the markers or the fallback.
-func (x *extraction) chooseBody(markers bool) (map[*html.Node]bool, string) {
-	if o, ok := x.overrides[FieldBody]; ok {
-		nodes := cascadia.QueryAll(x.root, o.sel)
-		if len(nodes) > 0 {
-			m := make(map[*html.Node]bool, len(nodes))
-			for _, n := range nodes {
-				if !hasAncestorIn(n, m) {
-					m[n] = true
-				}
-			}
-			return m, "override:" + o.raw
-		}
-	}
-	if markers && hasContentMarkers(x.root) {
-		return nil, ""
-	}
-	n, name := bestContainer(x.root)
-	if n == nil {
-		return nil, ""
-	}
-	return map[*html.Node]bool{n: true}, "container:" + name
 }
 
 func hasAncestorIn(n *html.Node, m map[*html.Node]bool) bool {

@@ -119,7 +119,7 @@ func jsonString(v any) string {
 // walk parses the DETAIL content as an HTML fragment and tokenizes it as
 // body.
 func (d *detail) walk() *walker {
-	w := newWalker(nil, true)
+	w := newWalker(true)
 	root, err := html.Parse(strings.NewReader(d.content))
 	if err != nil {
 		return w

@@ -31,6 +31,7 @@ type headline struct {
 	text       string
 	beforeBody bool // seen before the first body token
 	inBody     bool
+	minor      bool // h4–h6: a headline only when nothing better names the page
 }
 
 // pageLink is an <a href> with its text.
@@ -58,26 +59,60 @@ type walker struct {
 	tables   []*html.Node
 	cellMark []int // token count when each open td/th started
 
-	bodyNodes  map[*html.Node]bool // containers whose tokens are body
-	markers    bool                // Hanweb ContentStart/ContentEnd seen
-	useMarkers bool                // honour those markers
+	// Body candidates are recorded as token ranges during the one walk;
+	// the body is chosen afterwards (see extraction.run).
+	track     bool                // record container boxes and markers
+	boxes     []box               // known body containers, in document order
+	openBoxes []int               // indexes into boxes of the open ones
+	spanNodes map[*html.Node]bool // override selector matches: recorded as boxes too
+	textRunes int                 // text runes seen outside links and chrome, ASCII whitespace excluded
+	markers   bool                // Hanweb ContentStart seen
+	markStart int                 // token index at ContentStart, -1 if none
+	markEnd   int                 // token index at the first ContentEnd, -1 if none
+	skipped   *html.Node          // hidden element whose exit must be ignored
+	openHeads []openSpan          // headline elements being walked
+	openLinks []openSpan          // links being walked
 
 	metas     map[string]string // lower-cased name → content (first wins)
 	titleTag  string
 	baseHref  string
 	heads     []headline
+	headToks  []int // token index where each headline starts
 	links     []pageLink
 	vars      map[string]string
 	collect   bool // collect metas, title, headlines and links
 	bodyTotal int  // runes emitted as body
 }
 
-func newWalker(bodyNodes map[*html.Node]bool, collect bool) *walker {
+// box is a known body container met during the walk: its tokens are
+// tokens[start:end] and score counts its non-link text runes.
+type box struct {
+	n          *html.Node
+	name       string
+	weak       bool
+	override   bool
+	start, end int
+	textStart  int
+	score      int
+}
+
+// openSpan remembers where an element's text began: a headline's or link's
+// text is then read from the walker's own output instead of walking the
+// element's subtree again.
+type openSpan struct {
+	n        *html.Node
+	idx      int // index into heads or links
+	tokStart int
+	bufStart int
+}
+
+func newWalker(collect bool) *walker {
 	return &walker{
-		bodyNodes: bodyNodes,
 		metas:     map[string]string{},
 		vars:      map[string]string{},
 		collect:   collect,
+		markStart: -1,
+		markEnd:   -1,
 	}
 }
 
@@ -144,6 +179,9 @@ func (w *walker) enter(n *html.Node) bool {
 	case html.TextNode:
 		if w.suppress == 0 {
 			w.appendText(n.Data)
+			if w.inLink == 0 && w.chrome == 0 {
+				w.textRunes += textRuneCount(n.Data)
+			}
 		}
 		return false
 	case html.ElementNode:
@@ -152,9 +190,25 @@ func (w *walker) enter(n *html.Node) bool {
 	default:
 		return false
 	}
-	if w.bodyNodes[n] {
-		w.flush()
-		w.inBody++
+	if isHidden(n) {
+		// Hidden elements never carry a field or body text: templates
+		// keep unused headers, print copies and empty xxgk blocks there.
+		if isBlock(n.DataAtom) {
+			w.flush()
+		}
+		w.skipped = n
+		return false
+	}
+	if w.track && w.suppress == 0 {
+		if w.spanNodes[n] {
+			w.flush()
+			w.openBoxes = append(w.openBoxes, len(w.boxes))
+			w.boxes = append(w.boxes, box{n: n, override: true, start: len(w.tokens), textStart: w.textRunes})
+		} else if name, weak, ok := matchContainer(n); ok {
+			w.flush()
+			w.openBoxes = append(w.openBoxes, len(w.boxes))
+			w.boxes = append(w.boxes, box{n: n, name: name, weak: weak, start: len(w.tokens), textStart: w.textRunes})
+		}
 	}
 	switch n.DataAtom {
 	case atom.Script:
@@ -186,7 +240,8 @@ func (w *walker) enter(n *html.Node) bool {
 		w.mark()
 		if w.collect {
 			if href := strings.TrimSpace(attr(n, "href")); href != "" {
-				w.links = append(w.links, pageLink{href: href, text: collapse(nodeText(n, 400)), title: attr(n, "title"), chrome: w.chrome > 0})
+				w.openLinks = append(w.openLinks, openSpan{n: n, idx: len(w.links), tokStart: len(w.tokens), bufStart: len(w.buf)})
+				w.links = append(w.links, pageLink{href: href, title: attr(n, "title"), chrome: w.chrome > 0})
 			}
 		}
 		return true
@@ -211,22 +266,71 @@ func (w *walker) enter(n *html.Node) bool {
 		}
 	}
 	if w.collect && w.inLink == 0 && w.chrome == 0 && isHeadlineElement(n) {
-		if t := collapse(nodeText(n, 600)); t != "" && !strings.Contains(t, "{{") {
-			if r := utf8.RuneCountInString(t); r >= 4 && r <= 200 {
-				w.heads = append(w.heads, headline{text: t, beforeBody: w.bodyTotal == 0, inBody: w.inBody > 0})
-			}
+		if isBlock(n.DataAtom) {
+			// Filled in at exit from the tokens the element produced.
+			w.openHeads = append(w.openHeads, openSpan{n: n, idx: len(w.heads), tokStart: len(w.tokens)})
+			w.heads = append(w.heads, headline{minor: n.DataAtom == atom.H4 || n.DataAtom == atom.H5 || n.DataAtom == atom.H6})
+			w.headToks = append(w.headToks, len(w.tokens))
+		} else if t := collapse(nodeText(n, 600)); validHeadline(t) {
+			w.heads = append(w.heads, headline{text: t})
+			w.headToks = append(w.headToks, len(w.tokens))
 		}
 	}
 	return true
+}
+
+func validHeadline(t string) bool {
+	if t == "" || strings.Contains(t, "{{") {
+		return false
+	}
+	r := utf8.RuneCountInString(t)
+	return r >= 4 && r <= 200
+}
+
+// headlineText joins the lines a headline element produced, stopping at a
+// byline (来源：…, 作者：…, a lone date) that the element also wraps.
+func headlineText(toks []token) string {
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 && (startsWithLabel(t.text) || isDateLine(t.text)) {
+			break
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.text)
+		if b.Len() > 600 {
+			break
+		}
+	}
+	return b.String()
 }
 
 func (w *walker) exit(n *html.Node) {
 	if n.Type != html.ElementNode {
 		return
 	}
+	if w.skipped == n {
+		w.skipped = nil
+		return
+	}
 	switch n.DataAtom {
 	case atom.A:
 		w.inLink--
+		if k := len(w.openLinks); k > 0 && w.openLinks[k-1].n == n {
+			o := w.openLinks[k-1]
+			w.openLinks = w.openLinks[:k-1]
+			var text string
+			if len(w.tokens) == o.tokStart && o.bufStart <= len(w.buf) {
+				text = strings.TrimSpace(string(w.buf[o.bufStart:]))
+				if len(text) > 400 {
+					text = collapse(nodeText(n, 400))
+				}
+			} else {
+				text = collapse(nodeText(n, 400))
+			}
+			w.links[o.idx].text = text
+		}
 	case atom.Head:
 		w.suppress--
 	}
@@ -253,10 +357,37 @@ func (w *walker) exit(n *html.Node) {
 			w.tables = w.tables[:len(w.tables)-1]
 		}
 	}
-	if w.bodyNodes[n] {
-		w.flush()
-		w.inBody--
+	if k := len(w.openHeads); k > 0 && w.openHeads[k-1].n == n {
+		o := w.openHeads[k-1]
+		w.openHeads = w.openHeads[:k-1]
+		w.heads[o.idx].text = headlineText(w.tokens[o.tokStart:])
 	}
+	if k := len(w.openBoxes); k > 0 && w.boxes[w.openBoxes[k-1]].n == n {
+		w.flush()
+		b := &w.boxes[w.openBoxes[k-1]]
+		b.end = len(w.tokens)
+		b.score = w.textRunes - b.textStart
+		w.openBoxes = w.openBoxes[:k-1]
+	}
+}
+
+// textRuneCount counts the runes of s that are not ASCII whitespace.
+func textRuneCount(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+				n++
+			}
+			i++
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		n++
+	}
+	return n
 }
 
 // appendText adds text, collapsing every run of whitespace (including U+3000
@@ -372,16 +503,16 @@ func (w *walker) meta(n *html.Node) {
 	}
 	switch name {
 	case "contentstart":
-		if w.useMarkers && !w.markers {
+		if w.track && !w.markers {
 			w.flush()
-			w.inBody++
+			w.markStart = len(w.tokens)
 			w.markers = true
 		}
 		return
 	case "contentend":
-		if w.markers && w.inBody > 0 {
+		if w.markers && w.markEnd < 0 {
 			w.flush()
-			w.inBody--
+			w.markEnd = len(w.tokens)
 		}
 		return
 	}
@@ -526,7 +657,7 @@ func classID(n *html.Node) (class, id string) {
 	return class, id
 }
 
-var chromeWords = []string{"nav", "menu", "footer", "foot", "header", "banner", "breadcrumb", "crumb", "dqwz", "location", "share", "bdshare", "copyright", "bottom", "sidebar", "related", "xgxx", "xglj"}
+var chromeWords = []string{"nav", "menu", "footer", "foot", "header", "banner", "breadcrumb", "crumb", "dqwz", "location", "share", "bdshare", "copyright", "bottom", "sidebar", "related", "xgxx", "xglj", "banquan", "mianze", "disclaimer"}
 
 // isChromeElement reports navigation, header and footer blocks: headlines
 // and attachment links inside them do not belong to the document.
@@ -559,7 +690,7 @@ func isChromeElement(n *html.Node) bool {
 // isHeadlineElement reports elements that usually hold a page's headline.
 func isHeadlineElement(n *html.Node) bool {
 	switch n.DataAtom {
-	case atom.H1, atom.H2, atom.H3:
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		return true
 	case atom.Div, atom.P, atom.Td, atom.Span, atom.Strong, atom.B, atom.Font:
 	default:
@@ -582,4 +713,55 @@ func isHeadlineElement(n *html.Node) bool {
 		return true
 	})
 	return hit
+}
+
+// markBody marks tokens[start:end] as body (end < 0: to the last token).
+func (w *walker) markBody(start, end int) {
+	if end < 0 || end > len(w.tokens) {
+		end = len(w.tokens)
+	}
+	for i := start; i < end; i++ {
+		if !w.tokens[i].body {
+			w.tokens[i].body = true
+			w.bodyTotal += w.tokens[i].runes
+		}
+	}
+}
+
+// runesIn counts the runes of tokens[start:end] (end < 0: to the end).
+func (w *walker) runesIn(start, end int) int {
+	if end < 0 || end > len(w.tokens) {
+		end = len(w.tokens)
+	}
+	n := 0
+	for i := start; i < end; i++ {
+		n += w.tokens[i].runes
+	}
+	return n
+}
+
+// placeHeads drops empty headline candidates and tells each whether it
+// came before the body or inside it, now that the body is known.
+func (w *walker) placeHeads() {
+	first, last := -1, -1
+	for i, t := range w.tokens {
+		if t.body && t.runes > 0 {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	out := w.heads[:0]
+	for i, h := range w.heads {
+		if !validHeadline(h.text) {
+			continue
+		}
+		at := w.headToks[i]
+		h.beforeBody = first < 0 || at <= first
+		h.inBody = first >= 0 && at >= first && at <= last && at < len(w.tokens) && w.tokens[at].body
+		out = append(out, h)
+	}
+	w.heads = out
+	w.headToks = nil
 }
