@@ -36,18 +36,51 @@ func (c container) String() string {
 }
 
 // matchContainer returns the container n is, if any, with its selector as
-// written on the page.
-func matchContainer(n *html.Node) (string, bool, bool) {
-	class, id := classID(n)
+// written on the page, and whether it is a weak one.
+func matchContainer(n *html.Node, class, id string) (string, bool, bool) {
 	if class == "" && id == "" {
 		return "", false, false
 	}
-	name, weak, ok := knownContainer(n, class, id)
-	if ok {
-		return name, weak, ok
+	best, name := -1, ""
+	if id != "" {
+		if i, ok := containerByID[lowerASCII(id)]; ok && (containers[i].tag == 0 || containers[i].tag == n.DataAtom) {
+			best, name = i, "#"+id
+		}
+	}
+	eachField(class, func(f string) bool {
+		i, ok := containerByClass[lowerASCII(f)]
+		if !ok || best >= 0 && i >= best || containers[i].tag != 0 && containers[i].tag != n.DataAtom {
+			return true
+		}
+		best = i
+		if c := containers[i]; c.tag != 0 {
+			name = c.tag.String() + "." + f
+		} else {
+			name = "." + f
+		}
+		return true
+	})
+	if best >= 0 {
+		return name, containers[best].weak, true
 	}
 	return contentLike(n, class, id)
 }
+
+// containerByID and containerByClass index containers by lower-case name;
+// the first of equal names wins, as in a walk over the list.
+var containerByID, containerByClass = func() (map[string]int, map[string]int) {
+	ids, classes := map[string]int{}, map[string]int{}
+	for i, c := range containers {
+		m, k := classes, c.class
+		if c.id != "" {
+			m, k = ids, c.id
+		}
+		if _, dup := m[k]; !dup {
+			m[k] = i
+		}
+	}
+	return ids, classes
+}()
 
 // contentLike matches the article wrappers templates name after their
 // content (wenzhang-content, news_content, detailContent): a weak
@@ -92,35 +125,6 @@ func isContentName(s string) bool {
 		return true
 	}
 	return tail[0] == 'C' // camelCase: detailContent
-}
-
-func knownContainer(n *html.Node, class, id string) (string, bool, bool) {
-	for _, c := range containers {
-		if c.tag != 0 && n.DataAtom != c.tag {
-			continue
-		}
-		if c.id != "" && strings.EqualFold(id, c.id) {
-			return "#" + id, c.weak, true
-		}
-		if c.class == "" {
-			continue
-		}
-		f, found := "", false
-		eachField(class, func(field string) bool {
-			if strings.EqualFold(field, c.class) {
-				f, found = field, true
-				return false
-			}
-			return true
-		})
-		if found {
-			if c.tag != 0 {
-				return c.tag.String() + "." + f, c.weak, true
-			}
-			return "." + f, c.weak, true
-		}
-	}
-	return "", false, false
 }
 
 // eachField calls fn for each space-separated field of s until fn returns
@@ -334,6 +338,11 @@ func densest(root *html.Node) *html.Node {
 // the body.
 func cleanBody(tokens []token, title string, metaTexts map[string]bool) string {
 	var b strings.Builder
+	size := 0
+	for _, t := range tokens {
+		size += len(t.text) + 1
+	}
+	b.Grow(size)
 	started := false
 	titleKey := squeeze(title)
 	for _, t := range tokens {
@@ -406,10 +415,8 @@ func lineKind(text string, runes int) lineClass {
 	if runes > 200 {
 		return lineText
 	}
-	for _, m := range footerMarks {
-		if strings.Contains(text, m) {
-			return lineFooter
-		}
+	if hasFooterMark(text) {
+		return lineFooter
 	}
 	if runes > 100 {
 		return lineText
@@ -430,28 +437,85 @@ func lineKind(text string, runes int) lineClass {
 			return lineChrome
 		}
 	}
-	if runes <= 60 {
-		for _, c := range counterWords {
-			if strings.Contains(s, c) {
-				return lineChrome
-			}
-		}
+	if runes <= 60 && containsAny(s, counterWords, counterFirst) {
+		return lineChrome
 	}
 	if runes <= 30 && (strings.Contains(s, "字号") || strings.Contains(s, "字体")) && strings.Contains(s, "大") && strings.Contains(s, "小") {
 		return lineChrome
 	}
-	if runes <= 40 {
-		rest := s
-		for _, c := range chromeWords2 {
-			rest = strings.ReplaceAll(rest, c, "")
-		}
-		if rest != s && strings.IndexFunc(rest, func(r rune) bool {
-			return unicode.IsLetter(r) || unicode.IsDigit(r)
-		}) < 0 {
-			return lineChrome
-		}
+	if runes <= 40 && onlyWords(s, chromeWords2) {
+		return lineChrome
 	}
 	return lineText
+}
+
+// hasFooterMark reports whether text holds one of footerMarks, in one pass
+// that only stops at the runes a mark can start with.
+func hasFooterMark(text string) bool {
+	for i, r := range text {
+		switch r {
+		case '版', '网', 'I', 'i', '公', '主', '承', '技', '免', 'C', 'c', '©':
+			for _, m := range footerMarks {
+				if strings.HasPrefix(text[i:], m) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// firstRunes is the set of runes the words of a list start with.
+func firstRunes(words []string) map[rune]bool {
+	m := map[rune]bool{}
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		m[r] = true
+	}
+	return m
+}
+
+var counterFirst = firstRunes(counterWords)
+
+// containsAny reports whether s contains one of words, whose first runes
+// are first.
+func containsAny(s string, words []string, first map[rune]bool) bool {
+	for i, r := range s {
+		if !first[r] {
+			continue
+		}
+		for _, w := range words {
+			if strings.HasPrefix(s[i:], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// onlyWords reports a line made of words from the list (longest first),
+// brackets and separators, with at least one word: 【打印本页】【关闭窗口】.
+func onlyWords(s string, words []string) bool {
+	found := false
+	for i := 0; i < len(s); {
+		matched := false
+		for _, w := range words {
+			if strings.HasPrefix(s[i:], w) {
+				i += len(w)
+				found, matched = true, true
+				break
+			}
+		}
+		if matched {
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return false
+		}
+		i += n
+	}
+	return found
 }
 
 // runeLen is utf8.RuneCountInString, named for readability at call sites.

@@ -264,6 +264,7 @@ type extraction struct {
 func (x *extraction) run() {
 	w := newWalker(true)
 	w.track = true
+	w.tokens = make([]token, 0, x.srcLen/128+16) // about one line per 128 bytes of HTML
 	overrideBody := ""
 	if o, ok := x.overrides[FieldBody]; ok {
 		if nodes := cascadia.QueryAll(x.root, o.sel); len(nodes) > 0 {
@@ -314,9 +315,10 @@ func (x *extraction) run() {
 		x.detailLinks = dw.links
 		bodySource = "json:DETAIL"
 	case bodySource != "":
-		for _, t := range w.tokens {
-			if t.body {
-				bodyTokens = append(bodyTokens, t)
+		bodyTokens = w.tokens[:0:0]
+		for i := range w.tokens {
+			if w.tokens[i].body {
+				bodyTokens = append(bodyTokens, w.tokens[i])
 			}
 		}
 	default:

@@ -6,32 +6,29 @@ import (
 	"golang.org/x/net/html"
 )
 
-// isHidden reports an element a browser does not show: inline
-// display:none or visibility:hidden, the hidden attribute,
-// aria-hidden="true", or a class that frameworks and templates use to hide
-// (ng-hide, hide, hidden, sr-only). Templates keep unused headers, empty
-// xxgk blocks and print copies of the article in such elements; their text
-// is no field and no body.
-func isHidden(n *html.Node) bool {
+// elemAttrs reads, in one pass over n's attributes, its class and id and
+// whether a browser hides it: inline display:none or visibility:hidden,
+// the hidden attribute, aria-hidden="true", or a class that frameworks and
+// templates use to hide (ng-hide, hide, hidden, sr-only). Templates keep
+// unused headers, empty xxgk blocks and print copies of the article in
+// such elements; their text is no field and no body.
+func elemAttrs(n *html.Node) (class, id string, hidden bool) {
 	for _, a := range n.Attr {
 		switch a.Key {
-		case "hidden":
-			return true
-		case "aria-hidden":
-			if strings.EqualFold(strings.TrimSpace(a.Val), "true") {
-				return true
-			}
-		case "style":
-			if hiddenStyle(a.Val) {
-				return true
-			}
 		case "class":
-			if hiddenClass(a.Val) {
-				return true
-			}
+			class = a.Val
+			hidden = hidden || hiddenClass(a.Val)
+		case "id":
+			id = a.Val
+		case "hidden":
+			hidden = true
+		case "aria-hidden":
+			hidden = hidden || strings.EqualFold(strings.TrimSpace(a.Val), "true")
+		case "style":
+			hidden = hidden || hiddenStyle(a.Val)
 		}
 	}
-	return false
+	return class, id, hidden
 }
 
 // hiddenClasses are the class names that hide an element.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -216,8 +215,17 @@ func bylineDate(tokens []token, i int, loc *time.Location) string {
 
 // isDayNumber reports "1" … "31".
 func isDayNumber(s string) bool {
-	n, err := strconv.Atoi(s)
-	return err == nil && len(s) <= 2 && n >= 1 && n <= 31
+	if len(s) == 0 || len(s) > 2 {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n >= 1 && n <= 31
 }
 
 // yearMonth reads "2024年02月", "2024-02", "2024/2" or "2024.02".
@@ -277,7 +285,10 @@ const maxLabelBytes = 48
 
 // lookupLabel reports whether the whole line is one label.
 func lookupLabel(s string) (label, bool) {
-	if len(s) > maxLabelBytes {
+	if len(s) > maxLabelBytes || s == "" {
+		return label{}, false
+	}
+	if r, _ := utf8.DecodeRuneInString(s); labelsByFirst[r] == nil && !strings.Contains(s, "文") {
 		return label{}, false
 	}
 	norm := normalizeLabel(s)
@@ -333,6 +344,12 @@ func startsWithLabel(s string) bool {
 	}
 	if _, ok := lookupLabel(s); ok {
 		return true
+	}
+	if r, _ := utf8.DecodeRuneInString(s); labelsByFirst[r] == nil {
+		return false
+	}
+	if len(s) > 96 { // far longer than any label with spaces and a colon
+		s = s[:96]
 	}
 	rs := []rune(s)
 	_, end, ok := labelAt(rs, 0)
@@ -487,15 +504,4 @@ var toolbarWords = []string{"打印本页", "关闭窗口", "打印", "关闭", 
 
 // isToolbar reports a value made only of toolbar words, brackets and
 // separators: 【打印】, [关闭], 【打印】【关闭】.
-func isToolbar(s string) bool {
-	rest := s
-	for _, w := range toolbarWords {
-		rest = strings.ReplaceAll(rest, w, "")
-	}
-	if rest == s {
-		return false
-	}
-	return strings.IndexFunc(rest, func(r rune) bool {
-		return unicode.IsLetter(r) || unicode.IsDigit(r)
-	}) < 0
-}
+func isToolbar(s string) bool { return onlyWords(s, toolbarWords) }

@@ -50,6 +50,7 @@ type walker struct {
 	bufRunes  int
 	linkRunes int
 	marks     []int
+	markBuf   []int // backing store of the tokens' marks
 
 	inLink   int
 	suppress int // inside <head>: text is not page text
@@ -179,9 +180,6 @@ func (w *walker) enter(n *html.Node) bool {
 	case html.TextNode:
 		if w.suppress == 0 {
 			w.appendText(n.Data)
-			if w.inLink == 0 && w.chrome == 0 {
-				w.textRunes += textRuneCount(n.Data)
-			}
 		}
 		return false
 	case html.ElementNode:
@@ -190,7 +188,8 @@ func (w *walker) enter(n *html.Node) bool {
 	default:
 		return false
 	}
-	if isHidden(n) {
+	class, id, hidden := elemAttrs(n)
+	if hidden {
 		// Hidden elements never carry a field or body text: templates
 		// keep unused headers, print copies and empty xxgk blocks there.
 		if isBlock(n.DataAtom) {
@@ -204,7 +203,7 @@ func (w *walker) enter(n *html.Node) bool {
 			w.flush()
 			w.openBoxes = append(w.openBoxes, len(w.boxes))
 			w.boxes = append(w.boxes, box{n: n, override: true, start: len(w.tokens), textStart: w.textRunes})
-		} else if name, weak, ok := matchContainer(n); ok {
+		} else if name, weak, ok := matchContainer(n, class, id); ok {
 			w.flush()
 			w.openBoxes = append(w.openBoxes, len(w.boxes))
 			w.boxes = append(w.boxes, box{n: n, name: name, weak: weak, start: len(w.tokens), textStart: w.textRunes})
@@ -249,7 +248,7 @@ func (w *walker) enter(n *html.Node) bool {
 	if isSkipped(n.DataAtom) {
 		return false
 	}
-	if isChromeElement(n) {
+	if isChromeElement(n, class, id) {
 		w.chrome++
 		w.chromes = append(w.chromes, n)
 	}
@@ -265,7 +264,7 @@ func (w *walker) enter(n *html.Node) bool {
 			w.cellMark = append(w.cellMark, len(w.tokens))
 		}
 	}
-	if w.collect && w.inLink == 0 && w.chrome == 0 && isHeadlineElement(n) {
+	if w.collect && w.inLink == 0 && w.chrome == 0 && isHeadlineElement(n, class, id) {
 		if isBlock(n.DataAtom) {
 			// Filled in at exit from the tokens the element produced.
 			w.openHeads = append(w.openHeads, openSpan{n: n, idx: len(w.heads), tokStart: len(w.tokens)})
@@ -371,71 +370,72 @@ func (w *walker) exit(n *html.Node) {
 	}
 }
 
-// textRuneCount counts the runes of s that are not ASCII whitespace.
-func textRuneCount(s string) int {
-	n := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c != ' ' && c != '\n' && c != '\t' && c != '\r' {
-				n++
-			}
-			i++
-			continue
-		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		n++
-	}
-	return n
-}
 
 // appendText adds text, collapsing every run of whitespace (including U+3000
-// and NBSP) to one space.
+// and NBSP) to one space and dropping zero-width characters. It also counts
+// the text for the container scores. Only the lead bytes of space-like
+// runes (U+0085…U+FEFF) are decoded; a Han character is stepped over.
 func (w *walker) appendText(s string) {
-	for len(s) > 0 {
-		// Copy the run up to the next space-like or invisible rune at once.
-		i := 0
-		for i < len(s) {
-			c := s[i]
-			if c < utf8.RuneSelf {
-				if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
-					break
-				}
-				i++
-				continue
+	count := w.inLink == 0 && w.chrome == 0
+	start, runes := 0, 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		size, brk, space := 1, false, false
+		switch {
+		case c < utf8.RuneSelf:
+			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
+				brk, space = true, true
 			}
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if isSpaceRune(r) || r == '\u200c' || r == '\u200d' {
-				break
+		case c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 || c == 0xEF:
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == '\u200b' || r == '\ufeff' || r == '\u200c' || r == '\u200d':
+				brk = true
+			case isSpaceRune(r):
+				brk, space = true, true
 			}
-			i += n
+		case c >= 0xE4 && c <= 0xEE && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
+			size = 3
+		default:
+			_, size = utf8.DecodeRuneInString(s[i:])
 		}
-		if i > 0 {
-			run := s[:i]
-			if w.space && w.bufRunes > 0 {
-				w.buf = append(w.buf, ' ')
-				w.bufRunes++
-				if w.inLink > 0 {
-					w.linkRunes++
-				}
-			}
-			w.space = false
-			w.buf = append(w.buf, run...)
-			n := utf8.RuneCountInString(run)
-			w.bufRunes += n
-			if w.inLink > 0 {
-				w.linkRunes += n
-			}
-			s = s[i:]
+		if !brk {
+			i += size
+			runes++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s)
-		s = s[n:]
-		if r == '\u200b' || r == '\ufeff' || r == '\u200c' || r == '\u200d' {
-			continue
+		if i > start {
+			w.appendRun(s[start:i], runes, count)
 		}
-		w.space = true
+		if space {
+			w.space = true
+		}
+		i += size
+		start, runes = i, 0
+	}
+	if start < len(s) {
+		w.appendRun(s[start:], runes, count)
+	}
+}
+
+// appendRun adds a run of non-space text of n runes.
+func (w *walker) appendRun(run string, n int, count bool) {
+	if w.space && w.bufRunes > 0 {
+		w.buf = append(w.buf, ' ')
+		w.bufRunes++
+		if w.inLink > 0 {
+			w.linkRunes++
+		}
+	}
+	w.space = false
+	w.buf = append(w.buf, run...)
+	w.bufRunes += n
+	if w.inLink > 0 {
+		w.linkRunes += n
+	}
+	if count {
+		w.textRunes += n
 	}
 }
 
@@ -448,6 +448,11 @@ func (w *walker) mark() {
 	}
 	if k := len(w.marks); k > 0 && w.marks[k-1] == w.bufRunes+boolInt(w.space) {
 		return
+	}
+	if w.marks == nil {
+		// Marks of all tokens share one backing array; each token keeps
+		// its own window of it.
+		w.marks = w.markBuf[len(w.markBuf):len(w.markBuf)]
 	}
 	w.marks = append(w.marks, w.bufRunes+boolInt(w.space))
 }
@@ -483,6 +488,15 @@ func (w *walker) emit(cell bool) {
 		body:  w.inBody > 0,
 		link:  w.bufRunes > 0 && w.linkRunes*2 > w.bufRunes,
 		marks: w.marks,
+	}
+	if len(w.marks) > 0 {
+		if cap(w.markBuf)-len(w.markBuf) >= len(w.marks) && &w.markBuf[:len(w.markBuf)+1][len(w.markBuf)] == &w.marks[0] {
+			w.markBuf = w.markBuf[:len(w.markBuf)+len(w.marks)]
+		} else {
+			// w.marks outgrew the store and has an array of its own.
+			w.markBuf = make([]int, 0, max(256, 2*cap(w.markBuf)))
+		}
+		t.marks = w.marks[:len(w.marks):len(w.marks)]
 	}
 	if k := len(w.tables); k > 0 {
 		t.table = w.tables[k-1]
@@ -659,9 +673,19 @@ func classID(n *html.Node) (class, id string) {
 
 var chromeWords = []string{"nav", "menu", "footer", "foot", "header", "banner", "breadcrumb", "crumb", "dqwz", "location", "share", "bdshare", "copyright", "bottom", "sidebar", "related", "xgxx", "xglj", "banquan", "mianze", "disclaimer"}
 
+// lowerASCII lower-cases s, allocating only when it has upper case.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
 // isChromeElement reports navigation, header and footer blocks: headlines
 // and attachment links inside them do not belong to the document.
-func isChromeElement(n *html.Node) bool {
+func isChromeElement(n *html.Node, class, id string) bool {
 	switch n.DataAtom {
 	case atom.Nav, atom.Footer, atom.Header:
 		return true
@@ -669,16 +693,16 @@ func isChromeElement(n *html.Node) bool {
 	default:
 		return false
 	}
-	class, id := classID(n)
 	if class == "" && id == "" {
 		return false
 	}
-	s := strings.ToLower(class + " " + id)
+	class, id = lowerASCII(class), lowerASCII(id)
+	has := func(w string) bool { return strings.Contains(class, w) || strings.Contains(id, w) }
 	for _, w := range chromeWords {
-		if strings.Contains(s, w) {
+		if has(w) {
 			// "header" also names article headers (article-header) that
 			// hold the headline; only page-level ones are chrome.
-			if w == "header" && (strings.Contains(s, "article") || strings.Contains(s, "detail") || strings.Contains(s, "content")) {
+			if w == "header" && (has("article") || has("detail") || has("content")) {
 				continue
 			}
 			return true
@@ -688,7 +712,7 @@ func isChromeElement(n *html.Node) bool {
 }
 
 // isHeadlineElement reports elements that usually hold a page's headline.
-func isHeadlineElement(n *html.Node) bool {
+func isHeadlineElement(n *html.Node, class, id string) bool {
 	switch n.DataAtom {
 	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		return true
@@ -696,13 +720,11 @@ func isHeadlineElement(n *html.Node) bool {
 	default:
 		return false
 	}
-	class, id := classID(n)
 	if class == "" && id == "" {
 		return false
 	}
-	s := strings.ToLower(class + " " + id)
 	hit := false
-	eachField(s, func(f string) bool {
+	test := func(f string) bool {
 		switch {
 		case f == "title", f == "tit", f == "bt", f == "biaoti", f == "headline", f == "dbt",
 			strings.HasSuffix(f, "-title"), strings.HasSuffix(f, "_title"), strings.HasPrefix(f, "title"),
@@ -711,7 +733,11 @@ func isHeadlineElement(n *html.Node) bool {
 			return false
 		}
 		return true
-	})
+	}
+	eachField(lowerASCII(class), test)
+	if !hit {
+		eachField(lowerASCII(id), test)
+	}
 	return hit
 }
 
