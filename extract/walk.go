@@ -370,7 +370,6 @@ func (w *walker) exit(n *html.Node) {
 	}
 }
 
-
 // appendText adds text, collapsing every run of whitespace (including U+3000
 // and NBSP) to one space and dropping zero-width characters. It also counts
 // the text for the container scores. Only the lead bytes of space-like
