@@ -37,19 +37,19 @@ func (c container) String() string {
 
 // matchContainer returns the container n is, if any, with its selector as
 // written on the page, and whether it is a weak one.
-func matchContainer(n *html.Node, class, id string) (string, bool, bool) {
+func matchContainer(a atom.Atom, class, id string) (string, bool, bool) {
 	if class == "" && id == "" {
 		return "", false, false
 	}
 	best, name := -1, ""
 	if id != "" {
-		if i, ok := containerByID[lowerASCII(id)]; ok && (containers[i].tag == 0 || containers[i].tag == n.DataAtom) {
+		if i, ok := containerByID[lowerASCII(id)]; ok && (containers[i].tag == 0 || containers[i].tag == a) {
 			best, name = i, "#"+id
 		}
 	}
 	eachField(class, func(f string) bool {
 		i, ok := containerByClass[lowerASCII(f)]
-		if !ok || best >= 0 && i >= best || containers[i].tag != 0 && containers[i].tag != n.DataAtom {
+		if !ok || best >= 0 && i >= best || containers[i].tag != 0 && containers[i].tag != a {
 			return true
 		}
 		best = i
@@ -63,7 +63,7 @@ func matchContainer(n *html.Node, class, id string) (string, bool, bool) {
 	if best >= 0 {
 		return name, containers[best].weak, true
 	}
-	return contentLike(n, class, id)
+	return contentLike(a, class, id)
 }
 
 // containerByID and containerByClass index containers by lower-case name;
@@ -86,8 +86,8 @@ var containerByID, containerByClass = func() (map[string]int, map[string]int) {
 // content (wenzhang-content, news_content, detailContent): a weak
 // candidate, so a known container wins, but one that lets the choice move
 // into the tightest box holding the article.
-func contentLike(n *html.Node, class, id string) (string, bool, bool) {
-	switch n.DataAtom {
+func contentLike(a atom.Atom, class, id string) (string, bool, bool) {
+	switch a {
 	case atom.Div, atom.Td, atom.Section, atom.Article:
 	default:
 		return "", false, false
@@ -104,7 +104,7 @@ func contentLike(n *html.Node, class, id string) (string, bool, bool) {
 		return true
 	})
 	if f != "" {
-		return n.DataAtom.String() + "." + f, true, true
+		return a.String() + "." + f, true, true
 	}
 	return "", false, false
 }
@@ -226,7 +226,7 @@ func bestBox(boxes []box) *box {
 			if i <= pick || c.override || c.start > boxes[pick].end {
 				continue
 			}
-			if !isAncestor(boxes[pick].n, c.n) {
+			if !boxInside(boxes, i, pick) {
 				continue
 			}
 			if c.score*2 >= boxes[pick].score && (next < 0 || c.score > boxes[next].score) {
@@ -241,6 +241,16 @@ func bestBox(boxes []box) *box {
 	return &boxes[pick]
 }
 
+// boxInside reports whether box i lies within box outer.
+func boxInside(boxes []box, i, outer int) bool {
+	for p := boxes[i].parent; p >= 0; p = boxes[p].parent {
+		if p == outer {
+			return true
+		}
+	}
+	return false
+}
+
 func isAncestor(a, n *html.Node) bool {
 	for p := n.Parent; p != nil; p = p.Parent {
 		if p == a {
@@ -253,33 +263,35 @@ func isAncestor(a, n *html.Node) bool {
 // fallbackBody finds the body of a page without a known container: the
 // readability algorithm on pages small enough, else the tightest element
 // holding most of the page's non-link text.
-func (x *extraction) fallbackBody() ([]token, string) {
+func (x *extraction) fallbackBody() ([]token, string, error) {
+	root, err := x.tree()
+	if err != nil {
+		return nil, "", err
+	}
 	if x.srcLen <= maxReadabilityBytes {
-		if n := x.readability(); n != nil {
+		if n := x.readability(root); n != nil {
 			w := newWalker(false)
 			w.inBody = 1
-			walkTree(n, w.enter, w.exit)
-			w.flush()
+			w.walkNodes(n)
 			if w.bodyTotal >= minBodyRunes {
-				return w.tokens, "readability"
+				return w.tokens, "readability", nil
 			}
 		}
 	}
-	n := densest(x.root)
+	n := densest(root)
 	if n == nil {
-		return nil, ""
+		return nil, "", nil
 	}
 	w := newWalker(false)
 	w.inBody = 1
-	walkTree(n, w.enter, w.exit)
-	w.flush()
-	return w.tokens, "density"
+	w.walkNodes(n)
+	return w.tokens, "density", nil
 }
 
 // readability runs go-readability on a copy of the tree. It returns nil on
 // any failure; a panic inside the library is turned into a failure too, as
 // Extract must survive any page.
-func (x *extraction) readability() (n *html.Node) {
+func (x *extraction) readability(root *html.Node) (n *html.Node) {
 	defer func() {
 		if r := recover(); r != nil {
 			n = nil
@@ -288,7 +300,7 @@ func (x *extraction) readability() (n *html.Node) {
 	p := readability.NewParser()
 	p.MaxElemsToParse = maxReadabilityElems
 	p.DisableJSONLD = true
-	art, err := p.ParseDocument(x.root, x.base)
+	art, err := p.ParseDocument(root, x.base)
 	if err != nil {
 		return nil
 	}

@@ -41,16 +41,9 @@ func Extract(page []byte, pageURL string, opts Options) (Document, error) {
 
 	detail := findDetail(page, loc)
 	src := shrink(page)
-	root, err := html.Parse(bytes.NewReader(src))
-	if err != nil {
-		// The parser gives up on absurd nesting; keep the text.
-		if root, err = html.Parse(bytes.NewReader(flatten(src))); err != nil {
-			return Document{}, fmt.Errorf("extract: parse html: %w", err)
-		}
-	}
 
 	x := &extraction{
-		root:      root,
+		src:       src,
 		loc:       loc,
 		overrides: overrides,
 		detail:    detail,
@@ -58,7 +51,9 @@ func Extract(page []byte, pageURL string, opts Options) (Document, error) {
 		srcLen:    len(src),
 		base:      base,
 	}
-	x.run()
+	if err := x.run(); err != nil {
+		return Document{}, err
+	}
 	doc := x.doc
 	doc.Attachments = attachments(x.w.links, x.detailLinks, base, x.w.baseHref)
 	if len(doc.Attachments) > 0 {
@@ -248,7 +243,8 @@ func flatten(src []byte) []byte {
 
 // extraction holds the state of one Extract call.
 type extraction struct {
-	root      *html.Node
+	src       []byte
+	root      *html.Node // parsed only when a tree is needed; see tree
 	loc       *time.Location
 	overrides map[string]override
 	detail    *detail
@@ -261,25 +257,50 @@ type extraction struct {
 	detailLinks []pageLink
 }
 
-func (x *extraction) run() {
+// tree parses the page into a tree, once, for what needs one: selector
+// overrides and the fallbacks for pages without a known body container.
+func (x *extraction) tree() (*html.Node, error) {
+	if x.root != nil {
+		return x.root, nil
+	}
+	root, err := html.Parse(bytes.NewReader(x.src))
+	if err != nil {
+		// The parser gives up on absurd nesting; keep the text.
+		if root, err = html.Parse(bytes.NewReader(flatten(x.src))); err != nil {
+			return nil, fmt.Errorf("extract: parse html: %w", err)
+		}
+	}
+	x.root = root
+	return root, nil
+}
+
+func (x *extraction) run() error {
 	w := newWalker(true)
 	w.track = true
 	w.tokens = make([]token, 0, x.srcLen/128+16) // about one line per 128 bytes of HTML
 	overrideBody := ""
-	if o, ok := x.overrides[FieldBody]; ok {
-		if nodes := cascadia.QueryAll(x.root, o.sel); len(nodes) > 0 {
-			m := make(map[*html.Node]bool, len(nodes))
-			for _, n := range nodes {
-				if !hasAncestorIn(n, m) {
-					m[n] = true
-				}
-			}
-			w.spanNodes = m
-			overrideBody = "override:" + o.raw
+	if len(x.overrides) > 0 {
+		// Selectors need the tree; walk it instead of the token stream.
+		root, err := x.tree()
+		if err != nil {
+			return err
 		}
+		if o, ok := x.overrides[FieldBody]; ok {
+			if nodes := cascadia.QueryAll(root, o.sel); len(nodes) > 0 {
+				m := make(map[*html.Node]bool, len(nodes))
+				for _, n := range nodes {
+					if !hasAncestorIn(n, m) {
+						m[n] = true
+					}
+				}
+				w.spanNodes = m
+				overrideBody = "override:" + o.raw
+			}
+		}
+		w.walkNodes(root)
+	} else {
+		w.walkHTML(x.src)
 	}
-	walkTree(x.root, w.enter, w.exit)
-	w.flush()
 	x.w = w
 
 	// The body: the override selector, else Hanweb markers around enough
@@ -322,7 +343,10 @@ func (x *extraction) run() {
 			}
 		}
 	default:
-		bodyTokens, bodySource = x.fallbackBody()
+		var err error
+		if bodyTokens, bodySource, err = x.fallbackBody(); err != nil {
+			return err
+		}
 	}
 
 	title, titleSource := x.chooseTitle(found)
@@ -342,6 +366,7 @@ func (x *extraction) run() {
 
 	x.fillFields(found)
 	x.applyOverrides()
+	return nil
 }
 
 func (x *extraction) set(field, value, source string) {
@@ -437,7 +462,7 @@ func (x *extraction) applyOverrides() {
 		if !ok || f == FieldBody {
 			continue
 		}
-		n := cascadia.Query(x.root, o.sel)
+		n := cascadia.Query(x.root, o.sel) // x.root is parsed: overrides walk the tree
 		if n == nil {
 			continue
 		}

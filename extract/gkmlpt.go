@@ -125,7 +125,6 @@ func (d *detail) walk() *walker {
 		return w
 	}
 	w.inBody = 1
-	walkTree(root, w.enter, w.exit)
-	w.flush()
+	w.walkNodes(root)
 	return w
 }

@@ -12,8 +12,8 @@ import (
 // templates use to hide (ng-hide, hide, hidden, sr-only). Templates keep
 // unused headers, empty xxgk blocks and print copies of the article in
 // such elements; their text is no field and no body.
-func elemAttrs(n *html.Node) (class, id string, hidden bool) {
-	for _, a := range n.Attr {
+func elemAttrs(attrs []html.Attribute) (class, id string, hidden bool) {
+	for _, a := range attrs {
 		switch a.Key {
 		case "class":
 			class = a.Val

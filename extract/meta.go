@@ -9,7 +9,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/net/html"
 )
 
 // candidate is one labelled value found on the page.
@@ -64,7 +63,7 @@ func scanMetadata(tokens []token, loc *time.Location) map[string]candidate {
 
 	bodyStarted := false
 	bodyLines := 0                 // body lines seen before the body text started
-	tables := map[*html.Node]int{} // table → metadata tokens in it
+	tables := map[int]int{}        // table id → metadata tokens in it
 	for i := 0; i < len(tokens); i++ {
 		t := &tokens[i]
 		if t.body && bodyStarted {
@@ -164,7 +163,7 @@ func scanMetadata(tokens []token, loc *time.Location) map[string]candidate {
 	// A table holding two or more labels is the metadata block: none of it
 	// is body (title rows, 有效性 and the like included).
 	for i := range tokens {
-		if tb := tokens[i].table; tb != nil && tables[tb] >= 2 {
+		if tb := tokens[i].table; tb != 0 && tables[tb] >= 2 {
 			tokens[i].meta = true
 		}
 	}
@@ -273,8 +272,8 @@ func looksDocNo(s string) bool {
 	return strings.HasSuffix(s, "号") && strings.IndexFunc(s, unicode.IsDigit) >= 0
 }
 
-func countTable(tables map[*html.Node]int, t *token) {
-	if t.table != nil {
+func countTable(tables map[int]int, t *token) {
+	if t.table != 0 {
 		tables[t.table]++
 	}
 }
@@ -331,7 +330,7 @@ func valueFollows(v, l token) bool {
 	if startsWithLabel(v.text) {
 		return false
 	}
-	if l.table != nil {
+	if l.table != 0 {
 		return v.table == l.table
 	}
 	return v.runes <= 200 && v.body == l.body

@@ -14,7 +14,7 @@ import (
 type token struct {
 	text  string
 	runes int
-	table *html.Node // innermost enclosing table, nil outside tables
+	table int        // id of the innermost enclosing table, 0 outside tables
 	cell  bool       // the text of one td/th
 	body  bool       // inside the chosen body container
 	link  bool       // mostly link text
@@ -32,6 +32,7 @@ type headline struct {
 	beforeBody bool // seen before the first body token
 	inBody     bool
 	minor      bool // h4–h6: a headline only when nothing better names the page
+	inline     bool // a span, b, strong or font
 }
 
 // pageLink is an <a href> with its text.
@@ -55,9 +56,9 @@ type walker struct {
 	inLink   int
 	suppress int // inside <head>: text is not page text
 	chrome   int // inside nav/header/footer
-	chromes  []*html.Node
+	chromes  []int // ids of the open chrome elements
 	inBody   int
-	tables   []*html.Node
+	tables   []int // ids of the open tables
 	cellMark []int // token count when each open td/th started
 
 	// Body candidates are recorded as token ranges during the one walk;
@@ -70,7 +71,10 @@ type walker struct {
 	markers   bool                // Hanweb ContentStart seen
 	markStart int                 // token index at ContentStart, -1 if none
 	markEnd   int                 // token index at the first ContentEnd, -1 if none
-	skipped   *html.Node          // hidden element whose exit must be ignored
+	skipped   int                 // id of the hidden element whose exit must be ignored
+	nextID    int                 // last element id handed out
+	capture   atom.Atom           // Script or Title while their text is being captured
+	capBuf    []byte              // the captured text
 	openHeads []openSpan          // headline elements being walked
 	openLinks []openSpan          // links being walked
 
@@ -88,7 +92,9 @@ type walker struct {
 // box is a known body container met during the walk: its tokens are
 // tokens[start:end] and score counts its non-link text runes.
 type box struct {
-	n          *html.Node
+	id         int        // element id
+	parent     int        // index of the enclosing box, -1 for none
+	n          *html.Node // the element, in tree walks only
 	name       string
 	weak       bool
 	override   bool
@@ -101,7 +107,7 @@ type box struct {
 // text is then read from the walker's own output instead of walking the
 // element's subtree again.
 type openSpan struct {
-	n        *html.Node
+	id       int // element id
 	idx      int // index into heads or links
 	tokStart int
 	bufStart int
@@ -166,6 +172,24 @@ func isSkipped(a atom.Atom) bool {
 	return false
 }
 
+// elem is an element as the walker sees it, from a parsed tree or from the
+// token stream.
+type elem struct {
+	a     atom.Atom
+	id    int // unique within one walk, > 0
+	attrs []html.Attribute
+	node  *html.Node // nil when streaming
+}
+
+func (e *elem) attr(key string) string {
+	for _, a := range e.attrs {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
 func attr(n *html.Node, key string) string {
 	for _, a := range n.Attr {
 		if a.Key == key {
@@ -175,58 +199,93 @@ func attr(n *html.Node, key string) string {
 	return ""
 }
 
-func (w *walker) enter(n *html.Node) bool {
-	switch n.Type {
-	case html.TextNode:
-		if w.suppress == 0 {
-			w.appendText(n.Data)
+// walkNodes walks a parsed tree.
+func (w *walker) walkNodes(root *html.Node) {
+	var stack []elem // one entry per entered node; id 0 for non-elements
+	walkTree(root, func(n *html.Node) bool {
+		switch n.Type {
+		case html.TextNode:
+			w.text(n.Data)
+			stack = append(stack, elem{})
+			return false
+		case html.ElementNode:
+			w.nextID++
+			stack = append(stack, elem{a: n.DataAtom, id: w.nextID, attrs: n.Attr, node: n})
+			return w.enter(&stack[len(stack)-1])
+		case html.DocumentNode:
+			stack = append(stack, elem{})
+			return true
 		}
+		stack = append(stack, elem{})
 		return false
-	case html.ElementNode:
-	case html.DocumentNode:
-		return true
-	default:
-		return false
+	}, func(*html.Node) {
+		e := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if e.id != 0 {
+			w.exit(&e)
+		}
+	})
+	w.flush()
+}
+
+// text takes a text node's content.
+func (w *walker) text(s string) {
+	if w.capture != 0 {
+		w.capBuf = append(w.capBuf, s...)
+		return
 	}
-	class, id, hidden := elemAttrs(n)
+	if w.suppress == 0 {
+		w.appendText(s)
+	}
+}
+
+// enter handles an element's start and reports whether its content is
+// to be walked.
+func (w *walker) enter(e *elem) bool {
+	class, id, hidden := elemAttrs(e.attrs)
 	if hidden {
 		// Hidden elements never carry a field or body text: templates
 		// keep unused headers, print copies and empty xxgk blocks there.
-		if isBlock(n.DataAtom) {
+		if isBlock(e.a) {
 			w.flush()
 		}
-		w.skipped = n
+		w.skipped = e.id
 		return false
 	}
 	if w.track && w.suppress == 0 {
-		if w.spanNodes[n] {
+		parent := -1
+		if k := len(w.openBoxes); k > 0 {
+			parent = w.openBoxes[k-1]
+		}
+		if e.node != nil && w.spanNodes[e.node] {
 			w.flush()
 			w.openBoxes = append(w.openBoxes, len(w.boxes))
-			w.boxes = append(w.boxes, box{n: n, override: true, start: len(w.tokens), textStart: w.textRunes})
-		} else if name, weak, ok := matchContainer(n, class, id); ok {
+			w.boxes = append(w.boxes, box{id: e.id, parent: parent, n: e.node, override: true, start: len(w.tokens), textStart: w.textRunes})
+		} else if name, weak, ok := matchContainer(e.a, class, id); ok {
 			w.flush()
 			w.openBoxes = append(w.openBoxes, len(w.boxes))
-			w.boxes = append(w.boxes, box{n: n, name: name, weak: weak, start: len(w.tokens), textStart: w.textRunes})
+			w.boxes = append(w.boxes, box{id: e.id, parent: parent, n: e.node, name: name, weak: weak, start: len(w.tokens), textStart: w.textRunes})
 		}
 	}
-	switch n.DataAtom {
+	switch e.a {
 	case atom.Script:
-		w.script(n)
-		return false
+		w.capture, w.capBuf = atom.Script, w.capBuf[:0]
+		return true
 	case atom.Title:
 		if w.collect && w.titleTag == "" {
-			w.titleTag = collapse(nodeText(n, 1000))
+			w.capture, w.capBuf = atom.Title, w.capBuf[:0]
+			return true
 		}
 		return false
 	case atom.Meta:
-		w.meta(n)
+		w.meta(e)
 		return false
 	case atom.Head:
 		w.suppress++
 		return true
 	case atom.Base:
 		if w.collect && w.baseHref == "" {
-			w.baseHref = attr(n, "href")
+			w.baseHref = e.attr("href")
 		}
 		return false
 	case atom.Br:
@@ -238,44 +297,69 @@ func (w *walker) enter(n *html.Node) bool {
 		w.inLink++
 		w.mark()
 		if w.collect {
-			if href := strings.TrimSpace(attr(n, "href")); href != "" {
-				w.openLinks = append(w.openLinks, openSpan{n: n, idx: len(w.links), tokStart: len(w.tokens), bufStart: len(w.buf)})
-				w.links = append(w.links, pageLink{href: href, title: attr(n, "title"), chrome: w.chrome > 0})
+			if href := strings.TrimSpace(e.attr("href")); href != "" {
+				w.openLinks = append(w.openLinks, openSpan{id: e.id, idx: len(w.links), tokStart: len(w.tokens), bufStart: len(w.buf)})
+				w.links = append(w.links, pageLink{href: href, title: e.attr("title"), chrome: w.chrome > 0})
 			}
 		}
 		return true
 	}
-	if isSkipped(n.DataAtom) {
+	if isSkipped(e.a) {
 		return false
 	}
-	if isChromeElement(n, class, id) {
+	if isChromeElement(e.a, class, id) {
 		w.chrome++
-		w.chromes = append(w.chromes, n)
+		w.chromes = append(w.chromes, e.id)
 	}
-	if !isBlock(n.DataAtom) {
+	block := isBlock(e.a)
+	if !block {
 		w.mark()
-	}
-	if isBlock(n.DataAtom) {
+	} else {
 		w.flush()
-		switch n.DataAtom {
+		switch e.a {
 		case atom.Table:
-			w.tables = append(w.tables, n)
+			w.tables = append(w.tables, e.id)
 		case atom.Td, atom.Th:
 			w.cellMark = append(w.cellMark, len(w.tokens))
 		}
 	}
-	if w.collect && w.inLink == 0 && w.chrome == 0 && isHeadlineElement(n, class, id) {
-		if isBlock(n.DataAtom) {
-			// Filled in at exit from the tokens the element produced.
-			w.openHeads = append(w.openHeads, openSpan{n: n, idx: len(w.heads), tokStart: len(w.tokens)})
-			w.heads = append(w.heads, headline{minor: n.DataAtom == atom.H4 || n.DataAtom == atom.H5 || n.DataAtom == atom.H6})
-			w.headToks = append(w.headToks, len(w.tokens))
-		} else if t := collapse(nodeText(n, 600)); validHeadline(t) {
-			w.heads = append(w.heads, headline{text: t})
-			w.headToks = append(w.headToks, len(w.tokens))
-		}
+	if w.collect && w.inLink == 0 && w.chrome == 0 && isHeadlineElement(e.a, class, id) {
+		// The text is read at exit from what the element produced.
+		w.openHeads = append(w.openHeads, openSpan{id: e.id, idx: len(w.heads), tokStart: len(w.tokens), bufStart: len(w.buf)})
+		w.heads = append(w.heads, headline{minor: e.a == atom.H4 || e.a == atom.H5 || e.a == atom.H6, inline: !block})
+		w.headToks = append(w.headToks, len(w.tokens))
 	}
 	return true
+}
+
+// spanText is the text an element produced since o was taken: the rest of
+// the line it started in, the lines after, and the open line; about max
+// bytes at most.
+func (w *walker) spanText(o openSpan, max int) string {
+	if len(w.tokens) == o.tokStart {
+		if o.bufStart > len(w.buf) {
+			return ""
+		}
+		b := w.buf[o.bufStart:]
+		if len(b) > max {
+			return collapse(string(b[:max]))
+		}
+		return strings.TrimSpace(string(b))
+	}
+	var b strings.Builder
+	for i := o.tokStart; i < len(w.tokens) && b.Len() < max; i++ {
+		t := w.tokens[i].text
+		if i == o.tokStart && o.bufStart <= len(t) {
+			t = t[o.bufStart:]
+		}
+		b.WriteByte(' ')
+		b.WriteString(t)
+	}
+	if b.Len() < max {
+		b.WriteByte(' ')
+		b.Write(w.buf)
+	}
+	return collapse(b.String())
 }
 
 func validHeadline(t string) bool {
@@ -305,43 +389,41 @@ func headlineText(toks []token) string {
 	return b.String()
 }
 
-func (w *walker) exit(n *html.Node) {
-	if n.Type != html.ElementNode {
+// exit handles an element's end.
+func (w *walker) exit(e *elem) {
+	if w.skipped == e.id && e.id != 0 {
+		w.skipped = 0
 		return
 	}
-	if w.skipped == n {
-		w.skipped = nil
-		return
-	}
-	switch n.DataAtom {
+	switch e.a {
+	case atom.Script:
+		if w.capture == atom.Script {
+			w.capture = 0
+			w.script(w.capBuf)
+		}
+	case atom.Title:
+		if w.capture == atom.Title {
+			w.capture = 0
+			w.titleTag = collapse(string(w.capBuf[:min(len(w.capBuf), 1000)]))
+		}
 	case atom.A:
 		w.inLink--
-		if k := len(w.openLinks); k > 0 && w.openLinks[k-1].n == n {
+		if k := len(w.openLinks); k > 0 && w.openLinks[k-1].id == e.id {
 			o := w.openLinks[k-1]
 			w.openLinks = w.openLinks[:k-1]
-			var text string
-			if len(w.tokens) == o.tokStart && o.bufStart <= len(w.buf) {
-				text = strings.TrimSpace(string(w.buf[o.bufStart:]))
-				if len(text) > 400 {
-					text = collapse(nodeText(n, 400))
-				}
-			} else {
-				text = collapse(nodeText(n, 400))
-			}
-			w.links[o.idx].text = text
+			w.links[o.idx].text = w.spanText(o, 400)
 		}
 	case atom.Head:
 		w.suppress--
 	}
-	if k := len(w.chromes); k > 0 && w.chromes[k-1] == n {
+	if k := len(w.chromes); k > 0 && w.chromes[k-1] == e.id {
 		w.chromes = w.chromes[:k-1]
 		w.chrome--
 	}
-	if !isBlock(n.DataAtom) {
+	if !isBlock(e.a) {
 		w.mark()
-	}
-	if isBlock(n.DataAtom) {
-		switch n.DataAtom {
+	} else {
+		switch e.a {
 		case atom.Td, atom.Th:
 			emptyCell := false
 			if k := len(w.cellMark); k > 0 {
@@ -352,16 +434,20 @@ func (w *walker) exit(n *html.Node) {
 		default:
 			w.flush()
 		}
-		if n.DataAtom == atom.Table && len(w.tables) > 0 {
+		if e.a == atom.Table && len(w.tables) > 0 {
 			w.tables = w.tables[:len(w.tables)-1]
 		}
 	}
-	if k := len(w.openHeads); k > 0 && w.openHeads[k-1].n == n {
+	if k := len(w.openHeads); k > 0 && w.openHeads[k-1].id == e.id {
 		o := w.openHeads[k-1]
 		w.openHeads = w.openHeads[:k-1]
-		w.heads[o.idx].text = headlineText(w.tokens[o.tokStart:])
+		if w.heads[o.idx].inline {
+			w.heads[o.idx].text = w.spanText(o, 600)
+		} else {
+			w.heads[o.idx].text = headlineText(w.tokens[o.tokStart:])
+		}
 	}
-	if k := len(w.openBoxes); k > 0 && w.boxes[w.openBoxes[k-1]].n == n {
+	if k := len(w.openBoxes); k > 0 && w.boxes[w.openBoxes[k-1]].id == e.id {
 		w.flush()
 		b := &w.boxes[w.openBoxes[k-1]]
 		b.end = len(w.tokens)
@@ -509,10 +595,10 @@ func (w *walker) emit(cell bool) {
 	w.marks = nil
 }
 
-func (w *walker) meta(n *html.Node) {
-	name := strings.ToLower(strings.TrimSpace(attr(n, "name")))
+func (w *walker) meta(e *elem) {
+	name := strings.ToLower(strings.TrimSpace(e.attr("name")))
 	if name == "" {
-		name = strings.ToLower(strings.TrimSpace(attr(n, "property")))
+		name = strings.ToLower(strings.TrimSpace(e.attr("property")))
 	}
 	switch name {
 	case "contentstart":
@@ -533,7 +619,7 @@ func (w *walker) meta(n *html.Node) {
 		return
 	}
 	if _, seen := w.metas[name]; !seen {
-		w.metas[name] = strings.TrimSpace(attr(n, "content"))
+		w.metas[name] = strings.TrimSpace(e.attr("content"))
 	}
 }
 
@@ -548,12 +634,11 @@ const maxScriptScan = 16 << 10
 
 // script records `var x = '…'` assignments and replays document.write(x) as
 // page text, the way some templates print 文号 (var fileNum='…').
-func (w *walker) script(n *html.Node) {
-	c := n.FirstChild
-	if c == nil || c.Type != html.TextNode || len(c.Data) > maxScriptScan {
+func (w *walker) script(text []byte) {
+	if len(text) == 0 || len(text) > maxScriptScan {
 		return
 	}
-	src := c.Data
+	src := string(text)
 	hasVar := strings.Contains(src, "var ") || strings.Contains(src, "let ") || strings.Contains(src, "const ")
 	hasWrite := strings.Contains(src, "document.write")
 	if !hasVar && !hasWrite {
@@ -684,8 +769,8 @@ func lowerASCII(s string) string {
 
 // isChromeElement reports navigation, header and footer blocks: headlines
 // and attachment links inside them do not belong to the document.
-func isChromeElement(n *html.Node, class, id string) bool {
-	switch n.DataAtom {
+func isChromeElement(a atom.Atom, class, id string) bool {
+	switch a {
 	case atom.Nav, atom.Footer, atom.Header:
 		return true
 	case atom.Div, atom.Ul, atom.Section, atom.Aside, atom.Table, atom.Td, atom.P, atom.Span:
@@ -711,8 +796,8 @@ func isChromeElement(n *html.Node, class, id string) bool {
 }
 
 // isHeadlineElement reports elements that usually hold a page's headline.
-func isHeadlineElement(n *html.Node, class, id string) bool {
-	switch n.DataAtom {
+func isHeadlineElement(a atom.Atom, class, id string) bool {
+	switch a {
 	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		return true
 	case atom.Div, atom.P, atom.Td, atom.Span, atom.Strong, atom.B, atom.Font:
