@@ -8,7 +8,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
 )
 
 // candidate is one labelled value found on the page.
@@ -62,8 +61,8 @@ func scanMetadata(tokens []token, loc *time.Location) map[string]candidate {
 	}
 
 	bodyStarted := false
-	bodyLines := 0                 // body lines seen before the body text started
-	tables := map[int]int{}        // table id → metadata tokens in it
+	bodyLines := 0          // body lines seen before the body text started
+	tables := map[int]int{} // table id → metadata tokens in it
 	for i := 0; i < len(tokens); i++ {
 		t := &tokens[i]
 		if t.body && bodyStarted {

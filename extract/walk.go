@@ -14,12 +14,12 @@ import (
 type token struct {
 	text  string
 	runes int
-	table int        // id of the innermost enclosing table, 0 outside tables
-	cell  bool       // the text of one td/th
-	body  bool       // inside the chosen body container
-	link  bool       // mostly link text
-	meta  bool       // consumed as metadata; never body
-	marks []int      // rune offsets where an inline element starts or ends
+	table int   // id of the innermost enclosing table, 0 outside tables
+	cell  bool  // the text of one td/th
+	body  bool  // inside the chosen body container
+	link  bool  // mostly link text
+	meta  bool  // consumed as metadata; never body
+	marks []int // rune offsets where an inline element starts or ends
 }
 
 // maxMarks bounds the element boundaries remembered per token; only short
@@ -54,8 +54,8 @@ type walker struct {
 	markBuf   []int // backing store of the tokens' marks
 
 	inLink   int
-	suppress int // inside <head>: text is not page text
-	chrome   int // inside nav/header/footer
+	suppress int   // inside <head>: text is not page text
+	chrome   int   // inside nav/header/footer
 	chromes  []int // ids of the open chrome elements
 	inBody   int
 	tables   []int // ids of the open tables
