@@ -109,22 +109,28 @@ func contentLike(a atom.Atom, class, id string) (string, bool, bool) {
 	return "", false, false
 }
 
-// isContentName reports a name such as wenzhang-content or newsContent
-// (but not content itself, a weak container of its own, nor
-// content-header or pic-content-l).
+// isContentName reports a name such as wenzhang-content, newsContent or
+// wz-body (but not content or body themselves, nor content-header or
+// pic-content-l).
 func isContentName(s string) bool {
-	if len(s) <= len("content")+1 || len(s) > 40 {
+	return hasNameTail(s, "content") || hasNameTail(s, "body")
+}
+
+// hasNameTail reports s = prefix + "-" or "_" + tail, or a camelCase
+// prefix + Tail.
+func hasNameTail(s, tail string) bool {
+	if len(s) <= len(tail)+1 || len(s) > 40 {
 		return false
 	}
-	tail := s[len(s)-len("content"):]
-	if !strings.EqualFold(tail, "content") {
+	end := s[len(s)-len(tail):]
+	if !strings.EqualFold(end, tail) {
 		return false
 	}
-	switch s[len(s)-len("content")-1] {
+	switch s[len(s)-len(tail)-1] {
 	case '-', '_':
 		return true
 	}
-	return tail[0] == 'C' // camelCase: detailContent
+	return end[0] == tail[0]-'a'+'A' // camelCase: detailContent
 }
 
 // eachField calls fn for each space-separated field of s until fn returns
