@@ -284,3 +284,23 @@ func dateFromString(s string, loc *time.Location) string {
 	}
 	return normalizeDateIn(s, loc)
 }
+
+// dateOnly returns the normalized date when s is nothing but a date (and
+// time), as in a byline item <li>2023-12-01 14:43</li>; else "".
+func dateOnly(s string, loc *time.Location) string {
+	if len(s) > 48 {
+		return ""
+	}
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r >= '０' && r <= '９', isSpaceRune(r):
+		case strings.ContainsRune("-/.:年月日时分秒号[]()【】〔〕（）", r):
+		default:
+			return ""
+		}
+	}
+	return normalizeDateIn(s, loc)
+}
+
+// isDateLine reports a line that is only a date.
+func isDateLine(s string) bool { return dateOnly(s, shanghai()) != "" }
