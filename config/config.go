@@ -85,6 +85,13 @@ type Source struct {
 	AlertOnBaseline     bool              // alert on the first crawl as well
 	Robots              bool              // obey robots.txt; default true
 
+	// MaxDocs bounds document requests per run, MaxPageDocs the documents
+	// taken from one list page; 0 = no bound (a Source built in code).
+	MaxDocs, MaxPageDocs int
+	// RunBudget stops a run's backfill walk after this long (0 = none);
+	// the backfill resumes at the next poll.
+	RunBudget time.Duration
+
 	Line int // where the source starts in the file
 }
 
