@@ -276,6 +276,7 @@ func (s *Store) Sources(ctx context.Context) ([]SourceState, error) {
 				return err
 			}
 			st.Docs, st.Withdrawn = 0, 0
+			withBackfill(tx, &st)
 			byName[st.Name] = &st
 			return nil
 		}); err != nil {
@@ -289,6 +290,7 @@ func (s *Store) Sources(ctx context.Context) ([]SourceState, error) {
 			st := byName[d.Source]
 			if st == nil {
 				st = &SourceState{Name: d.Source}
+				withBackfill(tx, st) // a first crawl still running
 				byName[d.Source] = st
 			}
 			st.Docs++

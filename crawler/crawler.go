@@ -61,6 +61,9 @@ type Options struct {
 	// Progress, if set, is called after every request with the run so far.
 	Progress func(source string, s archive.RunStats)
 	Now      func() time.Time
+	// Hosts spaces the requests to each host across all sources (see
+	// Hosts). nil = one made by New, shared by this Crawler's runs.
+	Hosts *Hosts
 }
 
 // Crawler polls sources into a Sink. Each Crawl uses its own collector, so
@@ -90,6 +93,9 @@ func New(sink Sink, opts Options) *Crawler {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Hosts == nil {
+		opts.Hosts = NewHosts()
+	}
 	return &Crawler{sink: sink, opts: opts}
 }
 
@@ -103,6 +109,7 @@ type run struct {
 	src     config.Source
 	log     *slog.Logger
 	f       *fetcher
+	leave   func() // withdraws the run's politeness from Hosts
 	quiet   bool
 	polled  bool // the source has a baseline: this is a later poll
 	mu      sync.Mutex
@@ -113,6 +120,10 @@ type run struct {
 	oldest  string   // oldest list date seen this run
 	full    bool     // the list walk reached its natural end
 	lastErr error
+
+	bf        *backfill // the run's backfill walk, if any (walk.go)
+	planned   int       // document requests planned, against max_docs
+	capLogged bool
 }
 
 // Crawl polls src once: list pages, then the documents that need fetching.
@@ -125,6 +136,9 @@ func (c *Crawler) Crawl(ctx context.Context, src config.Source) (archive.RunStat
 		known: map[string]archive.Doc{}, listed: map[string]discover.Entry{}}
 	r.stats.Started = c.opts.Now()
 	err := r.crawl(ctx)
+	if r.leave != nil {
+		r.leave()
+	}
 	r.stats.Duration = c.opts.Now().Sub(r.stats.Started)
 	endCtx := context.WithoutCancel(ctx) // the run's record must be written even when ctx ended it
 	if e := c.sink.EndRun(endCtx, src.Name, r.stats, err); e != nil && err == nil {
@@ -133,10 +147,13 @@ func (c *Crawler) Crawl(ctx context.Context, src config.Source) (archive.RunStat
 	return r.stats, err
 }
 
-// sourceDefaults fills the limits a Source built in code (not parsed from
-// gongkai.yaml) may leave zero: without them a request could hang forever
-// (no timeout), every body would be cut to one byte (max_body 0), or no list
-// page would be read at all.
+// sourceDefaults fills the limits whose zero is meaningless in a Source
+// built in code (not parsed from gongkai.yaml): without them a request
+// could hang forever (no timeout), every body would be cut to one byte
+// (max_body 0), a fetch would never be tried (retries 0) or a later poll
+// would read no list page. Every other zero means what it says: delay 0
+// is no delay, max_pages, max_docs, max_page_docs and run_budget 0 are
+// no bound.
 func sourceDefaults(s config.Source) config.Source {
 	if s.Timeout <= 0 {
 		s.Timeout = config.DefaultTimeout
@@ -144,8 +161,8 @@ func sourceDefaults(s config.Source) config.Source {
 	if s.MaxBody <= 0 {
 		s.MaxBody = config.DefaultMaxBody
 	}
-	if s.MaxPages <= 0 {
-		s.MaxPages = config.DefaultMaxPages
+	if s.Retries <= 0 {
+		s.Retries = config.DefaultRetries
 	}
 	if s.PollPages <= 0 {
 		s.PollPages = config.DefaultPollPages
@@ -200,8 +217,16 @@ func (r *run) crawl(ctx context.Context) error {
 	}
 	close(jobs)
 	<-docsDone
+	r.mu.Lock()
+	if r.capLogged && r.stats.Stopped == "" {
+		r.stats.Stopped = stopMaxDocs
+	}
+	r.mu.Unlock()
 	if err != nil {
 		return err
+	}
+	if r.bf != nil {
+		r.bf.end(ctx)
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("crawl %s: %w", r.src.Name, err)
@@ -232,15 +257,21 @@ func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
 	for h := range hosts {
 		c.AllowedDomains = append(c.AllowedDomains, h)
 	}
-	c.WithTransport(rawTransport{next: r.opts.Transport})
-	c.SetRequestTimeout(r.src.Timeout)
-	parallel := max(r.src.Parallel, 1)
-	if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallel, Delay: r.src.Delay, RandomDelay: r.src.Delay / 2}); err != nil {
-		return nil, fmt.Errorf("politeness rule: %w", err)
+	// Politeness is the shared Hosts' job, not a colly LimitRule: a rule
+	// is per collector, and two sources on one host would each get the
+	// full rate.
+	own := Politeness{Delay: r.src.Delay, Parallel: r.src.Parallel}
+	var joined []string
+	for h := range hosts {
+		joined = append(joined, h)
 	}
+	r.leave = r.opts.Hosts.Join(joined, own)
+	polite := politeTransport{hosts: r.opts.Hosts, own: own, next: r.opts.Transport}
+	c.WithTransport(rawTransport{next: polite})
+	c.SetRequestTimeout(r.src.Timeout)
 	f := &fetcher{c: c, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
 	if r.src.Robots {
-		f.robots = &robots{client: &http.Client{Transport: r.opts.Transport, Timeout: r.src.Timeout, CheckRedirect: sameHost},
+		f.robots = &robots{client: &http.Client{Transport: polite, Timeout: r.src.Timeout, CheckRedirect: sameHost},
 			agent: r.opts.UserAgent, hosts: map[string]*robotstxt.RobotsData{}}
 	}
 	f.install()
@@ -256,128 +287,6 @@ func (r *run) progress() {
 	}
 }
 
-// walkLists fetches list pages breadth-first from the start URLs, each at
-// most once, until no new page appears, a page adds no new document, or
-// the page budget (max_pages on a first crawl, poll_pages later) is spent.
-func (r *run) walkLists(ctx context.Context, emit func(job)) error {
-	budget := r.src.MaxPages
-	if r.polled {
-		budget = r.src.PollPages
-	}
-	var queue []discover.Request
-	for _, s := range r.src.Start {
-		queue = append(queue, discover.Request{URL: s})
-	}
-	seen := map[string]bool{}
-	opts := discover.Options{Platform: r.src.Platform, Link: r.src.Link, Next: r.src.Next, Location: r.opts.Location}
-	fetched, blocked, stoppedEarly := 0, 0, false
-	for len(queue) > 0 && ctx.Err() == nil {
-		req := queue[0]
-		queue = queue[1:]
-		if seen[req.Key()] {
-			continue
-		}
-		seen[req.Key()] = true
-		if fetched >= budget {
-			stoppedEarly = true
-			break
-		}
-		fetched++
-		res := r.f.get(ctx, req, nil)
-		r.add(func(s *archive.RunStats) { s.ListPages++ })
-		if errors.Is(res.err, errRobots) {
-			// Counted like an error below: a source whose every list page
-			// is blocked (robots.txt down answers "disallow all") must fail
-			// the run, not end it as a successful, empty baseline.
-			blocked++
-			r.mu.Lock()
-			r.lastErr = res.err
-			r.mu.Unlock()
-			r.log.Warn("list page skipped", "url", req.URL, "err", res.err)
-			continue
-		}
-		if res.err != nil {
-			r.fail("list page", req.URL, res)
-			continue
-		}
-		body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
-		if err != nil {
-			r.countErr("list page", req.URL, err)
-			continue
-		}
-		if discover.Challenge(body) {
-			r.countErr("list page", req.URL, errors.New("the site answered with an anti-bot challenge page; it needs a browser and is not supported"))
-			continue
-		}
-		pageURL := req.URL
-		if res.finalURL != "" && req.Method == "" {
-			pageURL = res.finalURL
-		}
-		out, err := discover.Parse(pageURL, res.header.Get("Content-Type"), body, opts)
-		if err != nil {
-			r.countErr("list page", req.URL, err)
-			continue
-		}
-		r.add(func(s *archive.RunStats) {
-			if s.Platform == "" {
-				s.Platform = out.Platform
-			}
-		})
-		fresh, changed := 0, 0
-		for _, e := range out.Entries {
-			canon, err := archive.CanonicalURL(e.URL)
-			if err != nil {
-				continue
-			}
-			if _, dup := r.listed[canon]; dup {
-				continue
-			}
-			if !r.f.robots.allowed(ctx, canon) {
-				r.log.Debug("link disallowed by robots.txt", "url", canon)
-				continue
-			}
-			e.URL = canon
-			r.listed[canon] = e
-			r.order = append(r.order, canon)
-			fresh++
-			if e.Date != "" && (r.oldest == "" || e.Date < r.oldest) {
-				r.oldest = e.Date
-			}
-			if d, ok := r.known[canon]; !ok || listingChanged(d, e) || d.Status == archive.StatusWithdrawn {
-				changed++
-			}
-			if j, ok := r.planListed(e); ok {
-				emit(j)
-			}
-		}
-		r.log.Debug("list page", "url", req.URL, "platform", out.Platform, "entries", len(out.Entries), "new_links", fresh, "unknown_or_changed", changed, "next", len(out.Next))
-		r.progress()
-		if fresh == 0 && len(out.Entries) > 0 || fresh == 0 && fetched > 1 {
-			// A page with nothing new this run (deep TRS index_N stubs, a
-			// pager that loops): further pages would not help.
-			stoppedEarly = len(out.Next) > 0
-			continue
-		}
-		if r.polled && changed == 0 {
-			// Later polls: new documents appear at the top; a page
-			// with nothing new or changed ends the walk.
-			stoppedEarly = len(out.Next) > 0 || len(queue) > 0
-			queue = nil
-			continue
-		}
-		queue = append(queue, out.Next...)
-	}
-	r.full = !stoppedEarly && len(queue) == 0 && ctx.Err() == nil
-	r.mu.Lock()
-	st := r.stats
-	r.mu.Unlock()
-	if fetched > 0 && len(r.listed) == 0 && st.Errors+blocked >= fetched {
-		return fmt.Errorf("crawl %s: %w: %s", r.src.Name, ErrNoListPage, r.lastErrText())
-	}
-	r.log.Info("list pages walked", "platform", st.Platform, "list_pages", st.ListPages, "documents", len(r.order), "complete", r.full)
-	return ctx.Err()
-}
-
 func listingChanged(d archive.Doc, e discover.Entry) bool {
 	return e.Title != "" && d.ListTitle != "" && normTitle(e.Title) != normTitle(d.ListTitle) ||
 		e.Date != "" && d.ListDate != "" && e.Date != d.ListDate
@@ -391,6 +300,8 @@ type job struct {
 	entry  discover.Entry
 	known  *archive.Doc
 	reason string // "new", "listing changed", "vanished", "revisit", "withdrawn listed"
+	quiet  bool    // found by a backfill: old documents, recorded without alerts
+	ticket *ticket // the backfill list page it came from
 }
 
 // planListed decides whether a document seen on a list page is fetched
@@ -422,18 +333,24 @@ func (r *run) planUnlisted(planned map[uint64]bool, emit func(job)) int {
 		if _, listed := r.listed[u]; listed || planned[d.ID] || u != d.URL {
 			continue
 		}
-		planned[d.ID] = true
 		vanished := d.Status == archive.StatusLive && r.full ||
 			d.Status == archive.StatusLive && d.ListDate != "" && r.oldest != "" && d.ListDate > r.oldest
 		due := now.Sub(d.LastChecked) >= r.src.Revisit
+		reason := ""
 		switch {
 		case vanished:
-			emit(job{url: d.URL, known: &d, reason: "vanished"})
+			reason = "vanished"
 		case due && len(r.listed) > 0:
-			emit(job{url: d.URL, known: &d, reason: "revisit"})
+			reason = "revisit"
 		default:
 			continue
 		}
+		if !r.takeDoc() {
+			r.add(func(s *archive.RunStats) { s.Capped++ })
+			continue
+		}
+		planned[d.ID] = true
+		emit(job{url: d.URL, known: &d, reason: reason})
 		n++
 	}
 	return n
@@ -471,6 +388,9 @@ func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
 			defer processors.Done()
 			for f := range out {
 				r.processDoc(ctx, f.job, f.res)
+				if f.job.ticket != nil {
+					r.bf.done(ctx, f.job.ticket, ctx.Err() == nil)
+				}
 				r.progress()
 			}
 		}()
@@ -509,7 +429,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 	case ctx.Err() != nil:
 		return
 	case res.status == http.StatusNotModified && j.known != nil:
-		if err := r.sink.NotModified(ctx, r.src.Name, j.url, listing, res.at, r.quiet); err != nil {
+		if err := r.sink.NotModified(ctx, r.src.Name, j.url, listing, res.at, r.quiet || j.quiet); err != nil {
 			r.countErr("document", j.url, err)
 			return
 		}
@@ -568,7 +488,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		return
 	}
 	out, err := r.sink.Record(ctx, archive.Observation{Source: r.src.Name, URL: j.url, Doc: doc,
-		Capture: res.capture(http.MethodGet, j.url), Listing: listing, Quiet: r.quiet})
+		Capture: res.capture(http.MethodGet, j.url), Listing: listing, Quiet: r.quiet || j.quiet})
 	if err != nil {
 		r.countErr("document", j.url, err)
 		return
@@ -681,7 +601,7 @@ func firstLine(s string) string {
 }
 
 func (r *run) withdraw(ctx context.Context, j job, reason string, at time.Time) {
-	changed, err := r.sink.Withdraw(ctx, r.src.Name, j.url, reason, at, r.quiet)
+	changed, err := r.sink.Withdraw(ctx, r.src.Name, j.url, reason, at, r.quiet || j.quiet)
 	if err != nil {
 		r.countErr("document", j.url, err)
 		return
