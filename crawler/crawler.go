@@ -299,7 +299,7 @@ type job struct {
 	url    string
 	entry  discover.Entry
 	known  *archive.Doc
-	reason string // "new", "listing changed", "vanished", "revisit", "withdrawn listed"
+	reason string  // "new", "listing changed", "vanished", "revisit", "withdrawn listed"
 	quiet  bool    // found by a backfill: old documents, recorded without alerts
 	ticket *ticket // the backfill list page it came from
 }

@@ -65,7 +65,7 @@ func (r *run) walkLists(ctx context.Context, emit func(job)) error {
 	for _, s := range r.src.Start {
 		start = append(start, discover.Request{URL: s})
 	}
-	w := &walker{run: r, seen: map[string]bool{}, heads: map[string][]discover.Request{}}
+	w := &walker{run: r, seen: map[string]bool{}, heads: map[string][]discover.Request{}, headFailed: map[string]bool{}}
 	if r.polled || resume {
 		head := &walk{queue: start, head: true, budget: max(r.src.PollPages, 1), contiguous: true}
 		if resume {
@@ -113,10 +113,11 @@ func (r *run) walkLists(ctx context.Context, emit func(job)) error {
 // walker is the state the head and backfill walks of one run share.
 type walker struct {
 	*run
-	seen    map[string]bool               // list requests walked this run
-	heads   map[string][]discover.Request // the Next of each page the head walked
-	fetched int                           // list pages requested
-	blocked int                           // list pages robots.txt disallowed
+	seen       map[string]bool               // list requests walked this run
+	heads      map[string][]discover.Request // the Next of each page the head walked
+	headFailed map[string]bool               // pages the head could not read
+	fetched    int                           // list pages requested
+	blocked    int                           // list pages robots.txt disallowed
 }
 
 // walk is one part of the list walk.
@@ -132,6 +133,7 @@ type walk struct {
 	walked   map[uint64]bool // backfill: list requests walked by earlier runs and this one
 	frontier map[uint64]bool // head of a resumed backfill: pages the backfill walked before
 	fails    map[string]int  // backfill: failed runs per queued request
+	queued   map[string]bool // requests ever put in queue
 	failed   []archive.FrontierPage
 	pages    int    // list pages this walk fetched
 	cut      bool   // a page's further pages were not followed
@@ -152,8 +154,9 @@ func (w *walker) walk(ctx context.Context, wk *walk, emit func(job)) {
 			wk.queue = wk.queue[1:]
 			if next, ok := w.heads[key]; ok { // the head walked it this run: go on from there
 				wk.walked[requestHash(req)] = true
-				wk.queue = append(wk.queue, next...)
-			} else if w.seen[key] { // the head could not read it
+				wk.enqueue(next)
+			} else if w.headFailed[key] { // the head could not read it
+				delete(w.headFailed, key)
 				w.keepFailed(wk, req)
 			}
 			continue
@@ -205,6 +208,9 @@ func (w *walker) page(ctx context.Context, wk *walk, req discover.Request, emit 
 			w.log.Warn("list page skipped", "url", req.URL, "err", err)
 		} else {
 			w.countErr("list page", req.URL, err)
+		}
+		if wk.head {
+			w.headFailed[req.Key()] = true
 		}
 		if wk.backfill {
 			w.keepFailed(wk, req)
@@ -286,7 +292,7 @@ func (w *walker) page(ctx context.Context, wk *walk, req discover.Request, emit 
 		wk.cut = wk.cut || len(out.Next) > 0 || len(wk.queue) > 0
 		wk.queue = nil
 	default:
-		wk.queue = append(wk.queue, out.Next...)
+		wk.enqueue(out.Next)
 	}
 	if wk.head {
 		w.heads[req.Key()] = out.Next
@@ -365,6 +371,23 @@ func (w *walker) finish(wk *walk) {
 			}
 		}
 	})
+}
+
+// enqueue adds list requests not queued or walked yet: a TRS page names
+// every later page, and the queue must not hold each of them once per page.
+func (wk *walk) enqueue(reqs []discover.Request) {
+	if wk.queued == nil {
+		wk.queued = map[string]bool{}
+		for _, q := range wk.queue {
+			wk.queued[q.Key()] = true
+		}
+	}
+	for _, q := range reqs {
+		if k := q.Key(); !wk.queued[k] && !wk.walked[requestHash(q)] {
+			wk.queued[k] = true
+			wk.queue = append(wk.queue, q)
+		}
+	}
 }
 
 // pending is what a backfill still has to walk: its queue (less what this

@@ -1,0 +1,18 @@
+package crawler
+
+import (
+	"context"
+	"time"
+)
+
+// NewTestHosts is NewHosts with its clock, sleep and jitter source replaced.
+func NewTestHosts(now func() time.Time, sleep func(context.Context, time.Duration) error, rnd func(int64) int64) *Hosts {
+	h := NewHosts()
+	h.now, h.sleep, h.rand = now, sleep, rnd
+	return h
+}
+
+// Wait exposes the limiter's wait to tests.
+func (h *Hosts) Wait(ctx context.Context, host string, own Politeness) (func(), error) {
+	return h.wait(ctx, host, own)
+}
