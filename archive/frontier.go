@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -129,4 +130,36 @@ func withBackfill(tx *bolt.Tx, st *SourceState) {
 	if f, ok, err := frontierOf(tx, st.Name); err == nil && ok {
 		st.Backfill = f.Progress()
 	}
+}
+
+// WalkNote says, in one line for people, how a run's list walk fell short
+// of the column's end and what happens next; "" when it did not.
+func (s RunStats) WalkNote() string {
+	var parts []string
+	switch s.Stopped {
+	case "":
+	case "list page errors":
+		parts = append(parts, "some list pages could not be read")
+	case "interrupted":
+		parts = append(parts, "interrupted")
+	default:
+		parts = append(parts, "stopped early at "+s.Stopped)
+	}
+	if s.Capped > 0 {
+		parts = append(parts, fmt.Sprintf("%d links not fetched (max_docs/max_page_docs)", s.Capped))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	note := strings.Join(parts, ", ")
+	switch {
+	case s.LeftPages > 0 && s.LeftDocs > 0:
+		note += fmt.Sprintf("; %d list pages (about %d documents) left", s.LeftPages, s.LeftDocs)
+	case s.LeftPages > 0:
+		note += fmt.Sprintf("; %d list pages known to be left", s.LeftPages)
+	}
+	if s.Continues {
+		note += "; continues at the next poll"
+	}
+	return note
 }
