@@ -67,8 +67,10 @@ func (r *run) walkLists(ctx context.Context, emit func(job)) error {
 	}
 	w := &walker{run: r, seen: map[string]bool{}, heads: map[string][]discover.Request{}, headFailed: map[string]bool{}}
 	if r.polled || resume {
-		head := &walk{queue: start, head: true, budget: max(r.src.PollPages, 1), contiguous: true}
+		head := &walk{queue: start, head: true, budget: max(r.src.PollPages, 1), contiguous: !resume}
 		if resume {
+			// The documents between the head and the frontier are not
+			// listed this run: list dates must not make them look vanished.
 			head.frontier = walkedSet(fr)
 		}
 		w.walk(ctx, head, emit)
