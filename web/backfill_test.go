@@ -27,6 +27,8 @@ func TestSourcesShowBackfill(t *testing.T) {
 	h := f.server(Options{})
 	get(t, h, "/").mustContain(t, "sources page", "backfill 50/150 list pages",
 		"stopped early at max_pages; 100 list pages (about 2000 documents) left; continues at the next poll")
+	get(t, h, "/sources/ninghai").mustContain(t, "source page", "backfill 50/150 list pages",
+		"continues at the next poll")
 	var v struct {
 		Sources []struct {
 			Name     string
