@@ -22,6 +22,12 @@ type Frontiers interface {
 	ClearFrontier(ctx context.Context, source string) error
 }
 
+// committer is a Sink that batches writes (group commits): Commit makes
+// everything handed to it so far durable.
+type committer interface {
+	Commit(ctx context.Context) error
+}
+
 // Why a walk stopped before the column's end (RunStats.Stopped).
 const (
 	stopMaxPages    = "max_pages"
@@ -533,6 +539,14 @@ func (b *backfill) advance(ctx context.Context) {
 	defer b.saveMu.Unlock()
 	if snap.seq <= b.saved {
 		return
+	}
+	// The frontier may pass a page only once its documents are durable: a
+	// sink that batches its writes flushes them first.
+	if c, ok := b.run.sink.(committer); ok {
+		if err := c.Commit(ctx); err != nil {
+			b.run.log.Warn("backfill frontier not saved: the documents before it are not committed", "err", err)
+			return
+		}
 	}
 	if err := fs.SaveFrontier(ctx, b.run.src.Name, snap.snap); err != nil {
 		b.run.log.Warn("backfill frontier not saved; a restart resumes from an earlier page", "err", err)
