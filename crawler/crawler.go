@@ -4,9 +4,12 @@
 // ones that vanished, ones due for a re-check), fetches them politely with a
 // fresh colly collector, extracts them and hands each result to a Sink.
 //
-// Within a run the stages are sequential: list pages (one at a time, in
-// order) → the fetch plan → documents (a pool of Source.Parallel workers) →
-// the run's statistics to the Sink.
+// A run walks the list pages (the head of the column on later polls, and
+// the backfill to the column's end, resumed from a saved frontier, see
+// walk.go) while a pool of fetchers fetches the documents the walk plans
+// and processors extract and store them; the documents missing from the
+// lists are planned at the walk's end. Every request of every source waits
+// its turn per host in the shared Hosts (hosts.go).
 package crawler
 
 import (
@@ -364,7 +367,7 @@ type fetched struct {
 
 // fetchDocs runs the document stage: Source.Parallel fetchers (the
 // politeness limit) hand responses over the fetched channel to processors
-// (one per CPU) that decode, extract and store them. A fetcher never waits
+// (one per fetch slot up to the CPUs, at least two) that decode, extract and store them. A fetcher never waits
 // for extraction or the archive's commit, so the fetch slots stay busy on a
 // slow server and the CPUs stay busy on a fast one.
 func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
@@ -382,7 +385,10 @@ func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
 			}
 		}()
 	}
-	for range min(runtime.GOMAXPROCS(0), parallel) {
+	// At least two processors, even at parallel 1: while one waits for
+	// the archive's commit (an fsync), the other decodes and extracts the
+	// next response, and the fetcher is not held up by either.
+	for range max(min(runtime.GOMAXPROCS(0), parallel), 2) {
 		processors.Add(1)
 		go func() {
 			defer processors.Done()
