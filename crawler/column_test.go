@@ -33,10 +33,11 @@ type column struct {
 	// block, if set, is called before a request is answered (a test
 	// holds the crawl there to stop it halfway).
 	block func(path string)
+	fail  map[string]int // path → requests still to answer 503
 }
 
 func newColumn(t *testing.T, pages, per int, script bool) *column {
-	c := &column{pages: pages, per: per, script: script, hits: map[string]int{}}
+	c := &column{pages: pages, per: per, script: script, hits: map[string]int{}, fail: map[string]int{}}
 	c.srv = httptest.NewServer(c)
 	t.Cleanup(c.srv.Close)
 	return c
@@ -54,6 +55,16 @@ func (c *column) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.mu.Unlock()
 	if block != nil {
 		block(r.URL.Path)
+	}
+	c.mu.Lock()
+	fail := c.fail[r.URL.Path] > 0
+	if fail {
+		c.fail[r.URL.Path]--
+	}
+	c.mu.Unlock()
+	if fail {
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	var col string
@@ -269,6 +280,44 @@ func TestBackfillResumesAfterInterrupt(t *testing.T) {
 	}
 	if _, ok, _ := st.Frontier(ctx, "ccc"); ok {
 		t.Error("frontier still there after the backfill finished")
+	}
+}
+
+// A backfill list page that cannot be read (after its retries) does not
+// end the backfill as if the column ended there: the summary says so and
+// the next run walks on from that page.
+func TestBackfillListPageErrorContinues(t *testing.T) {
+	t.Parallel()
+	c := newColumn(t, 12, 2, false)
+	c.fail["/ggg/index_5.html"] = 2 // retries 2: the first run gives up on it
+	st := archivetest.Open(t)
+	cr := newCrawler(st)
+	src := columnSource(c, "ggg")
+	first := crawl(t, cr, src)
+	if first.Stopped != "list page errors" || !first.Continues || first.LeftPages != 1 || first.New != 10 {
+		t.Fatalf("first crawl = %+v, want 10 documents, stopped by a list page error, 1 page left, continuing", first)
+	}
+	second := crawl(t, cr, src)
+	if n := liveDocs(t, st, "ggg"); n != c.docs() || second.Stopped != "" || second.Continues {
+		t.Fatalf("after the second run: %d documents (%+v), want all %d, walk complete", n, second, c.docs())
+	}
+	if _, ok, _ := st.Frontier(ctx, "ggg"); ok {
+		t.Error("frontier still there after the backfill finished")
+	}
+}
+
+// A source none of whose list pages can be read fails, and leaves no
+// frontier: there is nothing to resume.
+func TestDeadSourceLeavesNoFrontier(t *testing.T) {
+	t.Parallel()
+	c := newColumn(t, 3, 2, false)
+	c.fail["/hhh/index.html"] = 100
+	st := archivetest.Open(t)
+	if _, err := newCrawler(st).Crawl(ctx, columnSource(c, "hhh")); !errors.Is(err, crawler.ErrNoListPage) {
+		t.Fatalf("Crawl = %v, want ErrNoListPage", err)
+	}
+	if f, ok, _ := st.Frontier(ctx, "hhh"); ok {
+		t.Errorf("a dead source left a frontier: %+v", f)
 	}
 }
 

@@ -66,6 +66,12 @@ func (r *run) walkLists(ctx context.Context, emit func(job)) error {
 			return err
 		}
 		fr, resume = f, has
+		if has && len(f.Queue) == 0 { // finished, but the run ended before clearing it
+			if err := fs.ClearFrontier(ctx, r.src.Name); err != nil {
+				return err
+			}
+			resume = false
+		}
 	}
 	var start []discover.Request
 	for _, s := range r.src.Start {
@@ -111,6 +117,12 @@ func (r *run) walkLists(ctx context.Context, emit func(job)) error {
 	st := r.stats
 	r.mu.Unlock()
 	if w.fetched > 0 && len(r.listed) == 0 && st.Errors+w.blocked >= w.fetched {
+		if fs, ok := r.sink.(Frontiers); ok && r.bf != nil && r.bf.walk.fr.Pages == 0 {
+			// Not one page read: nothing to resume, the next run starts over.
+			if err := fs.ClearFrontier(ctx, r.src.Name); err != nil {
+				r.log.Warn("backfill frontier not cleared", "err", err)
+			}
+		}
 		return fmt.Errorf("crawl %s: %w: %s", r.src.Name, ErrNoListPage, r.lastErrText())
 	}
 	r.log.Info("list pages walked", "platform", st.Platform, "list_pages", st.ListPages, "documents", len(r.order),
