@@ -411,3 +411,17 @@ func TestTwoSourcesOneHostSpacing(t *testing.T) {
 		}
 	}
 }
+
+// Waiting for a host's turn is not part of a request's timeout: with a
+// delay longer than the timeout every request still gets its full time.
+func TestPolitenessWaitOutsideTimeout(t *testing.T) {
+	t.Parallel()
+	c := newColumn(t, 1, 2, false)
+	st := archivetest.Open(t)
+	src := columnSource(c, "iii")
+	src.Delay, src.Timeout = 300*time.Millisecond, 150*time.Millisecond
+	stats := crawl(t, newCrawler(st), src)
+	if stats.New != 2 || stats.Errors != 0 {
+		t.Errorf("crawl with delay 300ms, timeout 150ms = %+v, want both documents, no error", stats)
+	}
+}

@@ -269,12 +269,12 @@ func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
 		joined = append(joined, h)
 	}
 	r.leave = r.opts.Hosts.Join(joined, own)
-	polite := politeTransport{hosts: r.opts.Hosts, own: own, next: r.opts.Transport}
-	c.WithTransport(rawTransport{next: polite})
+	c.WithTransport(rawTransport{next: r.opts.Transport})
 	c.SetRequestTimeout(r.src.Timeout)
-	f := &fetcher{c: c, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
+	f := &fetcher{c: c, hosts: r.opts.Hosts, own: own, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
 	if r.src.Robots {
-		f.robots = &robots{client: &http.Client{Transport: polite, Timeout: r.src.Timeout, CheckRedirect: sameHost},
+		f.robots = &robots{client: &http.Client{Transport: r.opts.Transport, Timeout: r.src.Timeout, CheckRedirect: sameHost},
+			limit: r.opts.Hosts, own: own,
 			agent: r.opts.UserAgent, hosts: map[string]*robotstxt.RobotsData{}}
 	}
 	f.install()

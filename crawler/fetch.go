@@ -58,6 +58,8 @@ var errTooLarge = errors.New("page larger than max_body")
 // fetcher wraps one colly collector for one source run.
 type fetcher struct {
 	c       *colly.Collector
+	hosts   *Hosts
+	own     Politeness
 	retries int
 	maxBody int64
 	backoff time.Duration
@@ -130,7 +132,13 @@ func (f *fetcher) get(ctx context.Context, req discover.Request, hdr http.Header
 		if h == nil {
 			h = http.Header{}
 		}
-		err := f.c.Request(method, req.URL, body, cctx, h)
+		done, err := f.hosts.turn(ctx, req.URL, f.own)
+		if err != nil {
+			res.err = err
+			return res
+		}
+		err = f.c.Request(method, req.URL, body, cctx, h)
+		done()
 		if res.err == nil {
 			res.err = err
 		}

@@ -2,17 +2,17 @@ package crawler
 
 import (
 	"context"
-	"io"
+	"fmt"
 	"math/rand/v2"
-	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
 )
 
 // Hosts is the politeness of a whole process: every request to a host —
-// list pages, documents, attachments, robots.txt, redirects — of every
-// source and run that shares a Hosts waits its turn here. Create one per
+// list pages, documents, attachments, robots.txt — of every source and
+// run that shares a Hosts waits its turn here. Create one per
 // daemon (or crawl command) and pass it in Options.Hosts; a Crawler
 // without one makes its own, shared by its runs.
 //
@@ -209,36 +209,15 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// politeTransport makes every request of a run wait its turn in Hosts.
-// The turn ends when the response body is closed (colly reads it whole
-// first) or the request fails.
-type politeTransport struct {
-	hosts *Hosts
-	own   Politeness
-	next  http.RoundTripper
-}
-
-func (t politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	done, err := t.hosts.wait(req.Context(), req.URL.Host, t.own)
+// turn waits for a request to rawURL's host (see wait). It is taken
+// before the HTTP client is called, not inside its transport: a turn may
+// take long to come with many sources on one host, and the client's
+// timeout must not run while a request only waits. A redirect followed
+// within a request shares its turn.
+func (h *Hosts) turn(ctx context.Context, rawURL string, own Politeness) (func(), error) {
+	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("politeness: %w", err)
 	}
-	res, err := t.next.RoundTrip(req)
-	if err != nil {
-		done()
-		return nil, err
-	}
-	res.Body = &releasingBody{ReadCloser: res.Body, done: done}
-	return res, nil
-}
-
-type releasingBody struct {
-	io.ReadCloser
-	done func()
-}
-
-func (b *releasingBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.done()
-	return err
+	return h.wait(ctx, u.Host, own)
 }
