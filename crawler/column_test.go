@@ -425,3 +425,33 @@ func TestPolitenessWaitOutsideTimeout(t *testing.T) {
 		t.Errorf("crawl with delay 300ms, timeout 150ms = %+v, want both documents, no error", stats)
 	}
 }
+
+// run_budget ends one run's backfill (here on a clock that moves a second
+// per reading); the next runs finish it.
+func TestBackfillRunBudget(t *testing.T) {
+	t.Parallel()
+	c := newColumn(t, 20, 2, false)
+	st := archivetest.Open(t)
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); now = now.Add(time.Second); return now }
+	cr := crawler.New(st, crawler.Options{Backoff: time.Millisecond, Now: clock})
+	src := columnSource(c, "jjj")
+	src.RunBudget = 30 * time.Second
+	first := crawl(t, cr, src)
+	if first.Stopped != "run_budget" || !first.Continues || first.New == 0 || first.New >= c.docs() {
+		t.Fatalf("first crawl = %+v, want some documents, stopped by run_budget, continuing", first)
+	}
+	for range 10 {
+		if _, ok, _ := st.Frontier(ctx, "jjj"); !ok {
+			break
+		}
+		crawl(t, cr, src)
+	}
+	if n := liveDocs(t, st, "jjj"); n != c.docs() {
+		t.Errorf("%d documents after the budgeted runs, want %d", n, c.docs())
+	}
+	if again := c.refetched(); len(again) > 0 {
+		t.Errorf("fetched again: %v", again)
+	}
+}
