@@ -49,6 +49,7 @@ type Sink interface {
 	EndRun(ctx context.Context, name string, stats archive.RunStats, err error) error
 	RecordFile(ctx context.Context, source string, doc uint64, c archive.Capture) (bool, error)
 	HasFile(ctx context.Context, url string) (bool, error)
+	Frontiers // where an unfinished backfill resumes (walk.go)
 }
 
 // Options configure a Crawler. The zero value works.

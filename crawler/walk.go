@@ -14,8 +14,8 @@ import (
 	"github.com/gongkai/gongkai/extract"
 )
 
-// Frontiers keeps where a source's unfinished backfill resumes.
-// *archive.Store satisfies it.
+// Frontiers keeps where a source's unfinished backfill resumes; part of
+// Sink. *archive.Store satisfies it.
 type Frontiers interface {
 	Frontier(ctx context.Context, source string) (archive.Frontier, bool, error)
 	SaveFrontier(ctx context.Context, source string, f archive.Frontier) error
@@ -58,20 +58,15 @@ const maxListFails = 3
 // walkLists returns an error only when no list page could be read or ctx
 // ended.
 func (r *run) walkLists(ctx context.Context, emit func(job)) error {
-	var fr archive.Frontier
-	resume := false
-	if fs, ok := r.sink.(Frontiers); ok {
-		f, has, err := fs.Frontier(ctx, r.src.Name)
-		if err != nil {
+	fr, resume, err := r.sink.Frontier(ctx, r.src.Name)
+	if err != nil {
+		return err
+	}
+	if resume && len(fr.Queue) == 0 { // finished, but the run ended before clearing it
+		if err := r.sink.ClearFrontier(ctx, r.src.Name); err != nil {
 			return err
 		}
-		fr, resume = f, has
-		if has && len(f.Queue) == 0 { // finished, but the run ended before clearing it
-			if err := fs.ClearFrontier(ctx, r.src.Name); err != nil {
-				return err
-			}
-			resume = false
-		}
+		resume = false
 	}
 	var start []discover.Request
 	for _, s := range r.src.Start {
@@ -117,9 +112,9 @@ func (r *run) walkLists(ctx context.Context, emit func(job)) error {
 	st := r.stats
 	r.mu.Unlock()
 	if w.fetched > 0 && len(r.listed) == 0 && st.Errors+w.blocked >= w.fetched {
-		if fs, ok := r.sink.(Frontiers); ok && r.bf != nil && r.bf.walk.fr.Pages == 0 {
+		if r.bf != nil && r.bf.walk.fr.Pages == 0 {
 			// Not one page read: nothing to resume, the next run starts over.
-			if err := fs.ClearFrontier(ctx, r.src.Name); err != nil {
+			if err := r.sink.ClearFrontier(ctx, r.src.Name); err != nil {
 				r.log.Warn("backfill frontier not cleared", "err", err)
 			}
 		}
@@ -379,10 +374,13 @@ func (w *walker) finish(wk *walk) {
 		s.Backfill = true
 		s.Stopped = wk.stopped
 		s.BackfillPages, s.PagesTotal = wk.fr.Pages, wk.fr.Total
+		// A frontier stays when pages are left, and when documents of a
+		// walked page were not taken (max_docs) or not archived
+		// (interrupted): the next run reads that page again.
+		s.Continues = len(left) > 0 || wk.stopped == stopMaxDocs || wk.stopped == stopInterrupted
 		if len(left) == 0 {
 			return
 		}
-		s.Continues = true
 		s.LeftPages = len(left)
 		if wk.fr.Total > wk.fr.Pages {
 			s.LeftPages = wk.fr.Total - wk.fr.Pages
@@ -543,8 +541,7 @@ func (b *backfill) advance(ctx context.Context) {
 		b.tickets = b.tickets[1:]
 	}
 	b.mu.Unlock()
-	fs, ok := b.run.sink.(Frontiers)
-	if snap == nil || !ok || ctx.Err() != nil {
+	if snap == nil || ctx.Err() != nil {
 		return
 	}
 	b.saveMu.Lock()
@@ -560,7 +557,7 @@ func (b *backfill) advance(ctx context.Context) {
 			return
 		}
 	}
-	if err := fs.SaveFrontier(ctx, b.run.src.Name, snap.snap); err != nil {
+	if err := b.run.sink.SaveFrontier(ctx, b.run.src.Name, snap.snap); err != nil {
 		b.run.log.Warn("backfill frontier not saved; a restart resumes from an earlier page", "err", err)
 		return
 	}
@@ -571,8 +568,7 @@ func (b *backfill) advance(ctx context.Context) {
 // cleared when the backfill reached the column's end, else left where the
 // last complete page put it.
 func (b *backfill) end(ctx context.Context) {
-	fs, ok := b.run.sink.(Frontiers)
-	if !ok || ctx.Err() != nil {
+	if ctx.Err() != nil {
 		return
 	}
 	b.mu.Lock()
@@ -581,7 +577,7 @@ func (b *backfill) end(ctx context.Context) {
 	if !finished {
 		return
 	}
-	if err := fs.ClearFrontier(ctx, b.run.src.Name); err != nil {
+	if err := b.run.sink.ClearFrontier(ctx, b.run.src.Name); err != nil {
 		b.run.log.Warn("backfill frontier not cleared", "err", err)
 		return
 	}
