@@ -56,12 +56,19 @@ type hostGate struct {
 	waiters  []chan struct{} // FIFO of requests waiting for a slot
 }
 
+// hostKey is host (as in a URL, or a bare name or IPv6 address) lower-cased
+// without its port.
 func hostKey(host string) string {
 	h := strings.ToLower(host)
-	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasSuffix(h, "]") {
-		h = h[:i]
+	switch {
+	case strings.HasPrefix(h, "["): // [::1]:8080
+		if i := strings.IndexByte(h, ']'); i > 0 {
+			return h[1:i]
+		}
+	case strings.Count(h, ":") == 1: // example.gov.cn:8080
+		return h[:strings.IndexByte(h, ':')]
 	}
-	return strings.Trim(h, "[]")
+	return h
 }
 
 func (h *Hosts) gate(host string) *hostGate {

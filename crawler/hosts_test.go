@@ -116,3 +116,28 @@ func TestHostsStrictestWins(t *testing.T) {
 		t.Errorf("waits %v, want the second 250ms: 200ms + the 100ms jitter from the first start, 50ms of it passed", w)
 	}
 }
+
+// One host is one server to be polite to, whatever the port or case.
+func TestHostsKeyIgnoresPortAndCase(t *testing.T) {
+	t.Parallel()
+	var s sleeps
+	h := crawler.NewTestHosts(time.Now, s.sleep, func(int64) int64 { return 0 })
+	for _, tc := range []struct{ join, request string }{
+		{"www.example.gov.cn", "WWW.Example.gov.cn:8080"},
+		{"::1", "[::1]:8080"},
+		{"127.0.0.1", "127.0.0.1:443"},
+	} {
+		leave := h.Join([]string{tc.join}, crawler.Politeness{Delay: time.Hour})
+		for range 2 {
+			done, err := h.Wait(ctx, tc.request, crawler.Politeness{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			done()
+		}
+		leave()
+	}
+	if w := s.all(); len(w) != 3 {
+		t.Errorf("waits %v, want one hour-long wait per host (the second request of each)", w)
+	}
+}
