@@ -217,6 +217,7 @@ func (s *Store) Source(ctx context.Context, name string) (SourceState, error) {
 	st := SourceState{Name: name}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		err := getJSON(tx.Bucket(bucketSources), []byte(name), &st)
+		withBackfill(tx, &st)
 		if err == ErrNotFound {
 			return nil
 		}

@@ -32,13 +32,20 @@ const (
 	DefaultSchedule  = "0 8,20 * * *"
 	DefaultDelay     = time.Second
 	DefaultRevisit   = 168 * time.Hour
-	DefaultMaxPages  = 50 // list pages on a source's first crawl
-	DefaultPollPages = 3  // list pages on later polls: new documents appear on page 1
+	DefaultMaxPages  = 0 // list pages per run of a backfill; 0 = walk to the natural end
+	DefaultPollPages = 3 // list pages on later polls: new documents appear on page 1
 	DefaultRetries   = 3
 	DefaultTimeout   = 30 * time.Second
 	DefaultMaxBody   = 20 << 20
 	// DefaultAlertAfterFailures is the failed polls before source_failed.
 	DefaultAlertAfterFailures = 2
+	// DefaultMaxDocs bounds the document requests of one run, and
+	// DefaultMaxPageDocs the documents taken from one list page: a page
+	// linking thousands of URLs must not turn into thousands of fetches.
+	// Both stop short of a large column's real size; what is left is
+	// fetched by the next runs.
+	DefaultMaxDocs     = 20000
+	DefaultMaxPageDocs = 500
 )
 
 // Config is a parsed gongkai.yaml.
@@ -80,7 +87,9 @@ type Source struct {
 	Schedule string        // 5-field cron spec or @every/@daily…
 	Delay    time.Duration // minimum gap between requests to one host
 	Revisit  time.Duration // re-check known documents this often; 0 = every poll
-	// MaxPages bounds list pages on a first crawl, PollPages on later polls.
+	// MaxPages bounds the list pages a backfill walks in one run (0 = to
+	// the natural end; what is left resumes at the next poll), PollPages
+	// the first list pages every later poll reads.
 	MaxPages, PollPages int
 	Parallel            int // concurrent requests per host; default 1
 	Retries             int // attempts on 5xx/429/timeouts; default 3
@@ -96,6 +105,13 @@ type Source struct {
 	// AlertAfterFailures is how many consecutive failed polls send
 	// source_failed; default 2.
 	AlertAfterFailures int
+
+	// MaxDocs bounds document requests per run, MaxPageDocs the documents
+	// taken from one list page; 0 = no bound (a Source built in code).
+	MaxDocs, MaxPageDocs int
+	// RunBudget stops a run's backfill walk after this long (0 = none);
+	// the backfill resumes at the next poll.
+	RunBudget time.Duration
 
 	Line int // where the source starts in the file
 }
@@ -281,7 +297,7 @@ func (p *parser) sources(n *yaml.Node) {
 	names := map[string]int{}
 	for i, sn := range n.Content {
 		path := fmt.Sprintf("sources[%d]", i)
-		s := Source{Line: sn.Line, Revisit: -1, Robots: true}
+		s := Source{Line: sn.Line, Revisit: -1, Robots: true, MaxDocs: -1, MaxPageDocs: -1}
 		p.fields(sn, path, map[string]func(*yaml.Node){
 			"name":       func(v *yaml.Node) { s.Name = p.str(v, path+".name") },
 			"start":      func(v *yaml.Node) { s.Start = p.urls(v, path+".start") },
@@ -289,7 +305,7 @@ func (p *parser) sources(n *yaml.Node) {
 			"delay":      func(v *yaml.Node) { s.Delay = p.duration(v, path+".delay") },
 			"revisit":    func(v *yaml.Node) { s.Revisit = p.duration(v, path+".revisit") },
 			"timeout":    func(v *yaml.Node) { s.Timeout = p.duration(v, path+".timeout") },
-			"max_pages":  func(v *yaml.Node) { s.MaxPages = p.count(v, path+".max_pages", 1) },
+			"max_pages":  func(v *yaml.Node) { s.MaxPages = p.count(v, path+".max_pages", 0) },
 			"poll_pages": func(v *yaml.Node) { s.PollPages = p.count(v, path+".poll_pages", 1) },
 			"parallel":   func(v *yaml.Node) { s.Parallel = p.count(v, path+".parallel", 1) },
 			"retries": func(v *yaml.Node) {
@@ -308,6 +324,9 @@ func (p *parser) sources(n *yaml.Node) {
 			"alert_after_failures": func(v *yaml.Node) {
 				s.AlertAfterFailures = p.count(v, path+".alert_after_failures", 1)
 			},
+			"max_docs":          func(v *yaml.Node) { s.MaxDocs = p.count(v, path+".max_docs", 0) },
+			"max_page_docs":     func(v *yaml.Node) { s.MaxPageDocs = p.count(v, path+".max_page_docs", 0) },
+			"run_budget":        func(v *yaml.Node) { s.RunBudget = p.duration(v, path+".run_budget") },
 		})
 		switch {
 		case s.Name == "":
@@ -385,6 +404,12 @@ func (p *parser) defaults() {
 		}
 		if s.PollPages == 0 {
 			s.PollPages = DefaultPollPages
+		}
+		if s.MaxDocs < 0 {
+			s.MaxDocs = DefaultMaxDocs
+		}
+		if s.MaxPageDocs < 0 {
+			s.MaxPageDocs = DefaultMaxPageDocs
 		}
 		if s.Parallel == 0 {
 			s.Parallel = 1

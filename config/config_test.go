@@ -63,7 +63,7 @@ func TestParseProblems(t *testing.T) {
 		{"every too often", "sources:\n  - name: a\n    start: http://a.cn/\n    schedule: '@every 1s'\n", []string{"more than once a minute"}},
 		{"bad delay", "sources:\n  - name: a\n    start: http://a.cn/\n    delay: fast\n", []string{`line 4: sources[0].delay: "fast" is not a duration`}},
 		{"negative revisit", "sources:\n  - name: a\n    start: http://a.cn/\n    revisit: -1h\n", []string{"line 4: sources[0].revisit"}},
-		{"bad max_pages", "sources:\n  - name: a\n    start: http://a.cn/\n    max_pages: 0\n", []string{"line 4: sources[0].max_pages"}},
+		{"bad max_pages", "sources:\n  - name: a\n    start: http://a.cn/\n    max_pages: -1\n", []string{"line 4: sources[0].max_pages"}},
 		{"bad bool", "sources:\n  - name: a\n    start: http://a.cn/\n    attachments: sometimes\n", []string{"line 4: sources[0].attachments"}},
 		{"name with slash", "sources:\n  - name: a/b\n    start: http://a.cn/\n", []string{"line 2: sources[0].name"}},
 		{"target without url", "sources: [{name: a, start: http://a.cn/}]\nnotify:\n  - secret: x\n", []string{"line 3: notify[0]: needs webhook"}},

@@ -4,9 +4,12 @@
 // ones that vanished, ones due for a re-check), fetches them politely with a
 // fresh colly collector, extracts them and hands each result to a Sink.
 //
-// Within a run the stages are sequential: list pages (one at a time, in
-// order) → the fetch plan → documents (a pool of Source.Parallel workers) →
-// the run's statistics to the Sink.
+// A run walks the list pages (the head of the column on later polls, and
+// the backfill to the column's end, resumed from a saved frontier, see
+// walk.go) while a pool of fetchers fetches the documents the walk plans
+// and processors extract and store them; the documents missing from the
+// lists are planned at the walk's end. Every request of every source waits
+// its turn per host in the shared Hosts (hosts.go).
 package crawler
 
 import (
@@ -51,6 +54,7 @@ type Sink interface {
 	Known(ctx context.Context, source string) ([]archive.Doc, error)
 	Source(ctx context.Context, name string) (archive.SourceState, error)
 	HasFile(ctx context.Context, url string) (bool, error)
+	Frontiers // where an unfinished backfill resumes (walk.go)
 }
 
 // recorder is what a run writes through; *archive.Run is the one
@@ -82,6 +86,9 @@ type Options struct {
 	// archive.RunOptions; zero = its defaults).
 	BatchDocs int
 	BatchWait time.Duration
+	// Hosts spaces the requests to each host across all sources (see
+	// Hosts). nil = one made by New, shared by this Crawler's runs.
+	Hosts *Hosts
 }
 
 // Crawler polls sources into a Sink. Each Crawl uses its own collector, so
@@ -116,6 +123,9 @@ func New(sink Sink, opts Options) *Crawler {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Hosts == nil {
+		opts.Hosts = NewHosts()
+	}
 	return &Crawler{sink: sink, opts: opts}
 }
 
@@ -130,6 +140,7 @@ type run struct {
 	log     *slog.Logger
 	f       *fetcher
 	w       recorder // where the run's writes go: the *archive.Run begun for it
+	leave   func()   // withdraws the run's politeness from Hosts
 	quiet   bool
 	polled  bool // the source has a baseline: this is a later poll
 	mu      sync.Mutex
@@ -140,6 +151,10 @@ type run struct {
 	oldest  string   // oldest list date seen this run
 	full    bool     // the list walk reached its natural end
 	lastErr error
+
+	bf        *backfill // the run's backfill walk, if any (walk.go)
+	planned   int       // document requests planned, against max_docs
+	capLogged bool
 }
 
 // Crawl polls src once: list pages, then the documents that need fetching.
@@ -153,6 +168,9 @@ func (c *Crawler) Crawl(ctx context.Context, src config.Source) (archive.RunStat
 	r.stats.Started = c.opts.Now()
 	r.stats.AlertAfter = src.AlertAfterFailures
 	err := r.crawl(ctx)
+	if r.leave != nil {
+		r.leave()
+	}
 	r.stats.Duration = c.opts.Now().Sub(r.stats.Started)
 	if r.w == nil {
 		return r.stats, err
@@ -231,10 +249,13 @@ func Extract(cp archive.Capture, src config.Source, loc *time.Location) (extract
 	return extract.Extract(body, cp.URL, extract.Options{Location: loc, Fields: src.Fields})
 }
 
-// sourceDefaults fills the limits a Source built in code (not parsed from
-// gongkai.yaml) may leave zero: without them a request could hang forever
-// (no timeout), every body would be cut to one byte (max_body 0), or no list
-// page would be read at all.
+// sourceDefaults fills the limits whose zero is meaningless in a Source
+// built in code (not parsed from gongkai.yaml): without them a request
+// could hang forever (no timeout), every body would be cut to one byte
+// (max_body 0), a fetch would never be tried (retries 0) or a later poll
+// would read no list page. Every other zero means what it says: delay 0
+// is no delay, max_pages, max_docs, max_page_docs and run_budget 0 are
+// no bound.
 func sourceDefaults(s config.Source) config.Source {
 	if s.Timeout <= 0 {
 		s.Timeout = config.DefaultTimeout
@@ -242,8 +263,8 @@ func sourceDefaults(s config.Source) config.Source {
 	if s.MaxBody <= 0 {
 		s.MaxBody = config.DefaultMaxBody
 	}
-	if s.MaxPages <= 0 {
-		s.MaxPages = config.DefaultMaxPages
+	if s.Retries <= 0 {
+		s.Retries = config.DefaultRetries
 	}
 	if s.PollPages <= 0 {
 		s.PollPages = config.DefaultPollPages
@@ -308,8 +329,16 @@ func (r *run) crawl(ctx context.Context) error {
 	}
 	close(jobs)
 	<-docsDone
+	r.mu.Lock()
+	if r.capLogged && r.stats.Stopped == "" {
+		r.stats.Stopped = stopMaxDocs
+	}
+	r.mu.Unlock()
 	if err != nil {
 		return err
+	}
+	if r.bf != nil {
+		r.bf.end(ctx)
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("crawl %s: %w", r.src.Name, err)
@@ -339,15 +368,22 @@ func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
 			c.AllowedDomains = append(c.AllowedDomains, h)
 		}
 	}
+	// Politeness is the shared Hosts' job, not a colly LimitRule: a rule
+	// is per collector, and two sources on one host would each get the
+	// full rate.
+	own := Politeness{Delay: r.src.Delay, Parallel: r.src.Parallel}
+	var joined []string
+	for hp := range sc {
+		h, _, _ := net.SplitHostPort(hp)
+		joined = append(joined, h)
+	}
+	r.leave = r.opts.Hosts.Join(joined, own)
 	c.WithTransport(rawTransport{next: transport})
 	c.SetRequestTimeout(r.src.Timeout)
-	parallel := max(r.src.Parallel, 1)
-	if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallel, Delay: r.src.Delay, RandomDelay: r.src.Delay / 2}); err != nil {
-		return nil, fmt.Errorf("politeness rule: %w", err)
-	}
-	f := &fetcher{c: c, scope: sc, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
+	f := &fetcher{c: c, scope: sc, hosts: r.opts.Hosts, own: own, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
 	if r.src.Robots {
 		f.robots = &robots{client: &http.Client{Transport: transport, Timeout: r.src.Timeout, CheckRedirect: sameHost},
+			limit: r.opts.Hosts, own: own,
 			agent: r.opts.UserAgent, scope: sc, hosts: map[string]*robotstxt.RobotsData{}}
 	}
 	f.install()
@@ -363,129 +399,6 @@ func (r *run) progress() {
 	}
 }
 
-// walkLists fetches list pages breadth-first from the start URLs, each at
-// most once, until no new page appears, a page adds no new document, or
-// the page budget (max_pages on a first crawl, poll_pages later) is spent.
-func (r *run) walkLists(ctx context.Context, emit func(job)) error {
-	budget := r.src.MaxPages
-	if r.polled {
-		budget = r.src.PollPages
-	}
-	var queue []discover.Request
-	for _, s := range r.src.Start {
-		queue = append(queue, discover.Request{URL: s})
-	}
-	seen := map[string]bool{}
-	opts := discover.Options{Platform: r.src.Platform, Link: r.src.Link, Next: r.src.Next, Location: r.opts.Location}
-	fetched, blocked, stoppedEarly := 0, 0, false
-	for len(queue) > 0 && ctx.Err() == nil {
-		req := queue[0]
-		queue = queue[1:]
-		if seen[req.Key()] {
-			continue
-		}
-		seen[req.Key()] = true
-		if fetched >= budget {
-			stoppedEarly = true
-			break
-		}
-		fetched++
-		res := r.f.get(ctx, req, nil)
-		r.add(func(s *archive.RunStats) { s.ListPages++ })
-		if errors.Is(res.err, errRobots) {
-			// Counted like an error below: a source whose every list page
-			// is blocked (robots.txt down answers "disallow all") must fail
-			// the run, not end it as a successful, empty baseline.
-			blocked++
-			r.mu.Lock()
-			r.lastErr = res.err
-			r.mu.Unlock()
-			r.log.Warn("list page skipped", "url", req.URL, "err", res.err)
-			continue
-		}
-		if res.err != nil {
-			r.fail("list page", req.URL, res)
-			continue
-		}
-		body, err := r.f.decode(res)
-		if err != nil {
-			r.countErr("list page", req.URL, err)
-			continue
-		}
-		if discover.Challenge(body) {
-			r.countErr("list page", req.URL, errChallenge)
-			continue
-		}
-		pageURL := req.URL
-		if res.finalURL != "" && req.Method == "" {
-			pageURL = res.finalURL
-		}
-		out, err := discover.Parse(pageURL, res.header.Get("Content-Type"), body, opts)
-		if err != nil {
-			r.countErr("list page", req.URL, err)
-			continue
-		}
-		r.add(func(s *archive.RunStats) {
-			if s.Platform == "" {
-				s.Platform = out.Platform
-			}
-			s.ListEntries += len(out.Entries)
-		})
-		fresh, changed := 0, 0
-		for _, e := range out.Entries {
-			canon, err := archive.CanonicalURL(e.URL)
-			if err != nil {
-				continue
-			}
-			if _, dup := r.listed[canon]; dup {
-				continue
-			}
-			if !r.f.robots.allowed(ctx, canon) {
-				r.log.Debug("link disallowed by robots.txt", "url", canon)
-				continue
-			}
-			e.URL = canon
-			r.listed[canon] = e
-			r.order = append(r.order, canon)
-			fresh++
-			if e.Date != "" && (r.oldest == "" || e.Date < r.oldest) {
-				r.oldest = e.Date
-			}
-			if d, ok := r.known[canon]; !ok || listingChanged(d, e) || d.Status == archive.StatusWithdrawn {
-				changed++
-			}
-			if j, ok := r.planListed(e); ok {
-				emit(j)
-			}
-		}
-		r.log.Debug("list page", "url", req.URL, "platform", out.Platform, "entries", len(out.Entries), "new_links", fresh, "unknown_or_changed", changed, "next", len(out.Next))
-		r.progress()
-		if fresh == 0 && len(out.Entries) > 0 || fresh == 0 && fetched > 1 {
-			// A page with nothing new this run (deep TRS index_N stubs, a
-			// pager that loops): further pages would not help.
-			stoppedEarly = len(out.Next) > 0
-			continue
-		}
-		if r.polled && changed == 0 {
-			// Later polls: new documents appear at the top; a page
-			// with nothing new or changed ends the walk.
-			stoppedEarly = len(out.Next) > 0 || len(queue) > 0
-			queue = nil
-			continue
-		}
-		queue = append(queue, out.Next...)
-	}
-	r.full = !stoppedEarly && len(queue) == 0 && ctx.Err() == nil
-	r.mu.Lock()
-	st := r.stats
-	r.mu.Unlock()
-	if fetched > 0 && len(r.listed) == 0 && st.Errors+blocked >= fetched {
-		return fmt.Errorf("crawl %s: %w: %s", r.src.Name, ErrNoListPage, r.lastErrText())
-	}
-	r.log.Info("list pages walked", "platform", st.Platform, "list_pages", st.ListPages, "documents", len(r.order), "complete", r.full)
-	return ctx.Err()
-}
-
 func listingChanged(d archive.Doc, e discover.Entry) bool {
 	return e.Title != "" && d.ListTitle != "" && normTitle(e.Title) != normTitle(d.ListTitle) ||
 		e.Date != "" && d.ListDate != "" && e.Date != d.ListDate
@@ -498,7 +411,9 @@ type job struct {
 	url    string
 	entry  discover.Entry
 	known  *archive.Doc
-	reason string // "new", "listing changed", "vanished", "revisit", "withdrawn listed"
+	reason string  // "new", "listing changed", "vanished", "revisit", "withdrawn listed"
+	quiet  bool    // found by a backfill: old documents, recorded without alerts
+	ticket *ticket // the backfill list page it came from
 }
 
 // planListed decides whether a document seen on a list page is fetched
@@ -530,18 +445,24 @@ func (r *run) planUnlisted(planned map[uint64]bool, emit func(job)) int {
 		if _, listed := r.listed[u]; listed || planned[d.ID] || u != d.URL {
 			continue
 		}
-		planned[d.ID] = true
 		vanished := d.Status == archive.StatusLive && r.full ||
 			d.Status == archive.StatusLive && d.ListDate != "" && r.oldest != "" && d.ListDate > r.oldest
 		due := now.Sub(d.LastChecked) >= r.src.Revisit
+		reason := ""
 		switch {
 		case vanished:
-			emit(job{url: d.URL, known: &d, reason: "vanished"})
+			reason = "vanished"
 		case due && len(r.listed) > 0:
-			emit(job{url: d.URL, known: &d, reason: "revisit"})
+			reason = "revisit"
 		default:
 			continue
 		}
+		if !r.takeDoc() {
+			r.add(func(s *archive.RunStats) { s.Capped++ })
+			continue
+		}
+		planned[d.ID] = true
+		emit(job{url: d.URL, known: &d, reason: reason})
 		n++
 	}
 	return n
@@ -555,7 +476,7 @@ type fetched struct {
 
 // fetchDocs runs the document stage: Source.Parallel fetchers (the
 // politeness limit) hand responses over the fetched channel to processors
-// (one per CPU) that decode, extract and store them. A fetcher never waits
+// (one per fetch slot up to the CPUs, at least two) that decode, extract and store them. A fetcher never waits
 // for extraction or the archive's commit, so the fetch slots stay busy on a
 // slow server and the CPUs stay busy on a fast one.
 func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
@@ -575,12 +496,18 @@ func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
 			}
 		}()
 	}
-	for range min(runtime.GOMAXPROCS(0), parallel) {
+	// At least two processors, even at parallel 1: while one waits for
+	// the archive's commit (an fsync), the other decodes and extracts the
+	// next response, and the fetcher is not held up by either.
+	for range max(min(runtime.GOMAXPROCS(0), parallel), 2) {
 		processors.Add(1)
 		go func() {
 			defer processors.Done()
 			for f := range out {
 				r.guard("document", f.job.url, func() { r.processDoc(ctx, f.job, f.res) })
+				if f.job.ticket != nil {
+					r.bf.done(ctx, f.job.ticket, ctx.Err() == nil)
+				}
 				r.progress()
 			}
 		}()
@@ -679,7 +606,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		return
 	}
 	out, err := r.w.Record(ctx, archive.Observation{URL: j.url, Doc: doc,
-		Capture: res.capture(http.MethodGet, j.url), Listing: listing})
+		Capture: res.capture(http.MethodGet, j.url), Listing: listing, Quiet: j.quiet})
 	if err != nil {
 		r.countErr("document", j.url, err)
 		return

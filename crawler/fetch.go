@@ -113,6 +113,8 @@ func (f *fetcher) decode(res *fetchResult) ([]byte, error) {
 type fetcher struct {
 	c       *colly.Collector
 	scope   scope
+	hosts   *Hosts
+	own     Politeness
 	retries int
 	maxBody int64
 	backoff time.Duration
@@ -195,7 +197,13 @@ func (f *fetcher) get(ctx context.Context, req discover.Request, hdr http.Header
 			// on its own: the capture keeps the bytes as received.
 			h.Set("Accept-Encoding", "gzip")
 		}
-		err := f.c.Request(method, req.URL, body, cctx, h)
+		done, err := f.hosts.turn(ctx, req.URL, f.own)
+		if err != nil {
+			res.err = err
+			return res
+		}
+		err = f.c.Request(method, req.URL, body, cctx, h)
+		done()
 		if res.err == nil {
 			res.err = err
 		}

@@ -199,5 +199,6 @@ func (d *daemon) crawlOne(ctx context.Context, src config.Source) {
 	}
 	d.log.Info("crawled", "source", src.Name, "platform", stats.Platform, "list_pages", stats.ListPages,
 		"fetched", stats.Fetched, "new", stats.New, "changed", stats.Changed, "unchanged", stats.Unchanged,
-		"withdrawn", stats.Withdrawn, "errors", stats.Errors, "duration", stats.Duration.Round(time.Millisecond))
+		"withdrawn", stats.Withdrawn, "errors", stats.Errors, "duration", stats.Duration.Round(time.Millisecond),
+		"walk", stats.WalkNote())
 }
