@@ -19,12 +19,14 @@ import (
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // Defaults applied by Parse where the file is silent.
 const (
 	DefaultDB        = "gongkai.db"
-	DefaultTimezone  = "Asia/Shanghai"
+	DefaultTimezone  = chinatime.Name
 	DefaultListen    = "127.0.0.1:8080"
 	DefaultUserAgent = "gongkai/0.1 (+https://github.com/gongkai/gongkai)"
 	DefaultSchedule  = "0 8,20 * * *"
@@ -35,6 +37,8 @@ const (
 	DefaultRetries   = 3
 	DefaultTimeout   = 30 * time.Second
 	DefaultMaxBody   = 20 << 20
+	// DefaultAlertAfterFailures is the failed polls before source_failed.
+	DefaultAlertAfterFailures = 2
 )
 
 // Config is a parsed gongkai.yaml.
@@ -89,6 +93,9 @@ type Source struct {
 	Attachments         bool              // download attachments too (off by default)
 	AlertOnBaseline     bool              // alert on the first crawl as well
 	Robots              bool              // obey robots.txt; default true
+	// AlertAfterFailures is how many consecutive failed polls send
+	// source_failed; default 2.
+	AlertAfterFailures int
 
 	Line int // where the source starts in the file
 }
@@ -298,6 +305,9 @@ func (p *parser) sources(n *yaml.Node) {
 			"attachments":       func(v *yaml.Node) { s.Attachments = p.boolean(v, path+".attachments") },
 			"alert_on_baseline": func(v *yaml.Node) { s.AlertOnBaseline = p.boolean(v, path+".alert_on_baseline") },
 			"robots":            func(v *yaml.Node) { s.Robots = p.boolean(v, path+".robots") },
+			"alert_after_failures": func(v *yaml.Node) {
+				s.AlertAfterFailures = p.count(v, path+".alert_after_failures", 1)
+			},
 		})
 		switch {
 		case s.Name == "":
@@ -387,6 +397,9 @@ func (p *parser) defaults() {
 		}
 		if s.MaxBody == 0 {
 			s.MaxBody = DefaultMaxBody
+		}
+		if s.AlertAfterFailures == 0 {
+			s.AlertAfterFailures = DefaultAlertAfterFailures
 		}
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"path"
 	"regexp"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -33,18 +34,17 @@ import (
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler/discover"
 	"github.com/gongkai/gongkai/extract"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
-// Sink receives what a crawl finds. *archive.Store satisfies it.
+// Sink receives what a crawl finds. *archive.Store satisfies it: a crawl
+// reads what the archive knows of its source, then writes through one
+// archive.Run.
 type Sink interface {
-	Record(ctx context.Context, o archive.Observation) (archive.Outcome, error)
-	NotModified(ctx context.Context, source, url string, l archive.Listing, at time.Time, quiet bool) error
-	Withdraw(ctx context.Context, source, url, reason string, at time.Time, quiet bool) (bool, error)
-	Failed(ctx context.Context, url string, at time.Time) error
+	Begin(ctx context.Context, source string, opts archive.RunOptions) (*archive.Run, error)
 	Known(ctx context.Context, source string) ([]archive.Doc, error)
 	Source(ctx context.Context, name string) (archive.SourceState, error)
-	EndRun(ctx context.Context, name string, stats archive.RunStats, err error) error
-	RecordFile(ctx context.Context, source string, doc uint64, c archive.Capture) (bool, error)
 	HasFile(ctx context.Context, url string) (bool, error)
 }
 
@@ -61,6 +61,10 @@ type Options struct {
 	// Progress, if set, is called after every request with the run so far.
 	Progress func(source string, s archive.RunStats)
 	Now      func() time.Time
+	// BatchDocs and BatchWait group the archive's commits (see
+	// archive.RunOptions; zero = its defaults).
+	BatchDocs int
+	BatchWait time.Duration
 }
 
 // Crawler polls sources into a Sink. Each Crawl uses its own collector, so
@@ -76,7 +80,7 @@ func New(sink Sink, opts Options) *Crawler {
 		opts.UserAgent = config.DefaultUserAgent
 	}
 	if opts.Location == nil {
-		opts.Location, _ = time.LoadLocation("Asia/Shanghai")
+		opts.Location = chinatime.Location()
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -103,6 +107,7 @@ type run struct {
 	src     config.Source
 	log     *slog.Logger
 	f       *fetcher
+	w       *archive.Run // where the run's writes go
 	quiet   bool
 	polled  bool // the source has a baseline: this is a later poll
 	mu      sync.Mutex
@@ -124,13 +129,84 @@ func (c *Crawler) Crawl(ctx context.Context, src config.Source) (archive.RunStat
 	r := &run{Crawler: c, src: src, log: c.opts.Logger.With("source", src.Name),
 		known: map[string]archive.Doc{}, listed: map[string]discover.Entry{}}
 	r.stats.Started = c.opts.Now()
+	r.stats.AlertAfter = src.AlertAfterFailures
 	err := r.crawl(ctx)
 	r.stats.Duration = c.opts.Now().Sub(r.stats.Started)
+	if r.w == nil {
+		return r.stats, err
+	}
 	endCtx := context.WithoutCancel(ctx) // the run's record must be written even when ctx ended it
-	if e := c.sink.EndRun(endCtx, src.Name, r.stats, err); e != nil && err == nil {
+	if e := r.w.End(endCtx, r.stats, err); e != nil && err == nil {
 		err = e
 	}
 	return r.stats, err
+}
+
+// ExtractionID names the extraction a source's documents are made with:
+// "r<extract.RulesVersion>", plus "+" and 8 hex digits of a digest of the
+// source's field overrides when it has any. A version made under another id
+// is extracted again from its stored capture before it is compared with a
+// new fetch, so a changed rule is never taken for an edit.
+func ExtractionID(src config.Source) string { return extractionID(src, nil) }
+
+// ExtractionID is the extraction id this crawler's runs of src record: that
+// of the package function, with the crawler's zone for dates without one
+// when it is not China time.
+func (c *Crawler) ExtractionID(src config.Source) string { return extractionID(src, c.opts.Location) }
+
+// Extract is this crawler's extraction of src's page from a stored capture.
+func (c *Crawler) Extract(src config.Source, cp archive.Capture) (extract.Document, error) {
+	return Extract(cp, src, c.opts.Location)
+}
+
+// extractionID adds the zone of dates without one when it is not the
+// default (China time): it changes the extracted dates too.
+func extractionID(src config.Source, loc *time.Location) string {
+	id := fmt.Sprintf("r%d", extract.RulesVersion)
+	h := sha256.New()
+	keys := make([]string, 0, len(src.Fields))
+	for k := range src.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(h, "field %d:%s %d:%s\n", len(k), k, len(src.Fields[k]), src.Fields[k])
+	}
+	tz := loc != nil && loc.String() != config.DefaultTimezone
+	if tz {
+		fmt.Fprintf(h, "timezone %s\n", loc.String())
+	}
+	if len(keys) == 0 && !tz {
+		return id
+	}
+	return id + "+" + hex.EncodeToString(h.Sum(nil))[:8]
+}
+
+// reextract runs this crawler's extraction for src on a stored capture.
+func (c *Crawler) reextract(src config.Source) func(context.Context, archive.Capture) (extract.Document, error) {
+	return func(_ context.Context, cp archive.Capture) (extract.Document, error) {
+		return Extract(cp, src, c.opts.Location)
+	}
+}
+
+// Extract is the crawler's extraction of a document page from its capture:
+// the charset decoded as the crawl decodes it, then extract.Extract with the
+// source's field overrides. gongkai reextract and the comparison of a
+// version made under other rules use it.
+func Extract(cp archive.Capture, src config.Source, loc *time.Location) (extract.Document, error) {
+	if loc == nil {
+		loc, _ = time.LoadLocation(config.DefaultTimezone)
+	}
+	if _, page := mediaTypeOf(cp.Header, cp.Body); !page {
+		// A file's record names it by its digest and the list's title,
+		// which the capture does not hold: nothing to extract again.
+		return extract.Document{}, archive.ErrNotExtractable
+	}
+	body, _, err := extract.Decode(cp.Body, cp.Header.Get("Content-Type"))
+	if err != nil {
+		return extract.Document{}, err
+	}
+	return extract.Extract(body, cp.URL, extract.Options{Location: loc, Fields: src.Fields})
 }
 
 // sourceDefaults fills the limits a Source built in code (not parsed from
@@ -160,6 +236,12 @@ func (r *run) crawl(ctx context.Context) error {
 	}
 	r.polled = st.Baselined
 	r.quiet = !st.Baselined && !r.src.AlertOnBaseline
+	r.w, err = r.sink.Begin(ctx, r.src.Name, archive.RunOptions{Quiet: r.quiet,
+		Rules: extractionID(r.src, r.opts.Location), Reextract: r.reextract(r.src),
+		BatchDocs: r.opts.BatchDocs, BatchWait: r.opts.BatchWait})
+	if err != nil {
+		return err
+	}
 	docs, err := r.sink.Known(ctx, r.src.Name)
 	if err != nil {
 		return err
@@ -322,6 +404,7 @@ func (r *run) walkLists(ctx context.Context, emit func(job)) error {
 			if s.Platform == "" {
 				s.Platform = out.Platform
 			}
+			s.ListEntries += len(out.Entries)
 		})
 		fresh, changed := 0, 0
 		for _, e := range out.Entries {
@@ -509,7 +592,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 	case ctx.Err() != nil:
 		return
 	case res.status == http.StatusNotModified && j.known != nil:
-		if err := r.sink.NotModified(ctx, r.src.Name, j.url, listing, res.at, r.quiet); err != nil {
+		if err := r.w.NotModified(ctx, j.url, listing, res.at); err != nil {
 			r.countErr("document", j.url, err)
 			return
 		}
@@ -529,7 +612,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 	case res.err != nil:
 		r.fail("document", j.url, res)
 		if j.known != nil {
-			_ = r.sink.Failed(ctx, j.url, res.at)
+			_ = r.w.Failed(ctx, j.url, res.at)
 		}
 		return
 	}
@@ -538,7 +621,8 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		pageURL = j.url
 	}
 	var doc extract.Document
-	if mt, isPage := mediaType(res); !isPage {
+	mt, isPage := mediaType(res)
+	if !isPage {
 		doc = fileDocument(j, pageURL, mt, res.body)
 	} else {
 		body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
@@ -567,8 +651,8 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		r.countErr("document", j.url, fmt.Errorf("the server answered 200 with an error page (%q); not archived", firstLine(doc.Title+" "+doc.Body)))
 		return
 	}
-	out, err := r.sink.Record(ctx, archive.Observation{Source: r.src.Name, URL: j.url, Doc: doc,
-		Capture: res.capture(http.MethodGet, j.url), Listing: listing, Quiet: r.quiet})
+	out, err := r.w.Record(ctx, archive.Observation{URL: j.url, Doc: doc,
+		Capture: res.capture(http.MethodGet, j.url), Listing: listing})
 	if err != nil {
 		r.countErr("document", j.url, err)
 		return
@@ -585,12 +669,30 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		if out.Restored {
 			s.Restored++
 		}
+		if out.Kind == archive.EventNew && isPage {
+			countFields(s, doc)
+		}
 	})
 	if out.Kind != archive.Unchanged || out.Restored {
 		log.Info("document", "outcome", out.Kind, "version", out.Version, "restored", out.Restored, "title", doc.Title)
 	}
 	if r.src.Attachments {
 		r.fetchAttachments(ctx, out, doc.Attachments)
+	}
+}
+
+// countFields notes which fields a new page had, for source health: a
+// field every earlier document had and no new one has means the site (or
+// its template) changed under the extractor.
+func countFields(s *archive.RunStats, d extract.Document) {
+	if s.Fields == nil {
+		s.Fields = map[string]int{}
+	}
+	s.NewFields++
+	for _, f := range extract.Fields() {
+		if strings.TrimSpace(f.Value(d)) != "" {
+			s.Fields[f.Key]++
+		}
 	}
 }
 
@@ -616,7 +718,7 @@ func (r *run) fetchAttachments(ctx context.Context, out archive.Outcome, files [
 			r.fail("attachment", a.URL, res)
 			continue
 		}
-		if _, err := r.sink.RecordFile(ctx, r.src.Name, out.Doc, res.capture(http.MethodGet, a.URL)); err != nil {
+		if _, err := r.w.RecordFile(ctx, out.Doc, res.capture(http.MethodGet, a.URL)); err != nil {
 			r.countErr("attachment", a.URL, err)
 			continue
 		}
@@ -636,10 +738,12 @@ func sameHost(req *http.Request, via []*http.Request) error {
 
 // mediaType reports a response's media type and whether it is a page the
 // extractor reads (HTML, XML, JSON, text) rather than a file.
-func mediaType(res *fetchResult) (string, bool) {
-	mt, _, _ := mime.ParseMediaType(res.header.Get("Content-Type"))
+func mediaType(res *fetchResult) (string, bool) { return mediaTypeOf(res.header, res.body) }
+
+func mediaTypeOf(h http.Header, body []byte) (string, bool) {
+	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
 	if mt == "" || mt == "application/octet-stream" {
-		mt, _, _ = mime.ParseMediaType(http.DetectContentType(res.body))
+		mt, _, _ = mime.ParseMediaType(http.DetectContentType(body))
 	}
 	switch {
 	case strings.HasPrefix(mt, "text/"), strings.Contains(mt, "html"), strings.Contains(mt, "xml"), strings.Contains(mt, "json"):
@@ -681,7 +785,7 @@ func firstLine(s string) string {
 }
 
 func (r *run) withdraw(ctx context.Context, j job, reason string, at time.Time) {
-	changed, err := r.sink.Withdraw(ctx, r.src.Name, j.url, reason, at, r.quiet)
+	changed, err := r.w.Withdraw(ctx, j.url, reason, at)
 	if err != nil {
 		r.countErr("document", j.url, err)
 		return

@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	_ "time/tzdata" // Asia/Shanghai on systems without zoneinfo
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // NormalizeDate turns one raw date string into "YYYY-MM-DD", "YYYY-MM-DD HH:MM"
@@ -25,16 +26,8 @@ func NormalizeDate(s string) string {
 	return normalizeDateIn(s, shanghai())
 }
 
-// shanghai is China time, loaded once: LoadLocation reads the zone
-// database on every call. China has had no DST since 1991, so the fixed
-// fallback is only wrong for older dates.
-var shanghai = sync.OnceValue(func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-})
+// shanghai is China time, declared once for the project in chinatime.
+var shanghai = chinatime.Location
 
 // dateScanner walks a string rune by rune; digits and separators are folded
 // to ASCII so full-width forms (２０２５－０１－２３) parse too.

@@ -4,7 +4,7 @@ package web
 // export and backup, which stream), and errors as {"error": "..."} with a
 // 400 (bad parameter), 404 (unknown document, version or endpoint) or 500.
 //
-//	GET /api/health                         {"status": "ok", "sources": N}
+//	GET /api/health                         {"status": "ok", "sources": N, "reload": {...} (daemon, after a reload)}
 //	GET /api/sources                        {"sources": [SourceState + "next_run"]}
 //	GET /api/docs?source=&q=&status=&from=&to=&limit=&offset=
 //	                                        {"total": N, "limit": N, "offset": N, "docs": [Doc]}
@@ -46,7 +46,13 @@ func (s *Server) apiHealth(w http.ResponseWriter, r *http.Request) {
 		s.writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "error", "error": "archive unreadable"})
 		return
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "sources": len(states)})
+	out := map[string]any{"status": "ok", "sources": len(states)}
+	if s.o.Health != nil {
+		for k, v := range s.o.Health() {
+			out[k] = v
+		}
+	}
+	s.writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) {

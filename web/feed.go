@@ -22,7 +22,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	title := "gongkai: all sources"
 	if name != "" {
-		if err := s.knownSource(r, name); err != nil {
+		if _, err := s.knownSource(r, name); err != nil {
 			s.errorPage(w, r, err)
 			return
 		}

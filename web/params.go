@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // pathDoc reads the {id} path segment. A malformed id names no document, so
@@ -90,7 +92,7 @@ func sinceParam(r *http.Request) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, raw); err == nil {
 		return t, nil
 	}
-	if t, err := time.ParseInLocation("2006-01-02", raw, shanghai); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", raw, chinatime.Location()); err == nil {
 		return t, nil
 	}
 	return time.Time{}, badRequest{fmt.Sprintf("since must be RFC 3339 (2025-01-23T08:00:00Z) or a date (2025-01-23), not %q", raw)}

@@ -70,6 +70,9 @@ type Options struct {
 	// TempDir holds the snapshot /api/backup streams from (as large as the
 	// archive); "" means the system's temporary directory.
 	TempDir string
+	// Health, if set, adds the daemon's own state (its last config
+	// reload) to /api/health.
+	Health func() map[string]any
 }
 
 // Server is the web UI and JSON API. It is an http.Handler.
@@ -87,10 +90,6 @@ type Server struct {
 
 //go:embed templates/*.html static/*
 var assets embed.FS
-
-// shanghai is China Standard Time. China has kept UTC+8 without daylight
-// saving since 1991, so a fixed zone needs no tzdata on the host.
-var shanghai = time.FixedZone("CST", 8*60*60)
 
 // New returns a Server reading r.
 func New(r Reader, o Options) *Server {

@@ -44,9 +44,11 @@ func commands() []command {
 		{"extract", "[-url URL] [-json] FILE|URL", "run the extractor on one saved page or live URL", cmdExtract},
 		{"validate", "", "check the config and print every problem with its line", cmdValidate},
 		{"verify", "", "check the archive's consistency and every stored digest", cmdVerify},
+		{"reextract", "[-source S] [-dry-run]", "re-run the current extractor over every stored capture (no alerts)", cmdReextract},
 		{"backup", "[-force] FILE", "write a consistent copy of the archive (works while the daemon runs)", cmdBackup},
 		{"compact", "", "rewrite the archive file without free pages (daemon stopped)", cmdCompact},
 		{"notify-test", "", "send a sample event to every notification target", cmdNotifyTest},
+		{"version", "", "print the version and the source revision of this binary", cmdVersion},
 	}
 }
 

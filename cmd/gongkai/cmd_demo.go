@@ -16,6 +16,8 @@ import (
 	"github.com/gongkai/gongkai/crawler"
 	"github.com/gongkai/gongkai/demo"
 	"github.com/gongkai/gongkai/web"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {
@@ -58,7 +60,7 @@ serve the web UI so you can browse the versions and the diff.`, nil)
 	}
 	cfg := &config.Config{DB: filepath.Join(dir, "gongkai.db"), UserAgent: config.DefaultUserAgent,
 		Web: config.Web{Listen: listen}}
-	cfg.Location, _ = time.LoadLocation(config.DefaultTimezone)
+	cfg.Location = chinatime.Location()
 	src := config.Source{Name: "demo-ninghai", Start: []string{site.ListURL(base)}, Schedule: "@daily",
 		Delay: 20 * time.Millisecond, Revisit: 0, MaxPages: 50, PollPages: 3, Parallel: 2, Retries: 3,
 		Timeout: 10 * time.Second, MaxBody: config.DefaultMaxBody, Robots: true}

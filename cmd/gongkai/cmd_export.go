@@ -10,6 +10,8 @@ import (
 
 	"github.com/gongkai/gongkai/export"
 	"github.com/gongkai/gongkai/internal/atomicfile"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 func cmdExport(ctx context.Context, e *env, args []string) error {
@@ -82,7 +84,7 @@ func parseSince(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	if t, err := time.ParseInLocation("2006-01-02", s, chinaTime()); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", s, chinatime.Location()); err == nil {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("-since %q: want YYYY-MM-DD or an RFC 3339 time", s)
