@@ -71,7 +71,7 @@ func openDamaged(path string, log *slog.Logger) (st *archive.Store, err error) {
 func cmdBackup(ctx context.Context, e *env, args []string) error {
 	var c common
 	var force bool
-	fs := e.flags("backup", "FILE", "Write a consistent copy of the archive to FILE, also while the daemon runs (through its API).", &c)
+	fs := e.flags("backup", "[-force] FILE", "Write a consistent copy of the archive to FILE, also while the daemon runs (through its API).", &c)
 	fs.BoolVar(&force, "force", false, "replace FILE if it exists")
 	if err := parse(fs, args); err != nil {
 		return err
