@@ -17,6 +17,7 @@ import (
 	"github.com/gongkai/gongkai/diff"
 
 	"github.com/gongkai/gongkai/internal/chinatime"
+	"github.com/gongkai/gongkai/extract"
 )
 
 // uiCSP locks the UI pages down: no scripts at all, styles and images only
@@ -30,6 +31,7 @@ var funcs = template.FuncMap{
 	"paragraphs": paragraphs,
 	"duration":   formatDuration,
 	"field":      diff.FieldLabel,
+	"fields":     extract.Fields, // the one field table: templates loop over it
 	"status":     statusLabel,
 	"event":      eventLabel,
 	"skipped":    diff.SkippedText,
