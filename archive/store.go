@@ -42,8 +42,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"os"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"

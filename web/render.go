@@ -16,8 +16,8 @@ import (
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/diff"
 
-	"github.com/gongkai/gongkai/internal/chinatime"
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // uiCSP locks the UI pages down: no scripts at all, styles and images only
