@@ -35,14 +35,17 @@ func record(s *Store, url, body string) (Outcome, error) {
 	ctx := context.Background()
 	doc := extract.Document{Title: "宁海县公安局2024年法治政府建设年度报告", IndexNo: "002966124/2025-41880",
 		Published: "2025-01-23", Body: body}
-	run, err := s.Begin(ctx, "test", RunOptions{})
+	r, err := s.Begin(ctx, "test", RunOptions{BatchDocs: 1})
 	if err != nil {
 		return Outcome{}, err
 	}
-	out, err := run.Record(ctx, Observation{URL: url, Doc: doc,
+	out, err := r.Record(ctx, Observation{URL: url, Doc: doc,
 		Capture: Capture{URL: url, Method: http.MethodGet, Status: 200, Body: []byte("<html><body>" + body + "</body></html>"),
 			FetchedAt: time.Now()}})
-	if endErr := run.End(ctx, RunStats{}, err); err == nil {
+	if err == nil {
+		err = r.Commit(ctx)
+	}
+	if endErr := r.End(ctx, RunStats{}, err); err == nil {
 		err = endErr
 	}
 	return out, err

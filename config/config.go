@@ -7,6 +7,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
@@ -18,18 +19,20 @@ import (
 
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // Defaults applied by Parse where the file is silent.
 const (
 	DefaultDB        = "gongkai.db"
-	DefaultTimezone  = "Asia/Shanghai"
+	DefaultTimezone  = chinatime.Name
 	DefaultListen    = "127.0.0.1:8080"
 	DefaultUserAgent = "gongkai/0.1 (+https://github.com/gongkai/gongkai)"
 	DefaultSchedule  = "0 8,20 * * *"
 	DefaultDelay     = time.Second
 	DefaultRevisit   = 168 * time.Hour
-	DefaultMaxPages  = 0 // list pages on a source's first crawl: 0 = walk to the natural end
+	DefaultMaxPages  = 0 // list pages per run of a backfill; 0 = walk to the natural end
 	DefaultPollPages = 3 // list pages on later polls: new documents appear on page 1
 	DefaultRetries   = 3
 	DefaultTimeout   = 30 * time.Second
@@ -135,16 +138,19 @@ func (c *Config) Line(key string) int {
 type Web struct {
 	Listen  string // default 127.0.0.1:8080
 	BaseURL string // public URL of the UI, for links in alerts and feeds
-	Auth    Auth   // empty = no authentication
+	Auth    WebAuth
 }
 
-// Auth protects the web UI and API: a bearer token, a user with a bcrypt
-// password hash, or both.
-type Auth struct {
+// WebAuth is the optional web.auth: a bearer token, or a user with a bcrypt
+// password hash for basic auth. The zero value means no auth.
+type WebAuth struct {
 	Token        string
 	User         string
-	PasswordHash string // bcrypt ($2a$/$2b$/$2y$), e.g. from htpasswd -nbB
+	PasswordHash string // bcrypt, e.g. from htpasswd -nbBC 10 USER PASSWORD
 }
+
+// Enabled reports whether any credential is configured.
+func (a WebAuth) Enabled() bool { return a.Token != "" || a.User != "" }
 
 // Source is one disclosure site (or column) to watch.
 type Source struct {
@@ -153,13 +159,14 @@ type Source struct {
 	Schedule string        // 5-field cron spec or @every/@daily…
 	Delay    time.Duration // minimum gap between requests to one host
 	Revisit  time.Duration // re-check known documents this often; 0 = every poll
-	// MaxPages bounds list pages on a first crawl (0 = to the natural
-	// end), PollPages on later polls.
+	// MaxPages bounds the list pages a backfill walks in one run (0 = to
+	// the natural end; what is left resumes at the next poll), PollPages
+	// the first list pages every later poll reads.
 	MaxPages, PollPages int
 	MaxDocs             int           // documents fetched per run; 0 = no limit
 	MaxPageDocs         int           // documents taken from one list page; 0 = no limit
 	RunBudget           time.Duration // wall time of one run; 0 = no limit
-	AlertAfterFailures  int           // failed runs in a row before a source_failed alert; 0 = never
+	AlertAfterFailures  int           // failed runs in a row before a source_failed alert; ≥ 1 (0 in code = 2)
 	Parallel            int           // concurrent requests per host; default 1
 	Retries             int           // attempts on 5xx/429/timeouts; default 3
 	Timeout             time.Duration
@@ -327,6 +334,10 @@ func (p *parser) top(n *yaml.Node) {
 		"sources":    func(v *yaml.Node) { p.sources(v) },
 		"notify":     func(v *yaml.Node) { p.notify(v) },
 	})
+	if c.Web.Listen != "" && !IsLoopback(c.Web.Listen) && !c.Web.Auth.Enabled() {
+		p.warnings = append(p.warnings, Problem{Line: c.Line("web.listen"), Key: "web.listen",
+			Msg: fmt.Sprintf("%s is reachable from other machines and web.auth is not set: anyone who can reach it can read the whole archive (set web.auth; /api/backup and /api/export stay closed without it)", c.Web.Listen)})
+	}
 	if len(c.Sources) == 0 && !p.has("sources") {
 		p.add(n.Line, "sources", "missing: add at least one source to watch")
 	}
@@ -435,7 +446,7 @@ func (p *parser) sources(n *yaml.Node) {
 			"poll_pages":           func(v *yaml.Node) { p.count(v, k("poll_pages"), 1, 0, &s.PollPages) },
 			"max_docs":             func(v *yaml.Node) { p.count(v, k("max_docs"), 0, 0, &s.MaxDocs) },
 			"max_page_docs":        func(v *yaml.Node) { p.count(v, k("max_page_docs"), 0, 0, &s.MaxPageDocs) },
-			"alert_after_failures": func(v *yaml.Node) { p.count(v, k("alert_after_failures"), 0, 0, &s.AlertAfterFailures) },
+			"alert_after_failures": func(v *yaml.Node) { p.count(v, k("alert_after_failures"), 1, 0, &s.AlertAfterFailures) },
 			"parallel":             func(v *yaml.Node) { p.count(v, k("parallel"), 1, 0, &s.Parallel) },
 			// More retries would only hammer a server that is down.
 			"retries": func(v *yaml.Node) { p.count(v, k("retries"), 1, 10, &s.Retries) },
@@ -724,7 +735,29 @@ func CheckSchedule(spec string) (err error) {
 	if every, ok := s.(cron.ConstantDelaySchedule); ok && every.Delay < time.Minute {
 		return fmt.Errorf("%q polls more than once a minute; government sites deserve more politeness", spec)
 	}
+	// robfig/cron gives up after five years and returns the zero time, so a
+	// date that never comes (30 February) would silently never crawl.
+	if s.Next(time.Now()).IsZero() {
+		return fmt.Errorf("%q never fires (no such date in the next five years)", spec)
+	}
 	return nil
+}
+
+// auth parses web.auth: either token, or user and password_hash (bcrypt).
+
+// IsLoopback reports whether a listen address (host:port) only accepts
+// connections from this machine. An empty host or 0.0.0.0 listens everywhere.
+func IsLoopback(listen string) bool {
+	host, _, err := splitHostPort(listen)
+	if err != nil {
+		return false
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 func splitHostPort(s string) (string, string, error) {

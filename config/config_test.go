@@ -85,6 +85,7 @@ func TestParseProblems(t *testing.T) {
 		{"too many retries", "sources:\n  - name: a\n    start: http://a.cn/\n    retries: 1000\n", []string{"line 4: sources[0].retries: 1000 is more than 10"}},
 		{"listen port out of range", "web: {listen: ':99999'}\nsources: [{name: a, start: http://a.cn/}]\n", []string{"line 1: web.listen"}},
 		{"target filter names no source", "sources: [{name: a, start: http://a.cn/}]\nnotify:\n  - webhook: http://h.cn/\n    sources: [a, b]\n", []string{`line 4: notify[0].sources: "b" is not the name of a source`}},
+		{"never fires", "sources:\n  - name: a\n    start: http://a.cn/\n    schedule: '0 0 30 2 *'\n", []string{"line 4: sources[0].schedule: \"0 0 30 2 *\" never fires"}},
 		{"duplicate key", "db: a\ndb: b\nsources: [{name: a, start: http://a.cn/}]\n", []string{"line 2: db: appears twice"}},
 		{"several at once", "timezone: X/Y\nsources:\n  - name: a\n    start: http://a.cn/\n    delay: soon\n    schedule: '* *'\n",
 			[]string{"line 1: timezone", "line 5: sources[0].delay", "line 6: sources[0].schedule"}},
@@ -129,6 +130,44 @@ func TestCheckScheduleNeverPanics(t *testing.T) {
 	}
 }
 
+func TestWebAuth(t *testing.T) {
+	const hash = "$2a$04$vLyLy5ulojyiDOyltNr9iOCx8sUIMQ7YvyR/pAy7pXslM/8u9Zwku" // bcrypt of "s3cret"
+	c, err := Parse([]byte("web:\n  listen: 0.0.0.0:8080\n  auth:\n    user: archivist\n    password_hash: '"+hash+"'\nsources: [{name: a, start: http://a.cn/}]\n"), "x.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Web.Auth.User != "archivist" || c.Web.Auth.PasswordHash != hash || !c.Web.Auth.Enabled() {
+		t.Errorf("web.auth = %+v", c.Web.Auth)
+	}
+	if len(c.Warnings) != 0 {
+		t.Errorf("warnings with auth set: %v", c.Warnings)
+	}
+}
+
+func TestOpenListenWithoutAuthWarns(t *testing.T) {
+	tests := []struct {
+		listen string
+		warn   bool
+	}{
+		{"127.0.0.1:8080", false},
+		{"localhost:8080", false},
+		{"[::1]:8080", false},
+		{"0.0.0.0:8080", true},
+		{":8080", true},
+		{"192.168.1.5:8080", true},
+	}
+	for _, tt := range tests {
+		c, err := Parse([]byte("web: {listen: '"+tt.listen+"'}\nsources: [{name: a, start: http://a.cn/}]\n"), "x.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := len(c.Warnings) == 1 && c.Warnings[0].Key == "web.listen" && c.Warnings[0].Line == 1 && strings.Contains(c.Warnings[0].Msg, "web.auth")
+		if got != tt.warn {
+			t.Errorf("listen %s: warnings %v, want a web.auth warning: %v", tt.listen, c.Warnings, tt.warn)
+		}
+	}
+}
+
 // Every key: left out it takes its default; set to zero or false it is
 // zero or false (or a problem where zero cannot be meant), never the
 // default in disguise.
@@ -147,7 +186,7 @@ func TestExplicitZeroIsNotUnset(t *testing.T) {
 		{"max_pages", "0", func(s Source) any { return s.MaxPages }, 0, 0},
 		{"max_docs", "0", func(s Source) any { return s.MaxDocs }, DefaultMaxDocs, 0},
 		{"max_page_docs", "0", func(s Source) any { return s.MaxPageDocs }, DefaultMaxPageDocs, 0},
-		{"alert_after_failures", "0", func(s Source) any { return s.AlertAfterFailures }, DefaultAlertAfterFailures, 0},
+		{"alert_after_failures", "0", func(s Source) any { return s.AlertAfterFailures }, DefaultAlertAfterFailures, nil},
 		{"poll_pages", "0", func(s Source) any { return s.PollPages }, DefaultPollPages, nil},
 		{"parallel", "0", func(s Source) any { return s.Parallel }, DefaultParallel, nil},
 		{"retries", "0", func(s Source) any { return s.Retries }, DefaultRetries, nil},

@@ -17,9 +17,10 @@ import (
 // Keys are checked one at a time so every problem names the key it is about.
 func check(cfg *config.Config) []config.Problem {
 	var out []config.Problem
+	redact := newRedactor(cfg) // shoutrrr's errors echo keys and tokens
 	add := func(k string, err error) {
 		if err != nil {
-			out = append(out, config.Problem{Line: cfg.Line(k), Key: k, Msg: err.Error()})
+			out = append(out, config.Problem{Line: cfg.Line(k), Key: k, Msg: redact.text(err.Error())})
 		}
 	}
 	for i, s := range cfg.Sources {

@@ -2,17 +2,21 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/config"
 )
 
 func cmdBackup(ctx context.Context, e *env, args []string) error {
 	var c common
-	fs := e.flags("backup", "FILE", "Write a consistent copy of the archive to FILE, also while the daemon runs (through its API).", &c)
+	var force bool
+	fs := e.flags("backup", "[-force] FILE", "Write a consistent copy of the archive to FILE, also while the daemon runs (through its API).", &c)
+	fs.BoolVar(&force, "force", false, "replace FILE if it exists")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -26,6 +30,9 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkOutput(out, cfg.DB, force); err != nil {
+		return err
+	}
 	var n int64
 	st, err := archive.Open(cfg.DB, storeOptions(log, true))
 	switch {
@@ -34,7 +41,7 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 		n, err = st.BackupFile(ctx, out)
 	case errors.Is(err, archive.ErrLocked):
 		log.Debug("archive in use; backing up through the daemon's API")
-		n, err = remoteBackup(ctx, "http://"+cfg.Web.Listen+"/api/backup", out)
+		n, err = remoteBackup(ctx, daemonURL(cfg.Web.Listen)+"/api/backup", cfg.Web.Auth, out)
 	}
 	if err != nil {
 		return err
@@ -43,18 +50,26 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func remoteBackup(ctx context.Context, u, out string) (int64, error) {
+func remoteBackup(ctx context.Context, u string, auth config.WebAuth, out string) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return 0, err
 	}
+	authorize(req, auth)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, fmt.Errorf("backup through the daemon: %w", err)
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("backup through the daemon: HTTP %d", res.StatusCode)
+		var e struct {
+			Error string `json:"error"`
+		}
+		json.NewDecoder(io.LimitReader(res.Body, 1<<16)).Decode(&e)
+		if res.StatusCode == http.StatusUnauthorized {
+			e.Error += authHint(auth)
+		}
+		return 0, fmt.Errorf("backup through the daemon: HTTP %d: %s", res.StatusCode, e.Error)
 	}
 	n, err := writeFileAtomic(out, func(w io.Writer) (int, error) {
 		n, err := io.Copy(w, res.Body)

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
-	"github.com/gongkai/gongkai/config"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 func cmdDocs(ctx context.Context, e *env, args []string) error {
@@ -43,6 +43,8 @@ func cmdDocs(ctx context.Context, e *env, args []string) error {
 		}
 		return writeJSON(e.stdout, docs)
 	}
+	e, done := e.terminal()
+	defer done()
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tPUBLISHED\tSTATUS\tVERSIONS\tINDEX_NO\tTITLE\tURL")
 	for _, d := range docs {
@@ -83,15 +85,5 @@ func local(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(chinaTime()).Format("2006-01-02 15:04:05")
+	return t.In(chinatime.Location()).Format("2006-01-02 15:04:05")
 }
-
-// chinaTime is the zone the CLI prints and reads dates in, loaded once
-// (LoadLocation reads the zone database on every call).
-var chinaTime = sync.OnceValue(func() *time.Location {
-	loc, err := time.LoadLocation(config.DefaultTimezone)
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-})

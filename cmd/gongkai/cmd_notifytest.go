@@ -20,10 +20,11 @@ func cmdNotifyTest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	failed := 0
+	redact := newRedactor(cfg)
 	for _, r := range n.Test(ctx) {
 		if r.Err != nil {
 			failed++
-			fmt.Fprintf(e.stdout, "FAIL  %s: %v\n", r.Target, r.Err)
+			fmt.Fprintf(e.stdout, "FAIL  %s: %s\n", redact.text(r.Target), redact.text(r.Err.Error()))
 		} else {
 			fmt.Fprintf(e.stdout, "ok    %s\n", r.Target)
 		}

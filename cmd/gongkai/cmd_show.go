@@ -38,6 +38,8 @@ func cmdShow(ctx context.Context, e *env, args []string) error {
 			Versions []archive.Version `json:"versions"`
 		}{d, latest, stripRecords(vs)})
 	}
+	e, done := e.terminal()
+	defer done()
 	rec := latest.Record
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 	var rows [][2]string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/gongkai/gongkai/archive"
 )
@@ -19,7 +20,12 @@ func cmdVerify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := archive.Open(cfg.DB, storeOptions(log, true))
+	st, err := openDamaged(cfg.DB, log)
+	var damaged *damagedError
+	if errors.As(err, &damaged) {
+		fmt.Fprintf(e.stdout, "%s: could not be opened\nDAMAGE: %v\n", cfg.DB, damaged.reason)
+		return fmt.Errorf("%s: 1 problem(s) found", cfg.DB)
+	}
 	if errors.Is(err, archive.ErrLocked) {
 		return fmt.Errorf("%w\nverify a consistent copy instead: gongkai backup copy.db && gongkai verify -db copy.db", err)
 	}
@@ -41,4 +47,21 @@ func cmdVerify(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, "ok: no damage found")
 	return nil
+}
+
+// damagedError is a panic of bbolt while opening a damaged file.
+type damagedError struct{ reason any }
+
+func (e *damagedError) Error() string { return fmt.Sprintf("damaged archive: %v", e.reason) }
+
+// openDamaged opens the archive read-only for verify. bbolt panics on some
+// damaged pages as it opens the file ("Page expected to be…"); verify
+// exists to report such damage, so the panic becomes a *damagedError.
+func openDamaged(path string, log *slog.Logger) (st *archive.Store, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			st, err = nil, &damagedError{reason: p}
+		}
+	}()
+	return archive.Open(path, storeOptions(log, true))
 }

@@ -88,8 +88,8 @@ func helpFlags(t *testing.T, name string) []string {
 	for _, m := range regexp.MustCompile(`(?m)^\s+-([a-z][a-z-]*)`).FindAllStringSubmatch(stderr, -1) {
 		out = append(out, m[1])
 	}
-	if len(out) == 0 {
-		t.Fatalf("gongkai %s -h listed no flags:\n%s", name, stderr)
+	if len(out) == 0 && !strings.Contains(stderr, "Usage: gongkai "+name) {
+		t.Fatalf("gongkai %s -h printed no usage:\n%s", name, stderr)
 	}
 	return out
 }
