@@ -1,14 +1,17 @@
 package crawler_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/archive/archivetest"
+	"github.com/gongkai/gongkai/crawler"
 )
 
 // front serves the test site through a handler that may answer document
@@ -170,5 +173,45 @@ func TestGoneMarksWithdrawn(t *testing.T) {
 	}
 	if d.Status != archive.StatusWithdrawn || !strings.Contains(d.WithdrawnReason, "410") {
 		t.Errorf("doc after a 410: status %q reason %q, want withdrawn for HTTP 410", d.Status, d.WithdrawnReason)
+	}
+}
+
+// The first crawl is a quiet baseline until one completes: a first crawl
+// cut short (its context ended) and the run that completes it send no
+// alert, not even for a document archived by the cut run that vanished
+// before the next (its withdrawal is part of the baseline too).
+func TestBaselineQuietUntilAFirstCrawlCompletes(t *testing.T) {
+	s := newSite(t)
+	st := archivetest.Open(t)
+	cut, cancel := context.WithCancel(ctx)
+	defer cancel()
+	c := crawler.New(st, crawler.Options{Backoff: time.Millisecond, Progress: func(_ string, rs archive.RunStats) {
+		if rs.New >= 3 {
+			cancel()
+		}
+	}})
+	if _, err := c.Crawl(cut, source(s)); err == nil {
+		t.Fatal("a crawl whose context ended reported success")
+	}
+	if state, _ := st.Source(ctx, "ninghai"); state.Baselined {
+		t.Fatal("a cut first crawl completed the baseline")
+	}
+	var gone *page
+	for _, p := range s.docs {
+		if _, err := st.Lookup(ctx, s.srv.URL+s.docPath(p)); err == nil {
+			gone = p
+			break
+		}
+	}
+	if gone == nil {
+		t.Fatal("the cut crawl archived nothing")
+	}
+	s.edit(func(*site) { gone.removed = true })
+	stats := crawl(t, newCrawler(st), source(s))
+	if stats.Withdrawn != 1 {
+		t.Fatalf("completing crawl: %+v, want the vanished document withdrawn", stats)
+	}
+	if items, _ := st.Outbox(ctx, 0); len(items) != 0 {
+		t.Errorf("the baseline (a cut first crawl and the one completing it) queued %d alerts, want 0: %+v", len(items), items)
 	}
 }
