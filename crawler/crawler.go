@@ -4,9 +4,12 @@
 // ones that vanished, ones due for a re-check), fetches them politely with a
 // fresh colly collector, extracts them and hands each result to a Sink.
 //
-// Within a run the stages are sequential: list pages (one at a time, in
-// order) → the fetch plan → documents (a pool of Source.Parallel workers) →
-// the run's statistics to the Sink.
+// A run walks the list pages (the head of the column on later polls, and
+// the backfill to the column's end, resumed from a saved frontier, see
+// walk.go) while a pool of fetchers fetches the documents the walk plans
+// and processors extract and store them; the documents missing from the
+// lists are planned at the walk's end. Every request of every source waits
+// its turn per host in the shared Hosts (hosts.go).
 package crawler
 
 import (
@@ -27,6 +30,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -38,19 +42,31 @@ import (
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler/discover"
 	"github.com/gongkai/gongkai/extract"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
-// Sink receives what a crawl finds. *archive.Store satisfies it.
+// Sink receives what a crawl finds. *archive.Store satisfies it: a crawl
+// reads what the archive knows of its source, then writes through one
+// archive.Run.
 type Sink interface {
-	Record(ctx context.Context, o archive.Observation) (archive.Outcome, error)
-	NotModified(ctx context.Context, source, url string, l archive.Listing, at time.Time, quiet bool) error
-	Withdraw(ctx context.Context, source, url, reason string, at time.Time, quiet bool) (bool, error)
-	Failed(ctx context.Context, url string, at time.Time) error
+	Begin(ctx context.Context, source string, opts archive.RunOptions) (*archive.Run, error)
 	Known(ctx context.Context, source string) ([]archive.Doc, error)
 	Source(ctx context.Context, name string) (archive.SourceState, error)
-	EndRun(ctx context.Context, name string, stats archive.RunStats, err error) error
-	RecordFile(ctx context.Context, source string, doc uint64, c archive.Capture) (bool, error)
 	HasFile(ctx context.Context, url string) (bool, error)
+	Frontiers // where an unfinished backfill resumes (walk.go)
+}
+
+// recorder is what a run writes through; *archive.Run is the one
+// implementation outside tests.
+type recorder interface {
+	Record(ctx context.Context, o archive.Observation) (archive.Outcome, error)
+	NotModified(ctx context.Context, url string, l archive.Listing, at time.Time) error
+	Withdraw(ctx context.Context, url, reason string, at time.Time) (bool, error)
+	Failed(ctx context.Context, url string, at time.Time) error
+	RecordFile(ctx context.Context, doc uint64, c archive.Capture) (bool, error)
+	Commit(ctx context.Context) error
+	End(ctx context.Context, stats archive.RunStats, runErr error) error
 }
 
 // Options configure a Crawler. The zero value works.
@@ -66,6 +82,13 @@ type Options struct {
 	// Progress, if set, is called after every request with the run so far.
 	Progress func(source string, s archive.RunStats)
 	Now      func() time.Time
+	// BatchDocs and BatchWait group the archive's commits (see
+	// archive.RunOptions; zero = its defaults).
+	BatchDocs int
+	BatchWait time.Duration
+	// Hosts spaces the requests to each host across all sources (see
+	// Hosts). nil = one made by New, shared by this Crawler's runs.
+	Hosts *Hosts
 }
 
 // Crawler polls sources into a Sink. Each Crawl uses its own collector, so
@@ -73,6 +96,9 @@ type Options struct {
 type Crawler struct {
 	sink Sink
 	opts Options
+	// wrapRecorder lets tests stand between a run and its archive run
+	// (export_test.go); nil outside tests.
+	wrapRecorder func(recorder) recorder
 }
 
 // New returns a Crawler writing to sink.
@@ -81,7 +107,7 @@ func New(sink Sink, opts Options) *Crawler {
 		opts.UserAgent = config.DefaultUserAgent
 	}
 	if opts.Location == nil {
-		opts.Location, _ = time.LoadLocation("Asia/Shanghai")
+		opts.Location = chinatime.Location()
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -97,6 +123,9 @@ func New(sink Sink, opts Options) *Crawler {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Hosts == nil {
+		opts.Hosts = NewHosts()
+	}
 	return &Crawler{sink: sink, opts: opts}
 }
 
@@ -110,6 +139,8 @@ type run struct {
 	src     config.Source
 	log     *slog.Logger
 	f       *fetcher
+	w       recorder // where the run's writes go: the *archive.Run begun for it
+	leave   func()   // withdraws the run's politeness from Hosts
 	quiet   bool
 	polled  bool // the source has a baseline: this is a later poll
 	mu      sync.Mutex
@@ -120,6 +151,10 @@ type run struct {
 	oldest  string   // oldest list date seen this run
 	full    bool     // the list walk reached its natural end
 	lastErr error
+
+	bf        *backfill // the run's backfill walk, if any (walk.go)
+	planned   int       // document requests planned, against max_docs
+	capLogged bool
 }
 
 // Crawl polls src once: list pages, then the documents that need fetching.
@@ -131,19 +166,96 @@ func (c *Crawler) Crawl(ctx context.Context, src config.Source) (archive.RunStat
 	r := &run{Crawler: c, src: src, log: c.opts.Logger.With("source", src.Name),
 		known: map[string]archive.Doc{}, listed: map[string]discover.Entry{}}
 	r.stats.Started = c.opts.Now()
+	r.stats.AlertAfter = src.AlertAfterFailures
 	err := r.crawl(ctx)
+	if r.leave != nil {
+		r.leave()
+	}
 	r.stats.Duration = c.opts.Now().Sub(r.stats.Started)
+	if r.w == nil {
+		return r.stats, err
+	}
 	endCtx := context.WithoutCancel(ctx) // the run's record must be written even when ctx ended it
-	if e := c.sink.EndRun(endCtx, src.Name, r.stats, err); e != nil && err == nil {
+	if e := r.w.End(endCtx, r.stats, err); e != nil && err == nil {
 		err = e
 	}
 	return r.stats, err
 }
 
-// sourceDefaults fills the limits a Source built in code (not parsed from
-// gongkai.yaml) may leave zero: without them a request could hang forever
-// (no timeout), every body would be cut to one byte (max_body 0), or no list
-// page would be read at all.
+// ExtractionID names the extraction a source's documents are made with:
+// "r<extract.RulesVersion>", plus "+" and 8 hex digits of a digest of the
+// source's field overrides when it has any. A version made under another id
+// is extracted again from its stored capture before it is compared with a
+// new fetch, so a changed rule is never taken for an edit.
+func ExtractionID(src config.Source) string { return extractionID(src, nil) }
+
+// ExtractionID is the extraction id this crawler's runs of src record: that
+// of the package function, with the crawler's zone for dates without one
+// when it is not China time.
+func (c *Crawler) ExtractionID(src config.Source) string { return extractionID(src, c.opts.Location) }
+
+// Extract is this crawler's extraction of src's page from a stored capture.
+func (c *Crawler) Extract(src config.Source, cp archive.Capture) (extract.Document, error) {
+	return Extract(cp, src, c.opts.Location)
+}
+
+// extractionID adds the zone of dates without one when it is not the
+// default (China time): it changes the extracted dates too.
+func extractionID(src config.Source, loc *time.Location) string {
+	id := fmt.Sprintf("r%d", extract.RulesVersion)
+	h := sha256.New()
+	keys := make([]string, 0, len(src.Fields))
+	for k := range src.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(h, "field %d:%s %d:%s\n", len(k), k, len(src.Fields[k]), src.Fields[k])
+	}
+	tz := loc != nil && loc.String() != config.DefaultTimezone
+	if tz {
+		fmt.Fprintf(h, "timezone %s\n", loc.String())
+	}
+	if len(keys) == 0 && !tz {
+		return id
+	}
+	return id + "+" + hex.EncodeToString(h.Sum(nil))[:8]
+}
+
+// reextract runs this crawler's extraction for src on a stored capture.
+func (c *Crawler) reextract(src config.Source) func(context.Context, archive.Capture) (extract.Document, error) {
+	return func(_ context.Context, cp archive.Capture) (extract.Document, error) {
+		return Extract(cp, src, c.opts.Location)
+	}
+}
+
+// Extract is the crawler's extraction of a document page from its capture:
+// the charset decoded as the crawl decodes it, then extract.Extract with the
+// source's field overrides. gongkai reextract and the comparison of a
+// version made under other rules use it.
+func Extract(cp archive.Capture, src config.Source, loc *time.Location) (extract.Document, error) {
+	if loc == nil {
+		loc, _ = time.LoadLocation(config.DefaultTimezone)
+	}
+	if _, page := mediaTypeOf(cp.Header, cp.Body); !page {
+		// A file's record names it by its digest and the list's title,
+		// which the capture does not hold: nothing to extract again.
+		return extract.Document{}, archive.ErrNotExtractable
+	}
+	body, _, err := extract.Decode(cp.Body, cp.Header.Get("Content-Type"))
+	if err != nil {
+		return extract.Document{}, err
+	}
+	return extract.Extract(body, cp.URL, extract.Options{Location: loc, Fields: src.Fields})
+}
+
+// sourceDefaults fills the limits whose zero is meaningless in a Source
+// built in code (not parsed from gongkai.yaml): without them a request
+// could hang forever (no timeout), every body would be cut to one byte
+// (max_body 0), a fetch would never be tried (retries 0) or a later poll
+// would read no list page. Every other zero means what it says: delay 0
+// is no delay, max_pages, max_docs, max_page_docs and run_budget 0 are
+// no bound.
 func sourceDefaults(s config.Source) config.Source {
 	if s.Timeout <= 0 {
 		s.Timeout = config.DefaultTimeout
@@ -151,8 +263,8 @@ func sourceDefaults(s config.Source) config.Source {
 	if s.MaxBody <= 0 {
 		s.MaxBody = config.DefaultMaxBody
 	}
-	if s.MaxPages <= 0 {
-		s.MaxPages = config.DefaultMaxPages
+	if s.Retries <= 0 {
+		s.Retries = config.DefaultRetries
 	}
 	if s.PollPages <= 0 {
 		s.PollPages = config.DefaultPollPages
@@ -167,6 +279,16 @@ func (r *run) crawl(ctx context.Context) error {
 	}
 	r.polled = st.Baselined
 	r.quiet = !st.Baselined && !r.src.AlertOnBaseline
+	w, err := r.sink.Begin(ctx, r.src.Name, archive.RunOptions{Quiet: r.quiet,
+		Rules: extractionID(r.src, r.opts.Location), Reextract: r.reextract(r.src),
+		BatchDocs: r.opts.BatchDocs, BatchWait: r.opts.BatchWait})
+	if err != nil {
+		return err
+	}
+	r.w = w
+	if r.wrapRecorder != nil {
+		r.w = r.wrapRecorder(w)
+	}
 	docs, err := r.sink.Known(ctx, r.src.Name)
 	if err != nil {
 		return err
@@ -207,8 +329,16 @@ func (r *run) crawl(ctx context.Context) error {
 	}
 	close(jobs)
 	<-docsDone
+	r.mu.Lock()
+	if r.capLogged && r.stats.Stopped == "" {
+		r.stats.Stopped = stopMaxDocs
+	}
+	r.mu.Unlock()
 	if err != nil {
 		return err
+	}
+	if r.bf != nil {
+		r.bf.end(ctx)
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("crawl %s: %w", r.src.Name, err)
@@ -238,15 +368,22 @@ func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
 			c.AllowedDomains = append(c.AllowedDomains, h)
 		}
 	}
+	// Politeness is the shared Hosts' job, not a colly LimitRule: a rule
+	// is per collector, and two sources on one host would each get the
+	// full rate.
+	own := Politeness{Delay: r.src.Delay, Parallel: r.src.Parallel}
+	var joined []string
+	for hp := range sc {
+		h, _, _ := net.SplitHostPort(hp)
+		joined = append(joined, h)
+	}
+	r.leave = r.opts.Hosts.Join(joined, own)
 	c.WithTransport(rawTransport{next: transport})
 	c.SetRequestTimeout(r.src.Timeout)
-	parallel := max(r.src.Parallel, 1)
-	if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallel, Delay: r.src.Delay, RandomDelay: r.src.Delay / 2}); err != nil {
-		return nil, fmt.Errorf("politeness rule: %w", err)
-	}
-	f := &fetcher{c: c, scope: sc, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
+	f := &fetcher{c: c, scope: sc, hosts: r.opts.Hosts, own: own, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
 	if r.src.Robots {
 		f.robots = &robots{client: &http.Client{Transport: transport, Timeout: r.src.Timeout, CheckRedirect: sameHost},
+			limit: r.opts.Hosts, own: own,
 			agent: r.opts.UserAgent, scope: sc, hosts: map[string]*robotstxt.RobotsData{}}
 	}
 	f.install()
@@ -262,128 +399,6 @@ func (r *run) progress() {
 	}
 }
 
-// walkLists fetches list pages breadth-first from the start URLs, each at
-// most once, until no new page appears, a page adds no new document, or
-// the page budget (max_pages on a first crawl, poll_pages later) is spent.
-func (r *run) walkLists(ctx context.Context, emit func(job)) error {
-	budget := r.src.MaxPages
-	if r.polled {
-		budget = r.src.PollPages
-	}
-	var queue []discover.Request
-	for _, s := range r.src.Start {
-		queue = append(queue, discover.Request{URL: s})
-	}
-	seen := map[string]bool{}
-	opts := discover.Options{Platform: r.src.Platform, Link: r.src.Link, Next: r.src.Next, Location: r.opts.Location}
-	fetched, blocked, stoppedEarly := 0, 0, false
-	for len(queue) > 0 && ctx.Err() == nil {
-		req := queue[0]
-		queue = queue[1:]
-		if seen[req.Key()] {
-			continue
-		}
-		seen[req.Key()] = true
-		if fetched >= budget {
-			stoppedEarly = true
-			break
-		}
-		fetched++
-		res := r.f.get(ctx, req, nil)
-		r.add(func(s *archive.RunStats) { s.ListPages++ })
-		if errors.Is(res.err, errRobots) {
-			// Counted like an error below: a source whose every list page
-			// is blocked (robots.txt down answers "disallow all") must fail
-			// the run, not end it as a successful, empty baseline.
-			blocked++
-			r.mu.Lock()
-			r.lastErr = res.err
-			r.mu.Unlock()
-			r.log.Warn("list page skipped", "url", req.URL, "err", res.err)
-			continue
-		}
-		if res.err != nil {
-			r.fail("list page", req.URL, res)
-			continue
-		}
-		body, err := r.f.decode(res)
-		if err != nil {
-			r.countErr("list page", req.URL, err)
-			continue
-		}
-		if discover.Challenge(body) {
-			r.countErr("list page", req.URL, errChallenge)
-			continue
-		}
-		pageURL := req.URL
-		if res.finalURL != "" && req.Method == "" {
-			pageURL = res.finalURL
-		}
-		out, err := discover.Parse(pageURL, res.header.Get("Content-Type"), body, opts)
-		if err != nil {
-			r.countErr("list page", req.URL, err)
-			continue
-		}
-		r.add(func(s *archive.RunStats) {
-			if s.Platform == "" {
-				s.Platform = out.Platform
-			}
-		})
-		fresh, changed := 0, 0
-		for _, e := range out.Entries {
-			canon, err := archive.CanonicalURL(e.URL)
-			if err != nil {
-				continue
-			}
-			if _, dup := r.listed[canon]; dup {
-				continue
-			}
-			if !r.f.robots.allowed(ctx, canon) {
-				r.log.Debug("link disallowed by robots.txt", "url", canon)
-				continue
-			}
-			e.URL = canon
-			r.listed[canon] = e
-			r.order = append(r.order, canon)
-			fresh++
-			if e.Date != "" && (r.oldest == "" || e.Date < r.oldest) {
-				r.oldest = e.Date
-			}
-			if d, ok := r.known[canon]; !ok || listingChanged(d, e) || d.Status == archive.StatusWithdrawn {
-				changed++
-			}
-			if j, ok := r.planListed(e); ok {
-				emit(j)
-			}
-		}
-		r.log.Debug("list page", "url", req.URL, "platform", out.Platform, "entries", len(out.Entries), "new_links", fresh, "unknown_or_changed", changed, "next", len(out.Next))
-		r.progress()
-		if fresh == 0 && len(out.Entries) > 0 || fresh == 0 && fetched > 1 {
-			// A page with nothing new this run (deep TRS index_N stubs, a
-			// pager that loops): further pages would not help.
-			stoppedEarly = len(out.Next) > 0
-			continue
-		}
-		if r.polled && changed == 0 {
-			// Later polls: new documents appear at the top; a page
-			// with nothing new or changed ends the walk.
-			stoppedEarly = len(out.Next) > 0 || len(queue) > 0
-			queue = nil
-			continue
-		}
-		queue = append(queue, out.Next...)
-	}
-	r.full = !stoppedEarly && len(queue) == 0 && ctx.Err() == nil
-	r.mu.Lock()
-	st := r.stats
-	r.mu.Unlock()
-	if fetched > 0 && len(r.listed) == 0 && st.Errors+blocked >= fetched {
-		return fmt.Errorf("crawl %s: %w: %s", r.src.Name, ErrNoListPage, r.lastErrText())
-	}
-	r.log.Info("list pages walked", "platform", st.Platform, "list_pages", st.ListPages, "documents", len(r.order), "complete", r.full)
-	return ctx.Err()
-}
-
 func listingChanged(d archive.Doc, e discover.Entry) bool {
 	return e.Title != "" && d.ListTitle != "" && normTitle(e.Title) != normTitle(d.ListTitle) ||
 		e.Date != "" && d.ListDate != "" && e.Date != d.ListDate
@@ -396,7 +411,9 @@ type job struct {
 	url    string
 	entry  discover.Entry
 	known  *archive.Doc
-	reason string // "new", "listing changed", "vanished", "revisit", "withdrawn listed"
+	reason string  // "new", "listing changed", "vanished", "revisit", "withdrawn listed"
+	quiet  bool    // found by a backfill: old documents, recorded without alerts
+	ticket *ticket // the backfill list page it came from
 }
 
 // planListed decides whether a document seen on a list page is fetched
@@ -428,18 +445,24 @@ func (r *run) planUnlisted(planned map[uint64]bool, emit func(job)) int {
 		if _, listed := r.listed[u]; listed || planned[d.ID] || u != d.URL {
 			continue
 		}
-		planned[d.ID] = true
 		vanished := d.Status == archive.StatusLive && r.full ||
 			d.Status == archive.StatusLive && d.ListDate != "" && r.oldest != "" && d.ListDate > r.oldest
 		due := now.Sub(d.LastChecked) >= r.src.Revisit
+		reason := ""
 		switch {
 		case vanished:
-			emit(job{url: d.URL, known: &d, reason: "vanished"})
+			reason = "vanished"
 		case due && len(r.listed) > 0:
-			emit(job{url: d.URL, known: &d, reason: "revisit"})
+			reason = "revisit"
 		default:
 			continue
 		}
+		if !r.takeDoc() {
+			r.add(func(s *archive.RunStats) { s.Capped++ })
+			continue
+		}
+		planned[d.ID] = true
+		emit(job{url: d.URL, known: &d, reason: reason})
 		n++
 	}
 	return n
@@ -453,7 +476,7 @@ type fetched struct {
 
 // fetchDocs runs the document stage: Source.Parallel fetchers (the
 // politeness limit) hand responses over the fetched channel to processors
-// (one per CPU) that decode, extract and store them. A fetcher never waits
+// (one per fetch slot up to the CPUs, at least two) that decode, extract and store them. A fetcher never waits
 // for extraction or the archive's commit, so the fetch slots stay busy on a
 // slow server and the CPUs stay busy on a fast one.
 func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
@@ -473,12 +496,18 @@ func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
 			}
 		}()
 	}
-	for range min(runtime.GOMAXPROCS(0), parallel) {
+	// At least two processors, even at parallel 1: while one waits for
+	// the archive's commit (an fsync), the other decodes and extracts the
+	// next response, and the fetcher is not held up by either.
+	for range max(min(runtime.GOMAXPROCS(0), parallel), 2) {
 		processors.Add(1)
 		go func() {
 			defer processors.Done()
 			for f := range out {
 				r.guard("document", f.job.url, func() { r.processDoc(ctx, f.job, f.res) })
+				if f.job.ticket != nil {
+					r.bf.done(ctx, f.job.ticket, ctx.Err() == nil)
+				}
 				r.progress()
 			}
 		}()
@@ -517,7 +546,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 	case ctx.Err() != nil:
 		return
 	case res.status == http.StatusNotModified && j.known != nil:
-		if err := r.sink.NotModified(ctx, r.src.Name, j.url, listing, res.at, r.quiet); err != nil {
+		if err := r.w.NotModified(ctx, j.url, listing, res.at); err != nil {
 			r.countErr("document", j.url, err)
 			return
 		}
@@ -537,7 +566,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 	case res.err != nil:
 		r.fail("document", j.url, res)
 		if j.known != nil {
-			_ = r.sink.Failed(ctx, j.url, res.at)
+			_ = r.w.Failed(ctx, j.url, res.at)
 		}
 		return
 	}
@@ -546,7 +575,8 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		pageURL = j.url
 	}
 	var doc extract.Document
-	if mt, isPage := mediaType(res); !isPage {
+	mt, isPage := mediaType(res)
+	if !isPage {
 		doc = fileDocument(j, pageURL, mt, res.body)
 	} else {
 		body, err := r.f.decode(res)
@@ -575,8 +605,8 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		r.countErr("document", j.url, fmt.Errorf("the server answered 200 with an error page (%q); not archived", firstLine(doc.Title+" "+doc.Body)))
 		return
 	}
-	out, err := r.sink.Record(ctx, archive.Observation{Source: r.src.Name, URL: j.url, Doc: doc,
-		Capture: res.capture(http.MethodGet, j.url), Listing: listing, Quiet: r.quiet})
+	out, err := r.w.Record(ctx, archive.Observation{URL: j.url, Doc: doc,
+		Capture: res.capture(http.MethodGet, j.url), Listing: listing, Quiet: j.quiet})
 	if err != nil {
 		r.countErr("document", j.url, err)
 		return
@@ -593,12 +623,30 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		if out.Restored {
 			s.Restored++
 		}
+		if out.Kind == archive.EventNew && isPage {
+			countFields(s, doc)
+		}
 	})
 	if out.Kind != archive.Unchanged || out.Restored {
 		log.Info("document", "outcome", out.Kind, "version", out.Version, "restored", out.Restored, "title", doc.Title)
 	}
 	if r.src.Attachments {
 		r.fetchAttachments(ctx, out, doc.Attachments)
+	}
+}
+
+// countFields notes which fields a new page had, for source health: a
+// field every earlier document had and no new one has means the site (or
+// its template) changed under the extractor.
+func countFields(s *archive.RunStats, d extract.Document) {
+	if s.Fields == nil {
+		s.Fields = map[string]int{}
+	}
+	s.NewFields++
+	for _, f := range extract.Fields() {
+		if strings.TrimSpace(f.Value(d)) != "" {
+			s.Fields[f.Key]++
+		}
 	}
 }
 
@@ -624,7 +672,7 @@ func (r *run) fetchAttachments(ctx context.Context, out archive.Outcome, files [
 			r.fail("attachment", a.URL, res)
 			continue
 		}
-		if _, err := r.sink.RecordFile(ctx, r.src.Name, out.Doc, res.capture(http.MethodGet, a.URL)); err != nil {
+		if _, err := r.w.RecordFile(ctx, out.Doc, res.capture(http.MethodGet, a.URL)); err != nil {
 			r.countErr("attachment", a.URL, err)
 			continue
 		}
@@ -644,10 +692,12 @@ func sameHost(req *http.Request, via []*http.Request) error {
 
 // mediaType reports a response's media type and whether it is a page the
 // extractor reads (HTML, XML, JSON, text) rather than a file.
-func mediaType(res *fetchResult) (string, bool) {
-	mt, _, _ := mime.ParseMediaType(res.header.Get("Content-Type"))
+func mediaType(res *fetchResult) (string, bool) { return mediaTypeOf(res.header, res.body) }
+
+func mediaTypeOf(h http.Header, body []byte) (string, bool) {
+	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
 	if mt == "" || mt == "application/octet-stream" {
-		mt, _, _ = mime.ParseMediaType(http.DetectContentType(sniffable(res)))
+		mt, _, _ = mime.ParseMediaType(http.DetectContentType(sniffable(h, body)))
 	}
 	switch {
 	case strings.HasPrefix(mt, "text/"), strings.Contains(mt, "html"), strings.Contains(mt, "xml"), strings.Contains(mt, "json"):
@@ -659,14 +709,14 @@ func mediaType(res *fetchResult) (string, bool) {
 // sniffable is the start of a body to sniff its type from: inflated when
 // the server gzipped it (Content-Encoding), since the capture keeps it as
 // received.
-func sniffable(res *fetchResult) []byte {
-	enc := strings.ToLower(strings.TrimSpace(res.header.Get("Content-Encoding")))
+func sniffable(h http.Header, body []byte) []byte {
+	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding")))
 	if enc != "gzip" && enc != "x-gzip" {
-		return res.body
+		return body
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(res.body))
+	zr, err := gzip.NewReader(bytes.NewReader(body))
 	if err != nil {
-		return res.body
+		return body
 	}
 	head, _ := io.ReadAll(io.LimitReader(zr, 512))
 	return head
@@ -705,7 +755,7 @@ func firstLine(s string) string {
 }
 
 func (r *run) withdraw(ctx context.Context, j job, reason string, at time.Time) {
-	changed, err := r.sink.Withdraw(ctx, r.src.Name, j.url, reason, at, r.quiet)
+	changed, err := r.w.Withdraw(ctx, j.url, reason, at)
 	if err != nil {
 		r.countErr("document", j.url, err)
 		return

@@ -8,11 +8,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -20,7 +18,9 @@ import (
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/crawler/discover"
+
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/internal/backoff"
 )
 
 // rawContentType carries the server's Content-Type past colly: colly
@@ -113,6 +113,8 @@ func (f *fetcher) decode(res *fetchResult) ([]byte, error) {
 type fetcher struct {
 	c       *colly.Collector
 	scope   scope
+	hosts   *Hosts
+	own     Politeness
 	retries int
 	maxBody int64
 	backoff time.Duration
@@ -195,7 +197,13 @@ func (f *fetcher) get(ctx context.Context, req discover.Request, hdr http.Header
 			// on its own: the capture keeps the bytes as received.
 			h.Set("Accept-Encoding", "gzip")
 		}
-		err := f.c.Request(method, req.URL, body, cctx, h)
+		done, err := f.hosts.turn(ctx, req.URL, f.own)
+		if err != nil {
+			res.err = err
+			return res
+		}
+		err = f.c.Request(method, req.URL, body, cctx, h)
+		done()
 		if res.err == nil {
 			res.err = err
 		}
@@ -224,43 +232,23 @@ func (f *fetcher) retryable(res *fetchResult, attempt int) (time.Duration, bool)
 	if res.err == nil || attempt >= f.retries {
 		return 0, false
 	}
-	// Capped: with retries in the dozens the shift would overflow into a
-	// negative wait, and rand.Int64N panics on it.
-	backoff := maxRetryAfter
-	if attempt < 30 {
-		backoff = min(f.backoff<<(attempt-1), maxRetryAfter)
-	}
-	backoff += time.Duration(rand.Int64N(int64(backoff)/2 + 1)) // jitter
+	wait := backoff.Policy{Min: f.backoff, Max: maxRetryAfter}.Delay(attempt)
 	switch {
 	case res.status == http.StatusTooManyRequests || res.status == http.StatusServiceUnavailable:
-		if ra := retryAfter(res.header, f.now()); ra > 0 {
-			backoff = min(ra, maxRetryAfter)
+		if ra := backoff.RetryAfter(res.header.Get("Retry-After"), f.now()); ra > 0 {
+			wait = min(ra, maxRetryAfter)
 		}
-		return backoff, true
+		return wait, true
 	case res.status >= 500:
-		return backoff, true
+		return wait, true
 	case res.status == 0:
-		return backoff, transient(res.err)
+		return wait, transient(res.err)
 	}
 	return 0, false
 }
 
 // maxRetryAfter caps a server's Retry-After: a crawl run must end.
 const maxRetryAfter = 2 * time.Minute
-
-func retryAfter(h http.Header, now time.Time) time.Duration {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return t.Sub(now)
-	}
-	return 0
-}
 
 // transient reports whether a transport error may go away on a retry.
 func transient(err error) bool {

@@ -201,17 +201,17 @@ func TestHeaderFloodNotArchived(t *testing.T) {
 	}
 }
 
-// panicSink is an archive whose Record panics on one URL.
-type panicSink struct {
-	*archive.Store
+// panicRun is an archive run whose Record panics on one URL.
+type panicRun struct {
+	crawler.Recorder
 	url string
 }
 
-func (p panicSink) Record(ctx context.Context, o archive.Observation) (archive.Outcome, error) {
+func (p panicRun) Record(ctx context.Context, o archive.Observation) (archive.Outcome, error) {
 	if o.URL == p.url {
 		panic("record: unexpected state")
 	}
-	return p.Store.Record(ctx, o)
+	return p.Recorder.Record(ctx, o)
 }
 
 func TestPanicWhileRecordingIsRecovered(t *testing.T) {
@@ -220,9 +220,11 @@ func TestPanicWhileRecordingIsRecovered(t *testing.T) {
 	s.bad = serveBad
 	st := archivetest.Open(t)
 	var logs logBuffer
-	sink := panicSink{Store: st, url: "http://" + siteHost + badPath}
-	cr := crawler.New(sink, crawler.Options{Transport: s.transport(), Backoff: time.Millisecond,
+	cr := crawler.New(st, crawler.Options{Transport: s.transport(), Backoff: time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	crawler.WrapRecorder(cr, func(w crawler.Recorder) crawler.Recorder {
+		return panicRun{Recorder: w, url: "http://" + siteHost + badPath}
+	})
 	stats, err := crawlBounded(t, cr, s.source())
 	if err != nil {
 		t.Fatal(err)

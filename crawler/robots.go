@@ -22,6 +22,8 @@ var errRobots = errors.New("disallowed by robots.txt")
 // decisions), and one robots.txt request per host is enough.
 type robots struct {
 	client *http.Client
+	limit  *Hosts // robots.txt requests wait their turn like the rest
+	own    Politeness
 	agent  string
 	scope  scope // hosts outside it are not asked: the fetcher refuses them anyway
 	mu     sync.Mutex
@@ -92,6 +94,11 @@ func (rb *robots) fetch(ctx context.Context, u *url.URL) (*robotstxt.RobotsData,
 		return disallowAll, "robots.txt: " + err.Error() + all
 	}
 	req.Header.Set("User-Agent", rb.agent)
+	done, err := rb.limit.turn(ctx, target, rb.own)
+	if err != nil {
+		return disallowAll, "robots.txt could not be fetched: " + err.Error() + all
+	}
+	defer done()
 	res, err := rb.client.Do(req)
 	if err != nil {
 		return disallowAll, "robots.txt could not be fetched: " + err.Error() + all

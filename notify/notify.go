@@ -1,6 +1,7 @@
 // Package notify owns alert delivery: it drains the archive's outbox of
-// new, changed, withdrawn and restored events and delivers each to every
-// configured target whose filters keep it — a JSON webhook (optionally
+// new, changed, withdrawn and restored events (and source_failed /
+// source_recovered: a watch going blind and seeing again) and delivers
+// each to every configured target whose filters keep it — a JSON webhook (optionally
 // HMAC-signed) or any shoutrrr service URL, with a readable Chinese
 // message — at least once, marking each delivery so that a restart resends
 // nothing already delivered and loses nothing not yet delivered.
@@ -11,12 +12,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+
+	"github.com/gongkai/gongkai/internal/backoff"
 )
 
 // Outbox is the archive's queue of undelivered events; *archive.Store
@@ -41,16 +43,7 @@ type Backoff struct {
 
 // delay is the wait before retry n (n ≥ 1).
 func (b Backoff) delay(n int) time.Duration {
-	d := b.Min
-	for i := 1; i < n && d < b.Max; i++ {
-		d *= 2
-	}
-	d = min(d, b.Max)
-	if d <= 1 {
-		return d
-	}
-	half := d / 2
-	return half + rand.N(d-half+1)
+	return backoff.Policy{Min: b.Min, Max: b.Max}.Delay(n)
 }
 
 // Options configure a Notifier. The zero value works: no targets, every
@@ -86,6 +79,10 @@ type Options struct {
 	// Now is the clock for expiry and Retry-After dates; nil means
 	// time.Now.
 	Now func() time.Time
+	// Delivered, if set, is told how each delivery ended (after its
+	// retries) for the metrics: the target's display name, err nil when
+	// delivered.
+	Delivered func(target string, err error)
 
 	// send and sleep replace the network and the retry waits in tests.
 	send  sendFunc
@@ -429,6 +426,7 @@ func (n *Notifier) attempt(ctx context.Context, t *target, events []archive.Even
 	for try := 1; ; try++ {
 		err := n.sendOnce(ctx, t, events)
 		if err == nil {
+			n.observe(t, nil)
 			n.log.Debug("notification delivered", "event_id", events[0].ID, "events", len(events), "target", t.name, "attempts", try)
 			return nil
 		}
@@ -443,6 +441,7 @@ func (n *Notifier) attempt(ctx context.Context, t *target, events []archive.Even
 			if ra := retryAfter(err); ra > 0 {
 				n.holdOff(t.key, n.now().Add(ra))
 			}
+			n.observe(t, err)
 			n.log.Warn("notification delivery failed", "event_id", events[0].ID, "events", len(events), "target", t.name, "attempts", try, "err", err)
 			return err
 		}
@@ -450,6 +449,12 @@ func (n *Notifier) attempt(ctx context.Context, t *target, events []archive.Even
 		if err := n.sleep(ctx, wait); err != nil {
 			return err
 		}
+	}
+}
+
+func (n *Notifier) observe(t *target, err error) {
+	if n.opts.Delivered != nil {
+		n.opts.Delivered(t.name, err)
 	}
 }
 

@@ -11,11 +11,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+
+	"github.com/gongkai/gongkai/internal/backoff"
 )
 
 // Headers sent with every webhook request.
@@ -55,24 +55,6 @@ func retryAfter(err error) time.Duration {
 	var se *StatusError
 	if errors.As(err, &se) {
 		return se.RetryAfter
-	}
-	return 0
-}
-
-// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		if secs < 0 {
-			return 0
-		}
-		return time.Duration(secs) * time.Second
-	}
-	if at, err := http.ParseTime(v); err == nil && at.After(now) {
-		return at.Sub(now)
 	}
 	return 0
 }
@@ -132,7 +114,7 @@ func (n *Notifier) postWebhook(ctx context.Context, t *target, events []archive.
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return &StatusError{Code: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), n.now())}
+		return &StatusError{Code: resp.StatusCode, RetryAfter: backoff.RetryAfter(resp.Header.Get("Retry-After"), n.now())}
 	}
 	return nil
 }

@@ -36,7 +36,8 @@ type Target struct {
 
 	// Sources keeps only events of these sources; empty means all.
 	Sources []string `yaml:"sources" json:"sources,omitempty"`
-	// Events keeps only these kinds (new, changed, withdrawn, restored);
+	// Events keeps only these kinds (new, changed, withdrawn, restored,
+	// source_failed, source_recovered);
 	// empty means all.
 	Events []string `yaml:"events" json:"events,omitempty"`
 	// Match keeps only events whose title matches this regular expression.
@@ -50,7 +51,8 @@ type Target struct {
 
 // Kinds lists the event kinds a target can filter on, in display order.
 func Kinds() []string {
-	return []string{archive.EventNew, archive.EventChanged, archive.EventWithdrawn, archive.EventRestored}
+	return []string{archive.EventNew, archive.EventChanged, archive.EventWithdrawn, archive.EventRestored,
+		archive.EventSourceFailed, archive.EventSourceRecovered}
 }
 
 // Key is the target's stable identity in the outbox's delivered map. It

@@ -45,9 +45,11 @@ func commands() []command {
 		{"validate", "", "check the config and print every problem with its line", cmdValidate},
 		{"add", "[-select 1,3 | -all] [-dry-run] URL", "list the columns of a 政府信息公开 directory page and add the chosen ones as sources", cmdAdd},
 		{"verify", "", "check the archive's consistency and every stored digest", cmdVerify},
-		{"backup", "FILE", "write a consistent copy of the archive (works while the daemon runs)", cmdBackup},
+		{"reextract", "[-source S] [-dry-run]", "re-run the current extractor over every stored capture (no alerts)", cmdReextract},
+		{"backup", "[-force] FILE", "write a consistent copy of the archive (works while the daemon runs)", cmdBackup},
 		{"compact", "", "rewrite the archive file without free pages (daemon stopped)", cmdCompact},
 		{"notify-test", "", "send a sample event to every notification target", cmdNotifyTest},
+		{"version", "", "print the version and the source revision of this binary", cmdVersion},
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // Names of the platforms in registry (platform.go), accepted in
@@ -64,14 +66,9 @@ func compileSelector(s string) (goquery.Matcher, error) {
 	return sel, nil
 }
 
-// chinaZone stands for Asia/Shanghai when Options.Location is nil: a fixed
-// +08:00 zone needs no zoneinfo database, and China has had no daylight
-// saving time since 1991.
-var chinaZone = time.FixedZone("CST", 8*3600)
-
 func (o Options) location() *time.Location {
 	if o.Location != nil {
 		return o.Location
 	}
-	return chinaZone
+	return chinatime.Location() // Options.Location nil
 }
