@@ -23,11 +23,15 @@ func TestRawPageGzipCapture(t *testing.T) {
 	zw.Close()
 	s := archivetest.Open(t)
 	u := "https://www.ninghai.gov.cn/art/2025/1/23/art_1_1.html"
-	out, err := s.Record(context.Background(), archive.Observation{Source: "ninghai", URL: u,
+	run := archivetest.Run(t, s, archivetest.Page{Source: "ninghai"})
+	out, err := run.Record(context.Background(), archive.Observation{URL: u,
 		Doc: extract.Document{Title: "通知", Body: "正文"},
 		Capture: archive.Capture{URL: u, Method: http.MethodGet, Proto: "HTTP/1.1", Status: 200, FetchedAt: time.Now(),
 			Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}, "Content-Encoding": {"gzip"}}, Body: z.Bytes()}})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Commit(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	r := get(t, New(s, Options{}), docPath(out.Doc, "/v/1/raw"))
