@@ -48,7 +48,7 @@ func cmdReextract(ctx context.Context, e *env, args []string) error {
 		}
 		return config.Source{Name: name} // no longer configured: the default rules
 	}
-	bar := newBar(e.stderr)
+	bar := newBar(e.stderr, "reextract")
 	rep, err := st.Reextract(ctx, archive.ReextractOptions{
 		Source: *source,
 		Rules:  func(name string) string { return cr.ExtractionID(src(name)) },
@@ -106,12 +106,12 @@ func clip(s string) string {
 // bar is a progress bar on a terminal, nothing elsewhere.
 type bar struct{ pb *progressbar.ProgressBar }
 
-func newBar(w io.Writer) *bar {
+func newBar(w io.Writer, what string) *bar {
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return &bar{}
 	}
-	return &bar{pb: progressbar.NewOptions(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("reextract"),
+	return &bar{pb: progressbar.NewOptions(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(what),
 		progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond))}
 }
 
