@@ -89,10 +89,9 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 		return err
 	}
 	d.metrics.SetSources(d.set.names())
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", d.metrics.Handler())
-	mux.Handle("/", newWeb(d.st, d.cfg, d.log, sched.Next, func(o *web.Options) { o.Health = d.health }, withSearch(d.index)))
-	srv := web.HTTPServer(mux)
+	srv := web.HTTPServer(newWeb(d.st, d.cfg, d.log, sched.Next, func(o *web.Options) {
+		o.Health, o.Metrics = d.health, d.metrics.Handler()
+	}, withSearch(d.index)))
 
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
