@@ -399,7 +399,7 @@ func cleanBody(tokens []token, title string, metaTexts map[string]bool) string {
 
 // squeeze drops all whitespace, for comparisons.
 func squeeze(s string) string {
-	if strings.IndexFunc(s, isSpaceRune) < 0 {
+	if !maySpace(s) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
@@ -538,3 +538,15 @@ func onlyWords(s string, words []string) bool {
 
 // runeLen is utf8.RuneCountInString, named for readability at call sites.
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// maySpace reports whether s may hold a space-like rune: an ASCII space or
+// the lead byte of U+0085…U+FEFF spaces. False means it surely has none.
+func maySpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\n', '\t', '\r', '\f', '\v', 0xC2, 0xE1, 0xE2, 0xE3, 0xEF:
+			return true
+		}
+	}
+	return false
+}

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bytes"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -59,4 +58,49 @@ func TestStreamMatchesTree(t *testing.T) {
 	}
 }
 
-var _ = strings.TrimSpace
+
+// TestReadTag checks the raw tag reader against the tokenizer's accessors
+// on every start and end tag of the fixtures and on odd tags.
+func TestReadTag(t *testing.T) {
+	pages := [][]byte{[]byte(`<DIV Class="a &amp; b" ID=x hidden STYLE='display: none'><a href=/x.pdf title="t"/><p class="x" class="y"><span id = "s" data-x="1">` +
+		`<input type=hidden name=q><meta name="PubDate" content="2024-01-02"><br/><td class=c>`)}
+	for _, f := range fixtures(t) {
+		pages = append(pages, f.raw)
+	}
+	for _, p := range pages {
+		z := html.NewTokenizer(bytes.NewReader(p))
+		s := &streamer{z: z}
+		for {
+			tt := z.Next()
+			if tt == html.ErrorToken {
+				break
+			}
+			if tt != html.StartTagToken && tt != html.SelfClosingTagToken && tt != html.EndTagToken {
+				continue
+			}
+			gotName, gotAttrs := s.readTag(tt != html.EndTagToken)
+			gotName = append([]byte(nil), gotName...)
+			name, more := z.TagName()
+			var want []html.Attribute
+			for more {
+				var k, v []byte
+				k, v, more = z.TagAttr()
+				if key := wantedAttr(k); key != "" && !hasAttr(want, key) {
+					want = append(want, html.Attribute{Key: key, Val: string(v)})
+				}
+			}
+			if string(gotName) != string(name) {
+				t.Errorf("readTag name = %q, want %q", gotName, name)
+			}
+			if tt == html.EndTagToken {
+				continue
+			}
+			if len(gotAttrs) == 0 && len(want) == 0 {
+				continue
+			}
+			if diff := cmp.Diff(want, gotAttrs); diff != "" {
+				t.Errorf("readTag(%s) attrs differ (-tokenizer +readTag):\n%s", name, diff)
+			}
+		}
+	}
+}
