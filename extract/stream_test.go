@@ -58,7 +58,6 @@ func TestStreamMatchesTree(t *testing.T) {
 	}
 }
 
-
 // TestReadTag checks the raw tag reader against the tokenizer's accessors
 // on every start and end tag of the fixtures and on odd tags.
 func TestReadTag(t *testing.T) {
