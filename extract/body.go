@@ -257,15 +257,6 @@ func boxInside(boxes []box, i, outer int) bool {
 	return false
 }
 
-func isAncestor(a, n *html.Node) bool {
-	for p := n.Parent; p != nil; p = p.Parent {
-		if p == a {
-			return true
-		}
-	}
-	return false
-}
-
 // fallbackBody finds the body of a page without a known container: the
 // readability algorithm on pages small enough, else the tightest element
 // holding most of the page's non-link text.

@@ -190,15 +190,6 @@ func (e *elem) attr(key string) string {
 	return ""
 }
 
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
 // walkNodes walks a parsed tree.
 func (w *walker) walkNodes(root *html.Node) {
 	var stack []elem // one entry per entered node; id 0 for non-elements
