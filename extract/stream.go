@@ -70,7 +70,7 @@ func (s *streamer) text(b []byte) {
 	}
 	w := s.w
 	if w.capture != 0 {
-		w.capBuf = append(w.capBuf, b...)
+		captureText(w, b)
 		return
 	}
 	if allSpace(b) {

@@ -2,7 +2,9 @@ package extract
 
 import (
 	"bytes"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
@@ -100,6 +102,25 @@ func TestReadTag(t *testing.T) {
 			if diff := cmp.Diff(want, gotAttrs); diff != "" {
 				t.Errorf("readTag(%s) attrs differ (-tokenizer +readTag):\n%s", name, diff)
 			}
+		}
+	}
+}
+
+// TestLongTextCutOnRunes checks that a cut <title> or link text stays
+// UTF-8.
+func TestLongTextCutOnRunes(t *testing.T) {
+	long := strings.Repeat("标题文字", 200) // 2400 bytes
+	page := `<html><head><title>` + "ab" + long + `</title></head><body><div id="zoom"><p><a href="/f.pdf">xy` + long + `</a></p><p>为进一步做好政府信息公开工作，根据有关规定，现将有关事项通知如下。</p></div></body></html>`
+	got, err := Extract([]byte(page), "https://www.example.gov.cn/a.html", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !utf8.ValidString(got.Title) {
+		t.Errorf("Extract().Title is not UTF-8: %q", got.Title[len(got.Title)-8:])
+	}
+	for _, a := range got.Attachments {
+		if !utf8.ValidString(a.Name) {
+			t.Errorf("Extract().Attachments name is not UTF-8: %q", a.Name[len(a.Name)-8:])
 		}
 	}
 }

@@ -222,7 +222,7 @@ func (w *walker) walkNodes(root *html.Node) {
 // text takes a text node's content.
 func (w *walker) text(s string) {
 	if w.capture != 0 {
-		w.capBuf = append(w.capBuf, s...)
+		captureText(w, s)
 		return
 	}
 	if w.suppress == 0 {
@@ -333,7 +333,7 @@ func (w *walker) spanText(o openSpan, max int) string {
 		}
 		b := w.buf[o.bufStart:]
 		if len(b) > max {
-			return collapse(string(b[:max]))
+			return collapse(string(cutRunes(b, max)))
 		}
 		return strings.TrimSpace(string(b))
 	}
@@ -395,7 +395,7 @@ func (w *walker) exit(e *elem) {
 	case atom.Title:
 		if w.capture == atom.Title {
 			w.capture = 0
-			w.titleTag = collapse(string(w.capBuf[:min(len(w.capBuf), 1000)]))
+			w.titleTag = collapse(string(cutRunes(w.capBuf, 1000)))
 		}
 	case atom.A:
 		w.inLink--
@@ -865,4 +865,23 @@ func (w *walker) placeHeads() {
 	}
 	w.heads = out
 	w.headToks = nil
+}
+
+// captureText keeps the text of a <script> or <title>, no more than is
+// ever read of it (a longer script is not scanned at all).
+func captureText[S string | []byte](w *walker, s S) {
+	if len(w.capBuf) <= maxScriptScan {
+		w.capBuf = append(w.capBuf, s[:min(len(s), maxScriptScan+1)]...)
+	}
+}
+
+// cutRunes cuts b to at most max bytes on a rune boundary.
+func cutRunes(b []byte, max int) []byte {
+	if len(b) <= max {
+		return b
+	}
+	for max > 0 && !utf8.RuneStart(b[max]) {
+		max--
+	}
+	return b[:max]
 }
