@@ -106,8 +106,8 @@ func TestReadTag(t *testing.T) {
 	}
 }
 
-// TestLongTextCutOnRunes checks that a cut <title> or link text stays
-// UTF-8.
+// TestLongTextCutOnRunes checks that a cut <title> or link text ends on a
+// whole character, not on a replacement character.
 func TestLongTextCutOnRunes(t *testing.T) {
 	long := strings.Repeat("标题文字", 200) // 2400 bytes
 	page := `<html><head><title>` + "ab" + long + `</title></head><body><div id="zoom"><p><a href="/f.pdf">xy` + long + `</a></p><p>为进一步做好政府信息公开工作，根据有关规定，现将有关事项通知如下。</p></div></body></html>`
@@ -115,11 +115,11 @@ func TestLongTextCutOnRunes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !utf8.ValidString(got.Title) {
+	if !utf8.ValidString(got.Title) || strings.ContainsRune(got.Title, utf8.RuneError) {
 		t.Errorf("Extract().Title is not UTF-8: %q", got.Title[len(got.Title)-8:])
 	}
 	for _, a := range got.Attachments {
-		if !utf8.ValidString(a.Name) {
+		if !utf8.ValidString(a.Name) || strings.ContainsRune(a.Name, utf8.RuneError) {
 			t.Errorf("Extract().Attachments name is not UTF-8: %q", a.Name[len(a.Name)-8:])
 		}
 	}
