@@ -41,8 +41,9 @@ type pageLink struct {
 	chrome            bool // inside a nav, header or footer
 }
 
-// walker turns a parsed tree into tokens and collects what Extract needs
-// besides: meta tags, <title>, headline candidates, links, script variables.
+// walker turns a page (its token stream, or a parsed tree) into tokens and
+// collects what Extract needs besides: meta tags, <title>, headline
+// candidates, links, script variables, and the boxes the body may be.
 type walker struct {
 	tokens []token
 
