@@ -455,3 +455,36 @@ func TestBackfillRunBudget(t *testing.T) {
 		t.Errorf("fetched again: %v", again)
 	}
 }
+
+// StartBackfill walks a column first crawled with a page cap (and no
+// frontier, as archives from before frontiers were kept) to its end,
+// without fetching an archived document again.
+func TestStartBackfillCompletesCappedColumn(t *testing.T) {
+	t.Parallel()
+	c := newColumn(t, 15, 2, false)
+	st := archivetest.Open(t)
+	cr := newCrawler(st)
+	src := columnSource(c, "kkk")
+	src.MaxPages = 4
+	crawl(t, cr, src)
+	if err := st.ClearFrontier(ctx, "kkk"); err != nil {
+		t.Fatal(err)
+	}
+	src.MaxPages = 0
+	if poll := crawl(t, cr, src); liveDocs(t, st, "kkk") != 8 || poll.Backfill {
+		t.Fatalf("poll without a frontier = %+v, %d documents; want the 8 of the capped crawl, no backfill", poll, liveDocs(t, st, "kkk"))
+	}
+	if err := crawler.StartBackfill(ctx, st, src, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	stats := crawl(t, cr, src)
+	if n := liveDocs(t, st, "kkk"); n != c.docs() || stats.Stopped != "" {
+		t.Errorf("after StartBackfill and a poll: %d documents (%+v), want %d", n, stats, c.docs())
+	}
+	if again := c.refetched(); len(again) > 0 {
+		t.Errorf("fetched again: %v", again)
+	}
+	if _, ok, _ := st.Frontier(ctx, "kkk"); ok {
+		t.Error("frontier left after the backfill finished")
+	}
+}

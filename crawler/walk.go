@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler/discover"
 	"github.com/gongkai/gongkai/extract"
 )
@@ -582,4 +583,24 @@ func (b *backfill) end(ctx context.Context) {
 		return
 	}
 	b.run.log.Info("backfill complete: the column was walked to its end", "list_pages", b.walk.fr.Pages, "documents", b.walk.fr.Docs)
+}
+
+// StartBackfill makes src's next runs walk its column to the end again,
+// from the start URLs, as a first crawl does: for a source first crawled
+// with a page cap, or to look for documents a walk missed. Archived
+// documents are not fetched again. It does nothing when a backfill is
+// already under way.
+func StartBackfill(ctx context.Context, fs Frontiers, src config.Source, now time.Time) error {
+	if _, ok, err := fs.Frontier(ctx, src.Name); err != nil || ok {
+		return err
+	}
+	f := archive.Frontier{Started: now, Updated: now}
+	for _, s := range src.Start {
+		req := discover.Request{URL: s}
+		f.Queue = append(f.Queue, archive.FrontierPage{URL: s})
+		// The start pages are the head every poll reads (and alerts on);
+		// the backfill goes on from the pages they link.
+		f.Walked = binary.BigEndian.AppendUint64(f.Walked, requestHash(req))
+	}
+	return fs.SaveFrontier(ctx, src.Name, f)
 }
