@@ -27,7 +27,9 @@ type crawlState struct {
 	Aliases      []string `json:"a,omitempty"`
 	Withdrawn    bool     `json:"w,omitempty"`
 	Versions     int      `json:"v"`
-	SHA256       string   `json:"f,omitempty"` // latest version's fingerprint
+	SHA256       string   `json:"f,omitempty"` // current record's fingerprint
+	Scheme       int      `json:"x,omitempty"` // its scheme; 0 = 1
+	Rules        string   `json:"r,omitempty"` // extraction id it was made or confirmed under
 	LastSeen     int64    `json:"s"`           // unix nanoseconds
 	LastChecked  int64    `json:"c"`           // unix nanoseconds
 	Checks       int      `json:"k"`
@@ -43,7 +45,7 @@ func crawlKey(source string, id uint64) []byte {
 
 func stateOf(d Doc) crawlState {
 	return crawlState{URL: d.URL, Aliases: d.Aliases, Withdrawn: d.Status == StatusWithdrawn,
-		Versions: d.Versions, SHA256: d.SHA256, LastSeen: unixNano(d.LastSeen),
+		Versions: d.Versions, SHA256: d.SHA256, Scheme: d.Scheme, Rules: d.Rules, LastSeen: unixNano(d.LastSeen),
 		LastChecked: unixNano(d.LastChecked), Checks: d.Checks, ListTitle: d.ListTitle,
 		ListDate: d.ListDate, ETag: d.ETag, LastModified: d.LastModified}
 }
@@ -89,10 +91,11 @@ func loadDoc(tx *bolt.Tx, id, data []byte) (Doc, error) {
 }
 
 // checkUnchanged records a fetch of a known, live document that found its
-// latest content again (fp), or a 304 (fp ""): only the crawl state is
-// rewritten. It reports false, touching nothing, when the slow path must
-// decide (unknown URL, withdrawn document, new content).
-func checkUnchanged(tx *bolt.Tx, source, canon, fp string, c Capture, l Listing, at time.Time) (Outcome, bool, error) {
+// current content again (fp, made under rules), or a 304 (fp ""): only the
+// crawl state is rewritten. It reports false, touching nothing, when the slow
+// path must decide (unknown URL, withdrawn document, new content, a record
+// made under other rules or another fingerprint scheme).
+func checkUnchanged(tx *bolt.Tx, source, canon, fp, rules string, c Capture, l Listing, at time.Time) (Outcome, bool, error) {
 	id := tx.Bucket(bucketURLs).Get([]byte(canon))
 	if id == nil {
 		return Outcome{}, false, nil
@@ -100,7 +103,8 @@ func checkUnchanged(tx *bolt.Tx, source, canon, fp string, c Capture, l Listing,
 	b := tx.Bucket(bucketCrawl)
 	key := crawlKey(source, seqOf(id))
 	var st crawlState
-	if err := getJSON(b, key, &st); err != nil || st.Withdrawn || st.Versions == 0 || fp != "" && st.SHA256 != fp {
+	if err := getJSON(b, key, &st); err != nil || st.Withdrawn || st.Versions == 0 ||
+		fp != "" && (st.SHA256 != fp || st.Scheme != FingerprintScheme || st.Rules != rules) {
 		return Outcome{}, false, nil
 	}
 	st.LastSeen, st.LastChecked = at.UnixNano(), at.UnixNano()
@@ -181,7 +185,8 @@ func verifyCrawlState(tx *bolt.Tx, r *VerifyReport, d Doc) {
 		r.problem("doc %d (%s): crawl state: %v", d.ID, d.URL, err)
 		return
 	}
-	if want := stateOf(d); st.URL != want.URL || st.Withdrawn != want.Withdrawn || st.Versions != want.Versions || st.SHA256 != want.SHA256 {
+	if want := stateOf(d); st.URL != want.URL || st.Withdrawn != want.Withdrawn || st.Versions != want.Versions || st.SHA256 != want.SHA256 ||
+		st.Scheme != want.Scheme || st.Rules != want.Rules {
 		r.problem("doc %d (%s): crawl state differs from the document record", d.ID, d.URL)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
@@ -20,9 +21,10 @@ type File struct {
 
 func fileKey(canon, sum string) []byte { return []byte(canon + "\x00" + sum) }
 
-// RecordFile stores an attachment's capture unless the same bytes are
-// already stored for that URL. It reports whether anything was written.
-func (s *Store) RecordFile(ctx context.Context, source string, doc uint64, c Capture) (bool, error) {
+// RecordFile stores an attachment's capture of document doc unless the same
+// bytes are already stored for that URL. It reports whether anything was
+// written.
+func (r *Run) RecordFile(ctx context.Context, doc uint64, c Capture) (bool, error) {
 	if err := ctxErr(ctx); err != nil {
 		return false, err
 	}
@@ -36,26 +38,22 @@ func (s *Store) RecordFile(ctx context.Context, source string, doc uint64, c Cap
 	if err != nil {
 		return false, fmt.Errorf("record file %s: %w", canon, err)
 	}
-	z, err := s.compress(raw)
-	if err != nil {
-		return false, fmt.Errorf("record file %s: %w", canon, err)
-	}
-	stored := false
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	z := r.s.codec.compress(raw)
+	err = r.write(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketFiles)
 		if b.Get(key) != nil {
-			return nil
+			return errDeclined
 		}
-		stored = true
 		return b.Put(key, z)
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, errDeclined):
+		return false, nil
+	case err != nil:
 		return false, fmt.Errorf("record file %s: %w", canon, err)
 	}
-	if stored {
-		s.log.Info("attachment stored", "source", source, "doc", doc, "url", canon, "bytes", len(c.Body))
-	}
-	return stored, nil
+	r.s.log.Info("attachment stored", "source", r.source, "doc", doc, "url", canon, "bytes", len(c.Body))
+	return true, nil
 }
 
 // HasFile reports whether any content of the attachment at rawURL is stored.
@@ -102,7 +100,7 @@ func (s *Store) ForEachFile(ctx context.Context, since time.Time, fn func(File) 
 				return nil
 			}
 			key = append([]byte(nil), k...)
-			data, err := decompress(v)
+			data, err := s.codec.decompress(v)
 			if err != nil {
 				return fmt.Errorf("file %q: %w", k, err)
 			}
@@ -128,14 +126,14 @@ func (s *Store) ForEachFile(ctx context.Context, since time.Time, fn func(File) 
 }
 
 // verifyFiles recomputes every stored attachment's digest.
-func verifyFiles(tx *bolt.Tx, r *VerifyReport) {
+func (s *Store) verifyFiles(tx *bolt.Tx, r *VerifyReport) {
 	b := tx.Bucket(bucketFiles)
 	if b == nil {
 		return
 	}
 	b.ForEach(func(k, v []byte) error {
 		canon, sum, _ := bytes.Cut(k, []byte{0})
-		data, err := decompress(v)
+		data, err := s.codec.decompress(v)
 		if err != nil {
 			r.problem("attachment %s: unreadable: %v", canon, err)
 			return nil

@@ -4,14 +4,76 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
 	"strings"
 
 	"github.com/gongkai/gongkai/extract"
 )
 
-// fingerprintRecord is the normalized record a version's digest is computed
-// over. Its encoding is part of the archive format: changing it would make
-// every stored digest fail verification, so add a new version of it instead.
+// A fingerprint scheme is one way of turning a record into the digest that
+// decides "same content". Every version stores the scheme of its digest, and
+// Verify checks each version against its own scheme, so a new scheme never
+// invalidates stored digests. Schemes are kept forever; add one, never edit
+// one.
+var fingerprintSchemes = map[int]func(extract.Document) string{
+	1: fingerprintV1,
+	2: fingerprintV2,
+}
+
+// FingerprintScheme is the scheme new versions are written with.
+const FingerprintScheme = 2
+
+// Fingerprint is the SHA-256 (hex) of a document's normalized extracted
+// content under the current scheme. It never covers raw HTML, so view
+// counters, clocks and tokens in the page chrome do not make a new version;
+// where each field came from (Document.Sources) is not content and is left
+// out too.
+func Fingerprint(d extract.Document) string { return fingerprintV2(d) }
+
+// FingerprintWith computes d's fingerprint under scheme (0 means 1: versions
+// written before schemes were recorded).
+func FingerprintWith(scheme int, d extract.Document) (string, error) {
+	if scheme == 0 {
+		scheme = 1
+	}
+	fn, ok := fingerprintSchemes[scheme]
+	if !ok {
+		return "", fmt.Errorf("unknown fingerprint scheme %d", scheme)
+	}
+	return fn(d), nil
+}
+
+// fingerprintV2 loops over the field table: a field added to it changes no
+// stored digest of a document where the field is empty.
+func fingerprintV2(d extract.Document) string {
+	h := sha256.New()
+	for _, f := range extract.Fields() {
+		v := f.Value(d)
+		if f.Key == extract.FieldBody {
+			v = normBody(v)
+		} else {
+			v = normSpace(v)
+		}
+		if v != "" {
+			field(h, f.Key, v)
+		}
+	}
+	for _, a := range d.Attachments {
+		field(h, extract.FieldAttachments, normSpace(a.Name))
+		field(h, extract.FieldAttachments, strings.TrimSpace(a.URL))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// field writes one length-prefixed key and value: no escaping rule (which
+// could change with Unicode tables) decides what is digested.
+func field(w io.Writer, key, v string) {
+	fmt.Fprintf(w, "%s %d\n%s\n", key, len(v), v)
+}
+
+// fingerprintRecord is scheme 1's normalized record. Its encoding is frozen:
+// every version written by schema 1 was digested with it.
 type fingerprintRecord struct {
 	Title       string               `json:"title"`
 	IndexNo     string               `json:"index_no"`
@@ -25,11 +87,7 @@ type fingerprintRecord struct {
 	Attachments []extract.Attachment `json:"attachments"`
 }
 
-// Fingerprint is the SHA-256 (hex) of a document's normalized extracted
-// content. It never covers raw HTML, so view counters, clocks and tokens in
-// the page chrome do not make a new version; where each field came from
-// (Document.Sources) is not content and is left out too.
-func Fingerprint(d extract.Document) string {
+func fingerprintV1(d extract.Document) string {
 	r := fingerprintRecord{
 		Title:     normSpace(d.Title),
 		IndexNo:   normSpace(d.IndexNo),

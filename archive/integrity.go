@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -15,12 +16,14 @@ import (
 
 // VerifyReport is what Verify checked and what it found wrong.
 type VerifyReport struct {
-	Docs     int      `json:"docs"`
-	Versions int      `json:"versions"`
-	Captures int      `json:"captures"`
-	Events   int      `json:"events"`
-	Files    int      `json:"files"` // attachments
-	Problems []string `json:"problems,omitempty"`
+	Docs     int `json:"docs"`
+	Versions int `json:"versions"`
+	Captures int `json:"captures"`
+	Events   int `json:"events"`
+	Files    int `json:"files"` // attachments
+	// Reextractions counts re-extraction records checked.
+	Reextractions int      `json:"reextractions"`
+	Problems      []string `json:"problems,omitempty"`
 }
 
 // OK reports whether nothing was found wrong.
@@ -35,22 +38,43 @@ func (r *VerifyReport) problem(format string, args ...any) {
 }
 
 // Verify runs bbolt's consistency check, then recomputes every version's
-// content fingerprint and every capture's SHA-256 and checks that documents,
-// versions and captures agree. Damage is reported, not returned as an error;
-// the error is for a check that could not run.
-func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
-	var r VerifyReport
-	err := s.db.View(func(tx *bolt.Tx) error {
+// content fingerprint (under the version's own scheme), every capture's
+// SHA-256 and every re-extraction's fingerprint, checks that documents,
+// versions and captures agree, and that the derived list index, counters and
+// change log match the documents (drift is reported as a problem). Damage is
+// reported, not returned as an error; the error is for a check that could not
+// run.
+func (s *Store) Verify(ctx context.Context) (r VerifyReport, err error) {
+	// bbolt panics on some damaged pages ("Page expected to be…"): that is
+	// the damage Verify exists to report, so it becomes a problem.
+	defer func() {
+		if p := recover(); p != nil {
+			r.problem("bbolt: damaged page, check stopped: %v", p)
+			err = nil
+		}
+	}()
+	err = s.db.View(func(tx *bolt.Tx) error {
 		for err := range tx.Check() {
 			r.problem("bbolt: %v", err)
 		}
-		verifyFiles(tx, &r)
-		docs := tx.Bucket(bucketDocs)
-		if docs == nil {
-			r.problem("bucket docs missing")
+		for _, name := range allBuckets {
+			if tx.Bucket(name) == nil {
+				r.problem("bucket %s missing", name)
+			}
+		}
+		if !r.OK() {
 			return nil
 		}
-		return docs.ForEach(func(k, v []byte) error {
+		s.verifyFiles(tx, &r)
+		dicts := tx.Bucket(bucketDicts)
+		dicts.ForEach(func(k, v []byte) error {
+			if len(k) > 1 && k[0] == 's' && len(v) == 4 && binary.BigEndian.Uint32(v) != 0 && dicts.Get(append([]byte{'d'}, v...)) == nil {
+				r.problem("source %s: compression dictionary %d missing", k[1:], binary.BigEndian.Uint32(v))
+			}
+			return nil
+		})
+		idx := newIndexCheck()
+		err := tx.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
 			if err := ctxErr(ctx); err != nil {
 				return err
 			}
@@ -60,65 +84,138 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 				r.problem("doc %d: unreadable record: %v", seqOf(k), err)
 				return nil
 			}
+			idx.add(d)
 			verifyCrawlState(tx, &r, d)
-			var latest Version
 			for n := 1; n <= d.Versions; n++ {
-				latest = s.verifyVersion(tx, &r, d, n)
+				s.verifyVersion(tx, &r, d, n)
 			}
-			if d.Versions > 0 && latest.N == d.Versions {
-				rec := latest.Record
-				if d.Title != rec.Title || d.IndexNo != rec.IndexNo || d.Published != rec.Published || d.SHA256 != "" && d.SHA256 != latest.SHA256 {
-					r.problem("doc %d (%s): listing (title, index_no, published, sha256) differs from version %d", d.ID, d.URL, d.Versions)
+			for n := 1; n <= d.Reext; n++ {
+				x, err := s.getReext(tx, d.ID, n)
+				if err != nil {
+					r.problem("doc %d (%s) re-extraction %d: %v", d.ID, d.URL, n, err)
+					continue
 				}
-				if got := tx.Bucket(bucketText).Get(k); string(got) != string(searchText(latest.Record)) {
-					r.problem("doc %d (%s): search text differs from version %d", d.ID, d.URL, d.Versions)
+				r.Reextractions++
+				if got, err := FingerprintWith(x.Scheme, x.Record); err != nil || got != x.SHA256 {
+					r.problem("doc %d (%s) re-extraction %d: content digest %s, stored %s (%v)", d.ID, d.URL, n, short(got), short(x.SHA256), err)
+				}
+			}
+			if d.Versions == 0 {
+				return nil
+			}
+			cur, err := s.current(tx, d)
+			if err != nil {
+				r.problem("doc %d (%s): current record: %v", d.ID, d.URL, err)
+				return nil
+			}
+			rec := cur.Record
+			if d.Title != rec.Title || d.IndexNo != rec.IndexNo || d.Published != rec.Published {
+				r.problem("doc %d (%s): listing (title, index_no, published) differs from its current record", d.ID, d.URL)
+			}
+			if d.SHA256 != "" {
+				if got, err := FingerprintWith(d.Scheme, rec); err != nil || got != d.SHA256 {
+					r.problem("doc %d (%s): fingerprint %s differs from its current record's %s", d.ID, d.URL, short(d.SHA256), short(got))
 				}
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		idx.verify(tx, &r)
+		r.Events = tx.Bucket(bucketEvents).Stats().KeyN
+		return nil
 	})
 	if err != nil {
 		return r, fmt.Errorf("verify: %w", err)
 	}
-	_ = s.db.View(func(tx *bolt.Tx) error {
-		r.Events = tx.Bucket(bucketEvents).Stats().KeyN
-		return nil
-	})
 	return r, nil
 }
 
-// verifyVersion checks version n of d and returns it (zero if unreadable).
-func (s *Store) verifyVersion(tx *bolt.Tx, r *VerifyReport, d Doc, n int) Version {
+// indexCheck rebuilds the derived buckets in memory from the documents.
+type indexCheck struct {
+	keys    map[string]bool
+	counts  map[string]uint64
+	changes map[uint64]uint64 // doc → its change seq
+}
+
+func newIndexCheck() *indexCheck {
+	return &indexCheck{keys: map[string]bool{}, counts: map[string]uint64{}, changes: map[uint64]uint64{}}
+}
+
+func (c *indexCheck) add(d Doc) {
+	for _, k := range listKeys(d) {
+		c.keys[string(k)] = true
+	}
+	for _, k := range [][]byte{countKey("", d.Status), countKey(d.Source, d.Status), countKey(d.Source, anyStatus), countKey("", anyStatus)} {
+		c.counts[string(k)]++
+	}
+	c.changes[d.ID] = d.Change
+}
+
+func (c *indexCheck) verify(tx *bolt.Tx, r *VerifyReport) {
+	extra := 0
+	tx.Bucket(bucketList).ForEach(func(k, _ []byte) error {
+		if !c.keys[string(k)] {
+			extra++
+		}
+		delete(c.keys, string(k))
+		return nil
+	})
+	if extra > 0 || len(c.keys) > 0 {
+		r.problem("list index drift: %d entries without their document, %d documents' entries missing", extra, len(c.keys))
+	}
+	tx.Bucket(bucketCounts).ForEach(func(k, v []byte) error {
+		if want := c.counts[string(k)]; len(v) != 8 || binary.BigEndian.Uint64(v) != want {
+			r.problem("counter %q drift: stored %d, documents %d", k, binary.BigEndian.Uint64(append(make([]byte, 8-min(len(v), 8)), v...)), want)
+		}
+		delete(c.counts, string(k))
+		return nil
+	})
+	for k, n := range c.counts {
+		r.problem("counter %q drift: missing, documents %d", k, n)
+	}
+	seen := map[uint64]bool{}
+	tx.Bucket(bucketChanges).ForEach(func(k, v []byte) error {
+		id := seqOf(v)
+		if c.changes[id] != seqOf(k) || seen[id] {
+			r.problem("change log entry %d (doc %d) is not the document's latest change", seqOf(k), id)
+		}
+		seen[id] = true
+		return nil
+	})
+	for id := range c.changes {
+		if !seen[id] {
+			r.problem("doc %d missing from the change log", id)
+		}
+	}
+}
+
+// verifyVersion checks version n of d.
+func (s *Store) verifyVersion(tx *bolt.Tx, r *VerifyReport, d Doc, n int) {
 	var v Version
 	if err := s.getVersion(tx, d.ID, n, &v); err != nil {
 		r.problem("doc %d (%s) version %d: %v", d.ID, d.URL, n, err)
-		return Version{}
+		return
 	}
 	r.Versions++
-	if got := Fingerprint(v.Record); got != v.SHA256 {
-		r.problem("doc %d (%s) version %d: content digest %s, stored %s", d.ID, d.URL, n, got[:12], short(v.SHA256))
+	if got, err := FingerprintWith(v.Scheme, v.Record); err != nil || got != v.SHA256 {
+		r.problem("doc %d (%s) version %d: content digest %s, stored %s (scheme %d)", d.ID, d.URL, n, short(got), short(v.SHA256), max(v.Scheme, 1))
 	}
-	z := tx.Bucket(bucketRaw).Get(versionKey(d.ID, n))
-	if z == nil {
+	c, err := s.capture(tx, d.ID, n)
+	switch {
+	case err == ErrNotFound:
 		r.problem("doc %d (%s) version %d: raw capture missing", d.ID, d.URL, n)
-		return v
-	}
-	data, err := decompress(z)
-	if err != nil {
+		return
+	case err != nil:
 		r.problem("doc %d (%s) version %d: raw capture unreadable: %v", d.ID, d.URL, n, err)
-		return v
-	}
-	c, err := decodeCapture(data)
-	if err != nil {
-		r.problem("doc %d (%s) version %d: %v", d.ID, d.URL, n, err)
-		return v
+		return
 	}
 	r.Captures++
 	sum := sha256.Sum256(c.Body)
 	if got := hex.EncodeToString(sum[:]); got != v.RawSHA256 {
 		r.problem("doc %d (%s) version %d: raw digest %s, stored %s", d.ID, d.URL, n, got[:12], short(v.RawSHA256))
 	}
-	return v
 }
 
 func short(s string) string {

@@ -6,77 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
-
-// Query selects documents. The zero value selects all.
-type Query struct {
-	Source string // "" = all sources
-	Status string // "", StatusLive or StatusWithdrawn
-	// Text matches a substring of the title, index number, document number or
-	// body of the latest version. It is a plain substring match, so any
-	// Chinese query finds every document containing it.
-	Text     string
-	From, To string // published date range YYYY-MM-DD, inclusive; "" = open
-	Limit    int    // 0 = no limit
-	Offset   int
-}
-
-// Docs returns the documents matching q, newest published first, and the
-// number matching before Limit/Offset.
-func (s *Store) Docs(ctx context.Context, q Query) ([]Doc, int, error) {
-	var all []Doc
-	text := strings.ToLower(strings.TrimSpace(q.Text))
-	err := s.db.View(func(tx *bolt.Tx) error {
-		tb := tx.Bucket(bucketText)
-		return tx.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
-			if err := ctxErr(ctx); err != nil {
-				return err
-			}
-			d, err := loadDoc(tx, k, v)
-			if err != nil {
-				return err
-			}
-			if q.Source != "" && d.Source != q.Source || q.Status != "" && d.Status != q.Status {
-				return nil
-			}
-			day := d.Published
-			if len(day) > 10 {
-				day = day[:10]
-			}
-			if q.From != "" && (day == "" || day < q.From) || q.To != "" && (day == "" || day > q.To) {
-				return nil
-			}
-			if text != "" && !bytes.Contains(bytes.ToLower(tb.Get(k)), []byte(text)) {
-				return nil
-			}
-			all = append(all, d)
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("list documents: %w", err)
-	}
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].Published != all[j].Published {
-			return all[i].Published > all[j].Published
-		}
-		return all[i].ID > all[j].ID
-	})
-	total := len(all)
-	if q.Offset > 0 {
-		all = all[min(q.Offset, len(all)):]
-	}
-	if q.Limit > 0 && len(all) > q.Limit {
-		all = all[:q.Limit]
-	}
-	return all, total, nil
-}
 
 // Doc returns one document by id.
 func (s *Store) Doc(ctx context.Context, id uint64) (Doc, error) {
@@ -125,7 +60,7 @@ func (s *Store) Versions(ctx context.Context, id uint64) ([]Version, error) {
 		c := tx.Bucket(bucketVersions).Cursor()
 		prefix := u64(id)
 		for k, z := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, z = c.Next() {
-			data, err := decompress(z)
+			data, err := s.codec.decompress(z)
 			if err != nil {
 				return err
 			}
@@ -195,22 +130,26 @@ func decodeCapture(data []byte) (Capture, error) {
 // Capture returns the raw HTTP exchange that produced version n.
 func (s *Store) Capture(ctx context.Context, id uint64, n int) (Capture, error) {
 	var c Capture
-	err := s.db.View(func(tx *bolt.Tx) error {
-		z := tx.Bucket(bucketRaw).Get(versionKey(id, n))
-		if z == nil {
-			return ErrNotFound
-		}
-		data, err := decompress(z) // a fresh slice: safe after the transaction
-		if err != nil {
-			return err
-		}
-		c, err = decodeCapture(data)
+	err := s.db.View(func(tx *bolt.Tx) (err error) {
+		c, err = s.capture(tx, id, n)
 		return err
 	})
 	if err != nil {
 		return Capture{}, fmt.Errorf("capture %d/%d: %w", id, n, err)
 	}
 	return c, nil
+}
+
+func (s *Store) capture(tx *bolt.Tx, id uint64, n int) (Capture, error) {
+	z := tx.Bucket(bucketRaw).Get(versionKey(id, n))
+	if z == nil {
+		return Capture{}, ErrNotFound
+	}
+	data, err := s.codec.decompress(z) // a fresh slice: safe after the transaction
+	if err != nil {
+		return Capture{}, err
+	}
+	return decodeCapture(data)
 }
 
 // EventQuery selects events, newest first.
@@ -262,52 +201,6 @@ func (s *Store) Events(ctx context.Context, q EventQuery) ([]Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("events: %w", err)
 	}
-	return out, nil
-}
-
-// Sources returns the state of every source that has been crawled or has
-// documents, by name.
-func (s *Store) Sources(ctx context.Context) ([]SourceState, error) {
-	byName := map[string]*SourceState{}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
-			var st SourceState
-			if err := json.Unmarshal(v, &st); err != nil {
-				return err
-			}
-			st.Docs, st.Withdrawn = 0, 0
-			withBackfill(tx, &st)
-			byName[st.Name] = &st
-			return nil
-		}); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
-			var d Doc
-			if err := json.Unmarshal(v, &d); err != nil {
-				return err
-			}
-			st := byName[d.Source]
-			if st == nil {
-				st = &SourceState{Name: d.Source}
-				withBackfill(tx, st) // a first crawl still running
-				byName[d.Source] = st
-			}
-			st.Docs++
-			if d.Status == StatusWithdrawn {
-				st.Withdrawn++
-			}
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("sources: %w", err)
-	}
-	out := make([]SourceState, 0, len(byName))
-	for _, st := range byName {
-		out = append(out, *st)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
 

@@ -1,16 +1,12 @@
 package archive
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strings"
 	"time"
@@ -28,43 +24,57 @@ type Listing struct {
 	Date  string
 }
 
-// Observation is one successful fetch of a document, extracted.
+// Observation is one successful fetch of a document, extracted under the
+// run's rules.
 type Observation struct {
-	Source  string
 	URL     string // the URL fetched (canonicalized by the store)
 	Doc     extract.Document
 	Capture Capture
 	Listing Listing
-	// Quiet marks events as baseline: logged, never sent (a source's first crawl).
+	// Quiet makes this observation's events baseline (logged, never sent)
+	// in a run that is not quiet: an old document a resumed backfill finds.
 	Quiet bool
 }
 
 // Outcome says what Record did.
 type Outcome struct {
 	Doc     uint64
-	Kind    string // EventNew, EventChanged, "unchanged" (EventRestored may accompany either of the last two)
+	Kind    string // EventNew, EventChanged, Unchanged (EventRestored may accompany either of the last two)
 	Version int
 	// Restored is set when a withdrawn document was found again.
 	Restored bool
 	// MovedFrom is the earlier URL when the document was recognised by its index number at a new URL.
 	MovedFrom string
+	// Reextracted is set when the latest version's capture was extracted
+	// again under the run's rules and found equal to this fetch: no version,
+	// no alert, a re-extraction record became the current record.
+	Reextracted bool
 }
-
-// errDeclined rolls back a transaction that found nothing to write.
-var errDeclined = errors.New("declined")
 
 // Unchanged is the Outcome.Kind of a fetch that found the same content.
 const Unchanged = "unchanged"
+
+// errStale makes Record prepare again: the document changed between the
+// read that prepared a change and the batch that applies it.
+var errStale = errors.New("document changed while preparing")
 
 // indexNoShape guards the "same index number, new URL = moved" rule against
 // placeholder values ("无", "-") that would merge unrelated documents.
 var indexNoShape = regexp.MustCompile(`[0-9A-Za-z]{4,}`)
 
 // Record stores an observation: a new document, a new version of a known one
-// (only when its fingerprint changed), or an unchanged check that updates
-// last_seen and the check counter in place. The event it causes is written in
-// the same transaction, and into the outbox unless o.Quiet.
-func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
+// (only when its content changed), or an unchanged check that updates
+// last_seen and the check counter. The event it causes is written in the same
+// transaction, and into the outbox unless the run is quiet.
+//
+// The content is compared like with like: when the current record was made
+// under other rules than the run's, the latest version's stored capture is
+// extracted again (RunOptions.Reextract) and compared with this fetch; if
+// equal, a re-extraction record is stored and nothing is alerted.
+//
+// Everything slow (compression, re-extraction, the diff summary) is done
+// before the write, outside the batch's transaction.
+func (r *Run) Record(ctx context.Context, o Observation) (Outcome, error) {
 	if err := ctxErr(ctx); err != nil {
 		return Outcome{}, err
 	}
@@ -73,179 +83,325 @@ func (s *Store) Record(ctx context.Context, o Observation) (Outcome, error) {
 		return Outcome{}, fmt.Errorf("record: %w", err)
 	}
 	rec := validUTF8(o.Doc)
+	rec.Sources = nil
 	fp := Fingerprint(rec)
 	at := o.Capture.FetchedAt
 	if at.IsZero() {
-		at = s.now()
+		at = r.s.now()
 	}
-	// Most fetches of a known document find it unchanged: that needs one
-	// small write (the crawl state) and no capture encoding. Only when it
-	// does not apply is the capture compressed — outside the write
-	// transaction, since that is the slow part.
-	var fast Outcome
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		out, done, err := checkUnchanged(tx, o.Source, canon, fp, o.Capture, o.Listing, at)
+	// Most fetches of a known document find it unchanged: one small write
+	// (the crawl state), no capture encoding.
+	var out Outcome
+	err = r.write(func(tx *bolt.Tx) error {
+		var done bool
+		var err error
+		out, done, err = checkUnchanged(tx, r.source, canon, fp, r.opts.Rules, o.Capture, o.Listing, at)
 		if err == nil && !done {
-			return errDeclined // roll back: an empty commit would still sync the file
+			return errDeclined
 		}
-		fast = out
 		return err
 	})
 	switch {
 	case err == nil:
-		return fast, nil
+		return out, nil
 	case !errors.Is(err, errDeclined):
 		return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
 	}
-	rawZ, err := s.compressCapture(o.Capture)
-	if err != nil {
-		return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
-	}
-	rawSum := sha256.Sum256(o.Capture.Body)
-	rec.Sources = nil
-	var out Outcome
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		out = Outcome{}
-		if o, done, err := checkUnchanged(tx, o.Source, canon, fp, o.Capture, o.Listing, at); done || err != nil {
-			out = o
+	for attempt := 0; ; attempt++ {
+		p, err := r.prepare(ctx, canon, rec, fp, o, at)
+		if err != nil {
+			return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
+		}
+		err = r.write(func(tx *bolt.Tx) error {
+			var err error
+			out, err = r.apply(tx, p)
 			return err
+		})
+		if errors.Is(err, errStale) && attempt < 2 {
+			// Most likely the document was written earlier in the open
+			// batch, which the preparing read did not see.
+			if err := r.Commit(ctx); err != nil {
+				return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
+			}
+			continue
 		}
-		docs := tx.Bucket(bucketDocs)
-		urls := tx.Bucket(bucketURLs)
-		// Keys of these buckets only grow (ids, sequence numbers): fuller
-		// pages mean fewer pages for a scan of the documents to touch.
-		for _, name := range [][]byte{bucketDocs, bucketVersions, bucketRaw, bucketText, bucketEvents} {
-			tx.Bucket(name).FillPercent = 0.9
+		if err != nil {
+			return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
 		}
-		var d Doc
-		found := false
-		if v := urls.Get([]byte(canon)); v != nil {
-			var err error
-			if d, err = loadDoc(tx, v, nil); err != nil {
-				return fmt.Errorf("load doc: %w", err)
-			}
-			found = true
-		} else if rec.IndexNo != "" && indexNoShape.MatchString(rec.IndexNo) {
-			// Same index number and title under a new URL: the site moved the
-			// page (a CMS migration), it did not publish a new document.
-			var prev Doc
-			if v := tx.Bucket(bucketIndex).Get(indexKey(o.Source, rec.IndexNo)); v != nil {
-				var err error
-				if prev, err = loadDoc(tx, v, nil); err != nil {
-					return fmt.Errorf("load doc: %w", err)
-				}
-			}
-			if prev.ID != 0 && normSpace(prev.Title) == normSpace(rec.Title) {
-				d, found = prev, true
-				out.MovedFrom = d.URL
-				d.Aliases = appendUnique(d.Aliases, d.URL)
-				d.URL = canon
-				if err := urls.Put([]byte(canon), u64(d.ID)); err != nil {
-					return err
-				}
-			}
-		}
-		var lastFP string
-		if found {
-			var err error
-			if lastFP, err = s.latestFingerprint(tx, d); err != nil {
-				return fmt.Errorf("load version %d of doc %d: %w", d.Versions, d.ID, err)
-			}
-		} else {
-			id, err := docs.NextSequence()
-			if err != nil {
-				return err
-			}
-			d = Doc{ID: id, URL: canon, Source: o.Source, Status: StatusLive, FirstSeen: at}
-			if err := urls.Put([]byte(canon), u64(id)); err != nil {
-				return err
-			}
-		}
-		out.Doc = d.ID
-		d.LastSeen, d.LastChecked = at, at
-		d.Checks++
-		d.ETag = o.Capture.Header.Get("ETag")
-		d.LastModified = o.Capture.Header.Get("Last-Modified")
-		if o.Listing != (Listing{}) {
-			d.ListTitle, d.ListDate = o.Listing.Title, o.Listing.Date
-		}
-		if d.Status == StatusWithdrawn {
-			d.Status, d.WithdrawnAt, d.WithdrawnReason = StatusLive, time.Time{}, ""
-			out.Restored = true
-		}
-		switch {
-		case found && lastFP == fp:
-			out.Kind, out.Version = Unchanged, d.Versions
-		default:
-			var last Version
-			if found {
-				if err := s.getVersion(tx, d.ID, d.Versions, &last); err != nil {
-					return fmt.Errorf("load version %d of doc %d: %w", d.Versions, d.ID, err)
-				}
-			}
-			n := d.Versions + 1
-			v := Version{Doc: d.ID, N: n, FetchedAt: at, SHA256: fp, Record: rec,
-				RawSHA256: hex.EncodeToString(rawSum[:]), RawSize: len(o.Capture.Body)}
-			if err := s.putVersion(tx, v); err != nil {
-				return err
-			}
-			if err := tx.Bucket(bucketRaw).Put(versionKey(d.ID, n), rawZ); err != nil {
-				return err
-			}
-			d.Versions, d.SHA256 = n, fp
-			d.Title, d.IndexNo, d.Published = rec.Title, rec.IndexNo, rec.Published
-			if err := tx.Bucket(bucketText).Put(u64(d.ID), searchText(rec)); err != nil {
-				return err
-			}
-			if rec.IndexNo != "" && indexNoShape.MatchString(rec.IndexNo) {
-				if err := tx.Bucket(bucketIndex).Put(indexKey(d.Source, rec.IndexNo), u64(d.ID)); err != nil {
-					return err
-				}
-			}
-			out.Version = n
-			if found {
-				out.Kind = EventChanged
-			} else {
-				out.Kind = EventNew
-			}
-			ev := Event{Kind: out.Kind, Version: n, FetchedAt: at}
-			if found {
-				ev.Summary = diff.Documents(last.Record, rec).Summary(2)
-			}
-			if err := s.addEvent(tx, d, ev, o.Quiet); err != nil {
-				return err
-			}
-		}
-		if out.Restored {
-			if err := s.addEvent(tx, d, Event{Kind: EventRestored, Version: d.Versions, FetchedAt: at}, o.Quiet); err != nil {
-				return err
-			}
-		}
-		return putDoc(tx, d)
-	})
-	if err != nil {
-		return Outcome{}, fmt.Errorf("record %s: %w", canon, err)
+		break
 	}
 	if out.MovedFrom != "" {
-		s.log.Info("document moved", "source", o.Source, "url", canon, "from", out.MovedFrom, "index_no", rec.IndexNo)
+		r.s.log.Info("document moved", "source", r.source, "url", canon, "from", out.MovedFrom, "index_no", rec.IndexNo)
 	}
 	return out, nil
+}
+
+// prepared is a change worked out from a read of the committed archive, to
+// be applied in the batch if the document is still as it was read.
+type prepared struct {
+	o     Observation
+	canon string
+	rec   extract.Document
+	fp    string
+	at    time.Time
+	// basis: the document as read (ID 0 = not found).
+	id       uint64
+	versions int
+	reext    int
+	// decision
+	same    bool          // the content is the current record's
+	re      *Reextraction // current record extracted again, to store (same only)
+	summary string
+	rawZ    []byte
+	rawSum  string
+}
+
+func (r *Run) prepare(ctx context.Context, canon string, rec extract.Document, fp string, o Observation, at time.Time) (prepared, error) {
+	p := prepared{o: o, canon: canon, rec: rec, fp: fp, at: at}
+	var cur view
+	var capture *Capture
+	var rules string
+	err := r.s.db.View(func(tx *bolt.Tx) error {
+		d, found, _, err := resolve(tx, r.source, canon, rec)
+		if err != nil || !found {
+			return err
+		}
+		p.id, p.versions, p.reext, rules = d.ID, d.Versions, d.Reext, d.Rules
+		if cur, err = r.s.current(tx, d); err != nil {
+			return fmt.Errorf("current record of doc %d: %w", d.ID, err)
+		}
+		if rules != r.opts.Rules && r.opts.Reextract != nil {
+			c, err := r.s.capture(tx, d.ID, d.Versions)
+			if err != nil {
+				return fmt.Errorf("capture of doc %d version %d: %w", d.ID, d.Versions, err)
+			}
+			capture = &c
+		}
+		return nil
+	})
+	if err != nil {
+		return p, err
+	}
+	if p.id != 0 {
+		prev, prevFP := cur.Record, cur.SHA256
+		if cur.Scheme != FingerprintScheme {
+			prevFP = Fingerprint(prev)
+		}
+		if capture != nil {
+			if again, err := r.opts.Reextract(ctx, *capture); errors.Is(err, ErrNotExtractable) {
+				// compared as stored
+			} else if err != nil {
+				r.s.log.Warn("re-extraction failed; comparing with the stored record", "source", r.source, "doc", p.id, "err", err)
+			} else {
+				again = validUTF8(again)
+				again.Sources = nil
+				prev, prevFP = again, Fingerprint(again)
+				p.re = &Reextraction{Doc: p.id, Version: p.versions, At: at, Rules: r.opts.Rules,
+					Scheme: FingerprintScheme, SHA256: prevFP, Record: again}
+			}
+		}
+		if prevFP == fp {
+			p.same = true
+			if p.re != nil && prevFP == cur.SHA256 && cur.Scheme == FingerprintScheme {
+				p.re = nil // the rules changed nothing here: no record needed
+			}
+			return p, nil
+		}
+		p.re = nil
+		p.summary = summarize(prev, rec)
+	}
+	raw, err := encodeCapture(o.Capture)
+	if err != nil {
+		return p, err
+	}
+	p.rawZ = r.s.codec.compressCapture(r.source, raw)
+	sum := sha256.Sum256(o.Capture.Body)
+	p.rawSum = hex.EncodeToString(sum[:])
+	return p, nil
+}
+
+// apply writes a prepared change in tx, or returns errStale (before writing
+// anything) when the document is no longer as prepare read it.
+func (r *Run) apply(tx *bolt.Tx, p prepared) (Outcome, error) {
+	d, found, movedFrom, err := resolve(tx, r.source, p.canon, p.rec)
+	if err != nil {
+		return Outcome{}, before{err}
+	}
+	if found != (p.id != 0) || found && (d.ID != p.id || d.Versions != p.versions || d.Reext != p.reext) {
+		return Outcome{}, before{errStale}
+	}
+	if !p.same && p.rawZ == nil {
+		return Outcome{}, before{errStale}
+	}
+	old := d
+	old.Aliases = append([]string(nil), d.Aliases...)
+	out := Outcome{MovedFrom: movedFrom}
+	urls := tx.Bucket(bucketURLs)
+	for _, name := range [][]byte{bucketDocs, bucketVersions, bucketRaw, bucketEvents, bucketReext} {
+		tx.Bucket(name).FillPercent = 0.9 // keys only grow
+	}
+	if movedFrom != "" {
+		d.Aliases = appendUnique(d.Aliases, d.URL)
+		d.URL = p.canon
+		if err := urls.Put([]byte(p.canon), u64(d.ID)); err != nil {
+			return out, err
+		}
+	}
+	if !found {
+		id, err := tx.Bucket(bucketDocs).NextSequence()
+		if err != nil {
+			return out, err
+		}
+		d = Doc{ID: id, URL: p.canon, Source: r.source, Status: StatusLive, FirstSeen: p.at}
+		if err := urls.Put([]byte(p.canon), u64(id)); err != nil {
+			return out, err
+		}
+	}
+	out.Doc = d.ID
+	d.LastSeen, d.LastChecked = p.at, p.at
+	d.Checks++
+	d.ETag = p.o.Capture.Header.Get("ETag")
+	d.LastModified = p.o.Capture.Header.Get("Last-Modified")
+	if p.o.Listing != (Listing{}) {
+		d.ListTitle, d.ListDate = p.o.Listing.Title, p.o.Listing.Date
+	}
+	if d.Status == StatusWithdrawn {
+		d.Status, d.WithdrawnAt, d.WithdrawnReason = StatusLive, time.Time{}, ""
+		out.Restored = true
+	}
+	changed := out.Restored
+	d.SHA256, d.Scheme, d.Rules = p.fp, FingerprintScheme, r.opts.Rules
+	switch {
+	case p.same:
+		out.Kind, out.Version = Unchanged, d.Versions
+		if p.re != nil {
+			n := d.Reext + 1
+			x := *p.re
+			x.N = n
+			if err := r.s.putReext(tx, x); err != nil {
+				return out, err
+			}
+			d.Reext = n
+			d.Title, d.IndexNo, d.Published = x.Record.Title, x.Record.IndexNo, x.Record.Published
+			out.Reextracted, changed = true, true
+		}
+	default:
+		n := d.Versions + 1
+		v := Version{Doc: d.ID, N: n, FetchedAt: p.at, SHA256: p.fp, Scheme: FingerprintScheme, Rules: r.opts.Rules,
+			Record: p.rec, RawSHA256: p.rawSum, RawSize: len(p.o.Capture.Body)}
+		if err := r.s.putVersion(tx, v); err != nil {
+			return out, err
+		}
+		if err := tx.Bucket(bucketRaw).Put(versionKey(d.ID, n), p.rawZ); err != nil {
+			return out, err
+		}
+		d.Versions = n
+		d.Title, d.IndexNo, d.Published = p.rec.Title, p.rec.IndexNo, p.rec.Published
+		if p.rec.IndexNo != "" && indexNoShape.MatchString(p.rec.IndexNo) {
+			if err := tx.Bucket(bucketIndex).Put(indexKey(d.Source, p.rec.IndexNo), u64(d.ID)); err != nil {
+				return out, err
+			}
+		}
+		out.Version, out.Kind, changed = n, EventNew, true
+		if found {
+			out.Kind = EventChanged
+		}
+		if err := r.s.step("version"); err != nil {
+			return out, err
+		}
+		if err := r.s.addEvent(tx, d, Event{Kind: out.Kind, Version: n, FetchedAt: p.at, Summary: p.summary}, r.opts.Quiet || p.o.Quiet); err != nil {
+			return out, err
+		}
+	}
+	if out.Restored {
+		if err := r.s.addEvent(tx, d, Event{Kind: EventRestored, Version: d.Versions, FetchedAt: p.at}, r.opts.Quiet || p.o.Quiet); err != nil {
+			return out, err
+		}
+	}
+	return out, saveDoc(tx, old, d, changed)
+}
+
+// resolve finds the document a fetch of canon belongs to: by URL, or by its
+// source and index number when the site moved the page (same index number
+// and title under a new URL: a CMS migration, not a new document).
+func resolve(tx *bolt.Tx, source, canon string, rec extract.Document) (d Doc, found bool, movedFrom string, err error) {
+	if v := tx.Bucket(bucketURLs).Get([]byte(canon)); v != nil {
+		d, err = loadDoc(tx, v, nil)
+		if err != nil {
+			return d, false, "", fmt.Errorf("load doc: %w", err)
+		}
+		return d, true, "", nil
+	}
+	if rec.IndexNo == "" || !indexNoShape.MatchString(rec.IndexNo) {
+		return Doc{}, false, "", nil
+	}
+	v := tx.Bucket(bucketIndex).Get(indexKey(source, rec.IndexNo))
+	if v == nil {
+		return Doc{}, false, "", nil
+	}
+	prev, err := loadDoc(tx, v, nil)
+	if err != nil {
+		return Doc{}, false, "", fmt.Errorf("load doc: %w", err)
+	}
+	if normSpace(prev.Title) != normSpace(rec.Title) {
+		return Doc{}, false, "", nil
+	}
+	return prev, true, prev.URL, nil
+}
+
+// summaryWindow caps the text a change summary diffs: beyond what the two
+// bodies share at both ends, at most this many bytes of each. A crafted pair
+// of huge bodies then costs what two windows cost.
+const summaryWindow = 16 << 10
+
+// summarize is the one-line summary of an edit, computed before the write.
+func summarize(prev, rec extract.Document) string {
+	a, b := prev.Body, rec.Body
+	if len(a) > summaryWindow || len(b) > summaryWindow {
+		i := 0
+		for i < len(a) && i < len(b) && a[i] == b[i] {
+			i++
+		}
+		for i > 0 && !utf8.RuneStart(a[i]) {
+			i--
+		}
+		j := 0
+		for j < len(a)-i && j < len(b)-i && a[len(a)-1-j] == b[len(b)-1-j] {
+			j++
+		}
+		for j > 0 && !utf8.RuneStart(a[len(a)-j]) {
+			j--
+		}
+		a, b = window(a[i:len(a)-j]), window(b[i:len(b)-j])
+		prev.Body, rec.Body = a, b
+	}
+	return diff.Documents(prev, rec).Summary(2)
+}
+
+func window(s string) string {
+	if len(s) <= summaryWindow {
+		return s
+	}
+	n := summaryWindow
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // validUTF8 replaces invalid UTF-8 in a record (a page whose header names
 // the wrong charset) with U+FFFD. JSON would do it on the way into the store
 // anyway, and then the stored record would no longer match the fingerprint
-// and search text computed from the raw strings: Verify would report damage
-// and every later fetch would look like an edit. The raw capture keeps the
-// bytes as served.
+// computed from the raw strings: Verify would report damage and every later
+// fetch would look like an edit. The raw capture keeps the bytes as served.
 func validUTF8(d extract.Document) extract.Document {
 	fix := func(s *string) {
 		if !utf8.ValidString(*s) {
 			*s = strings.ToValidUTF8(*s, "\uFFFD")
 		}
 	}
-	for _, f := range []*string{&d.Title, &d.IndexNo, &d.Published, &d.Written, &d.Publisher, &d.DocNo, &d.Topic, &d.Access, &d.Body} {
-		fix(f)
+	for _, f := range extract.Fields() {
+		fix(f.Ptr(&d))
 	}
 	if len(d.Attachments) > 0 {
 		d.Attachments = append([]extract.Attachment(nil), d.Attachments...)
@@ -257,51 +413,7 @@ func validUTF8(d extract.Document) extract.Document {
 	return d
 }
 
-func (s *Store) compressCapture(c Capture) ([]byte, error) {
-	raw, err := encodeCapture(c)
-	if err != nil {
-		return nil, err
-	}
-	return s.compress(raw)
-}
-
-// latestFingerprint is d's latest fingerprint: kept on the record, or read
-// from the version for records written before it was.
-func (s *Store) latestFingerprint(tx *bolt.Tx, d Doc) (string, error) {
-	if d.SHA256 != "" {
-		return d.SHA256, nil
-	}
-	return s.fingerprintOf(tx, d.ID, d.Versions)
-}
-
-// fingerprintOf returns the fingerprint of version n of document id without
-// decoding the whole version: Version's JSON begins with doc, version,
-// fetched_at and sha256, so the first bytes of the stream hold it.
-func (s *Store) fingerprintOf(tx *bolt.Tx, id uint64, n int) (string, error) {
-	z := tx.Bucket(bucketVersions).Get(versionKey(id, n))
-	if z == nil {
-		return "", ErrNotFound
-	}
-	if zr, err := gzip.NewReader(bytes.NewReader(z)); err == nil {
-		var head [256]byte
-		k, _ := io.ReadFull(zr, head[:])
-		const key = `"sha256":"`
-		if i := bytes.Index(head[:k], []byte(key)); i >= 0 && k >= i+len(key)+64 {
-			return string(head[i+len(key) : i+len(key)+64]), nil
-		}
-	}
-	var v Version
-	if err := s.getVersion(tx, id, n, &v); err != nil {
-		return "", err
-	}
-	return v.SHA256, nil
-}
-
 func indexKey(source, indexNo string) []byte { return []byte(source + "\x00" + indexNo) }
-
-func searchText(d extract.Document) []byte {
-	return []byte(d.Title + "\n" + d.IndexNo + "\n" + d.DocNo + "\n" + d.Body)
-}
 
 func appendUnique(list []string, s string) []string {
 	for _, x := range list {
@@ -317,11 +429,7 @@ func (s *Store) putVersion(tx *bolt.Tx, v Version) error {
 	if err != nil {
 		return err
 	}
-	z, err := s.compress(data)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketVersions).Put(versionKey(v.Doc, v.N), z)
+	return tx.Bucket(bucketVersions).Put(versionKey(v.Doc, v.N), s.codec.compress(data))
 }
 
 func (s *Store) getVersion(tx *bolt.Tx, id uint64, n int, v *Version) error {
@@ -329,11 +437,19 @@ func (s *Store) getVersion(tx *bolt.Tx, id uint64, n int, v *Version) error {
 	if z == nil {
 		return ErrNotFound
 	}
-	data, err := decompress(z)
+	data, err := s.codec.decompress(z)
 	if err != nil {
 		return fmt.Errorf("version %d/%d: %w", id, n, err)
 	}
 	return json.Unmarshal(data, v)
+}
+
+// step lets a test fail a change between two of its writes.
+func (s *Store) step(name string) error {
+	if s.hook == nil {
+		return nil
+	}
+	return s.hook(name)
 }
 
 // addEvent appends ev (filled from d) to the event log and, unless quiet, to
@@ -355,12 +471,15 @@ func (s *Store) addEvent(tx *bolt.Tx, d Doc, ev Event, quiet bool) error {
 	if quiet {
 		return nil
 	}
+	if err := s.step("outbox"); err != nil {
+		return err
+	}
 	return tx.Bucket(bucketOutbox).Put(u64(seq), []byte("{}"))
 }
 
 // NotModified records a fetch that showed the document unchanged without a
 // body (HTTP 304): last_seen and the check counter move, nothing else.
-func (s *Store) NotModified(ctx context.Context, source, rawURL string, l Listing, at time.Time, quiet bool) error {
+func (r *Run) NotModified(ctx context.Context, rawURL string, l Listing, at time.Time) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
 	}
@@ -368,29 +487,22 @@ func (s *Store) NotModified(ctx context.Context, source, rawURL string, l Listin
 	if err != nil {
 		return fmt.Errorf("not modified: %w", err)
 	}
-	done := false
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		_, ok, err := checkUnchanged(tx, source, canon, "", Capture{}, l, at)
-		done = ok
-		return err
-	})
-	if err != nil || done {
-		if err != nil {
-			return fmt.Errorf("not modified %s: %w", canon, err)
+	err = r.write(func(tx *bolt.Tx) error {
+		if _, done, err := checkUnchanged(tx, r.source, canon, "", "", Capture{}, l, at); done || err != nil {
+			return err
 		}
-		return nil
-	}
-	err = s.updateDoc(canon, func(tx *bolt.Tx, d *Doc) error {
-		d.LastSeen, d.LastChecked = at, at
-		d.Checks++
-		if l != (Listing{}) {
-			d.ListTitle, d.ListDate = l.Title, l.Date
-		}
-		if d.Status == StatusWithdrawn {
+		return r.s.updateDoc(tx, canon, func(d *Doc) (bool, error) {
+			d.LastSeen, d.LastChecked = at, at
+			d.Checks++
+			if l != (Listing{}) {
+				d.ListTitle, d.ListDate = l.Title, l.Date
+			}
+			if d.Status != StatusWithdrawn {
+				return false, nil
+			}
 			d.Status, d.WithdrawnAt, d.WithdrawnReason = StatusLive, time.Time{}, ""
-			return s.addEvent(tx, *d, Event{Kind: EventRestored, Version: d.Versions, FetchedAt: at}, quiet)
-		}
-		return nil
+			return true, r.s.addEvent(tx, *d, Event{Kind: EventRestored, Version: d.Versions, FetchedAt: at}, r.opts.Quiet)
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("not modified %s: %w", canon, err)
@@ -400,7 +512,7 @@ func (s *Store) NotModified(ctx context.Context, source, rawURL string, l Listin
 
 // Withdraw marks a live document withdrawn (it is never deleted: its versions
 // stay) and writes a withdrawn event. It reports whether the status changed.
-func (s *Store) Withdraw(ctx context.Context, source, rawURL, reason string, at time.Time, quiet bool) (bool, error) {
+func (r *Run) Withdraw(ctx context.Context, rawURL, reason string, at time.Time) (bool, error) {
 	if err := ctxErr(ctx); err != nil {
 		return false, err
 	}
@@ -409,15 +521,17 @@ func (s *Store) Withdraw(ctx context.Context, source, rawURL, reason string, at 
 		return false, fmt.Errorf("withdraw: %w", err)
 	}
 	changed := false
-	err = s.updateDoc(canon, func(tx *bolt.Tx, d *Doc) error {
-		changed = false
-		d.LastChecked = at
-		if d.Status == StatusWithdrawn {
-			return nil
-		}
-		changed = true
-		d.Status, d.WithdrawnAt, d.WithdrawnReason = StatusWithdrawn, at, reason
-		return s.addEvent(tx, *d, Event{Kind: EventWithdrawn, Version: d.Versions, FetchedAt: at, Summary: reason}, quiet)
+	err = r.write(func(tx *bolt.Tx) error {
+		return r.s.updateDoc(tx, canon, func(d *Doc) (bool, error) {
+			changed = false
+			d.LastChecked = at
+			if d.Status == StatusWithdrawn {
+				return false, nil
+			}
+			changed = true
+			d.Status, d.WithdrawnAt, d.WithdrawnReason = StatusWithdrawn, at, reason
+			return true, r.s.addEvent(tx, *d, Event{Kind: EventWithdrawn, Version: d.Versions, FetchedAt: at, Summary: reason}, r.opts.Quiet)
+		})
 	})
 	if err != nil {
 		return false, fmt.Errorf("withdraw %s: %w", canon, err)
@@ -427,7 +541,7 @@ func (s *Store) Withdraw(ctx context.Context, source, rawURL, reason string, at 
 
 // Failed records a fetch attempt that gave no answer about the content (a
 // network error, a 5xx after retries): only last_checked moves.
-func (s *Store) Failed(ctx context.Context, rawURL string, at time.Time) error {
+func (r *Run) Failed(ctx context.Context, rawURL string, at time.Time) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
 	}
@@ -435,73 +549,33 @@ func (s *Store) Failed(ctx context.Context, rawURL string, at time.Time) error {
 	if err != nil {
 		return fmt.Errorf("failed fetch: %w", err)
 	}
-	return s.updateDoc(canon, func(_ *bolt.Tx, d *Doc) error {
-		d.LastChecked = at
-		return nil
-	})
-}
-
-func (s *Store) updateDoc(canon string, fn func(*bolt.Tx, *Doc) error) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		id := tx.Bucket(bucketURLs).Get([]byte(canon))
-		if id == nil {
-			return ErrNotFound
-		}
-		d, err := loadDoc(tx, id, nil)
-		if err != nil {
-			return err
-		}
-		if err := fn(tx, &d); err != nil {
-			return err
-		}
-		return putDoc(tx, d)
-	})
-}
-
-// Source is the crawl state of one source (zero state if never crawled).
-func (s *Store) Source(ctx context.Context, name string) (SourceState, error) {
-	st := SourceState{Name: name}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		err := getJSON(tx.Bucket(bucketSources), []byte(name), &st)
-		withBackfill(tx, &st)
-		if err == ErrNotFound {
-			return nil
-		}
-		return err
+	err = r.write(func(tx *bolt.Tx) error {
+		return r.s.updateDoc(tx, canon, func(d *Doc) (bool, error) {
+			d.LastChecked = at
+			return false, nil
+		})
 	})
 	if err != nil {
-		return st, fmt.Errorf("source %s: %w", name, err)
-	}
-	return st, nil
-}
-
-// EndRun records the end of a crawl of a source. A run without a fatal error
-// completes the baseline: later events are alerted.
-func (s *Store) EndRun(ctx context.Context, name string, stats RunStats, runErr error) error {
-	if err := ctxErr(ctx); err != nil && runErr == nil {
-		runErr = err
-	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketSources)
-		st := SourceState{Name: name}
-		if err := getJSON(b, []byte(name), &st); err != nil && err != ErrNotFound {
-			return err
-		}
-		st.LastRun = stats.Started
-		st.Last = stats
-		if runErr != nil {
-			st.LastError = runErr.Error()
-		} else {
-			st.LastError = ""
-			st.LastOK = stats.Started
-			st.Baselined = true
-		}
-		return putJSON(b, []byte(name), st)
-	})
-	if err != nil {
-		return fmt.Errorf("end run of %s: %w", name, err)
+		return fmt.Errorf("failed fetch %s: %w", canon, err)
 	}
 	return nil
 }
 
-func seqOf(k []byte) uint64 { return binary.BigEndian.Uint64(k) }
+// updateDoc changes the document archived under canon; fn reports whether
+// its status or current record changed.
+func (s *Store) updateDoc(tx *bolt.Tx, canon string, fn func(*Doc) (bool, error)) error {
+	id := tx.Bucket(bucketURLs).Get([]byte(canon))
+	if id == nil {
+		return before{ErrNotFound}
+	}
+	d, err := loadDoc(tx, id, nil)
+	if err != nil {
+		return before{err}
+	}
+	old := d
+	changed, err := fn(&d)
+	if err != nil {
+		return err
+	}
+	return saveDoc(tx, old, d, changed)
+}

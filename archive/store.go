@@ -1,27 +1,39 @@
 // Package archive owns the bbolt file: documents (identified by canonical
-// URL), their distinct versions with the raw capture of each, the event log
-// and the notification outbox, and the per-source crawl state. Every change
-// and the event describing it are written in one transaction.
+// URL), their distinct versions with the raw capture of each, re-extractions
+// of stored captures under newer rules, the event log and the notification
+// outbox, the per-source crawl state, and the indexes and counters that make
+// listings cost what a page costs. A crawl run writes through a Run (run.go),
+// which commits its changes in groups; every change, its event, its outbox
+// entry, its index entries and its counters are written in one transaction.
 //
-// Buckets (keys sort as bytes, so integers are big-endian):
+// Buckets of schema 2 (keys sort as bytes, so integers are big-endian;
+// "z(…)" is a zstd frame, or a gzip stream in values written by schema 1):
 //
-//	meta     "schema" → "1", "id" → random archive id (prefix of event ids)
+//	meta     "schema" → "2", "id" → random archive id (prefix of event ids),
+//	         "migration:<name>" → RFC 3339 time it was applied
 //	docs     id(8) → Doc JSON
 //	urls     canonical URL (and aliases) → id(8)
 //	index    source \x00 index_no → id(8)  (finds moved documents)
-//	versions id(8) version(4) → gzip(Version JSON)
-//	raw      id(8) version(4) → gzip(capture header JSON \n body)
-//	text     id(8) → latest title \n index_no \n body (for search)
+//	versions id(8) version(4) → z(Version JSON)
+//	raw      id(8) version(4) → z(capture header JSON \n body)
+//	reext    id(8) n(4) → z(Reextraction JSON)  (reextract.go)
 //	events   seq(8) → Event JSON
 //	outbox   seq(8) → delivered map JSON
 //	sources  name → SourceState JSON
-//	files    canonical URL \x00 sha256 → gzip(capture) of an attachment
+//	files    canonical URL \x00 sha256 → z(capture) of an attachment
 //	crawl    source \x00 id(8) → the crawler's per-document state (crawlstate.go)
+//	list     scope \x00 status \x00 day(10) id(8) → ""  (index.go; scope "" = all
+//	         sources, status "*" = any; newest published last in byte order)
+//	counts   scope \x00 status → count(8)  (same scopes and statuses)
+//	changes  seq(8) → id(8): the latest change of each document's current
+//	         record or status, for derived data (the search index)
+//	dicts    "d" id(4) → zstd dictionary of a source's captures; "s" source → id(4)
+//
+// Schema 1 also had text (id → title, index_no, body uncompressed, for a
+// substring search); the migration to schema 2 drops it (migrate.go).
 package archive
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
@@ -29,9 +41,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"sync"
+	"os"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -45,18 +57,25 @@ var (
 	bucketIndex    = []byte("index")
 	bucketVersions = []byte("versions")
 	bucketRaw      = []byte("raw")
-	bucketText     = []byte("text")
+	bucketReext    = []byte("reext")
 	bucketEvents   = []byte("events")
 	bucketOutbox   = []byte("outbox")
 	bucketSources  = []byte("sources")
 	bucketFiles    = []byte("files")
+	bucketList     = []byte("list")
+	bucketCounts   = []byte("counts")
+	bucketChanges  = []byte("changes")
 
 	allBuckets = [][]byte{bucketMeta, bucketDocs, bucketURLs, bucketIndex, bucketVersions,
-		bucketRaw, bucketText, bucketEvents, bucketOutbox, bucketSources, bucketFiles, bucketCrawl}
+		bucketRaw, bucketReext, bucketEvents, bucketOutbox, bucketSources, bucketFiles, bucketCrawl,
+		bucketList, bucketCounts, bucketChanges, bucketDicts}
 )
 
 const (
-	schemaVersion  = "1"
+	// schemaVersion is the stored format this release writes and the newest
+	// it reads. Bump it with every change of a stored format, together with
+	// a named migration (migrate.go).
+	schemaVersion  = 2
 	defaultTimeout = time.Second
 )
 
@@ -74,24 +93,39 @@ type Options struct {
 	// still locked after it gives ErrLocked.
 	Timeout time.Duration
 	// ReadOnly opens without write access (still needs the lock to be free).
+	// An archive that needs a migration cannot be opened read-only.
 	ReadOnly bool
-	// Logger receives notices (moved documents…); nil discards them.
+	// Logger receives notices (moved documents, migrations…); nil discards them.
 	Logger *slog.Logger
 	// Now is the clock for bookkeeping times; nil means time.Now.
 	Now func() time.Time
+	// DictAfter is how many captures a source needs before a compression
+	// dictionary is trained from them (at the end of a run); later captures
+	// of the source use it. 0 means 100; negative means never.
+	DictAfter int
+	// OpenFile opens the archive file (as bbolt's Options.OpenFile); nil
+	// means os.OpenFile. Tests use it to give the store a disk that
+	// refuses writes, which file permissions cannot do for root.
+	OpenFile func(name string, flag int, perm os.FileMode) (*os.File, error)
 }
 
 // Store is an open archive. It is safe for concurrent use.
 type Store struct {
-	db     *bolt.DB
-	path   string
-	id     string // random archive id, prefix of event ids
-	log    *slog.Logger
-	now    func() time.Time
-	gzPool sync.Pool
+	db        *bolt.DB
+	path      string
+	id        string // random archive id, prefix of event ids
+	log       *slog.Logger
+	now       func() time.Time
+	codec     *codec
+	dictAfter int
+	// hook, when set by a test, runs between the writes of one change and
+	// can fail it (export_test.go).
+	hook func(step string) error
 }
 
-// Open opens (creating if needed) the archive at path.
+// Open opens (creating if needed) the archive at path. An archive written by
+// an older release is copied to path.v<N>-backup-<time> and migrated in place
+// first; one written by a newer release is refused with ErrNewerSchema.
 func Open(path string, opts Options) (*Store, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = defaultTimeout
@@ -106,64 +140,93 @@ func Open(path string, opts Options) (*Store, error) {
 		Timeout:      opts.Timeout,
 		ReadOnly:     opts.ReadOnly,
 		FreelistType: bolt.FreelistMapType,
+		OpenFile:     opts.OpenFile,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open archive %s: %w", path, lockErr(err))
 	}
-	s := &Store{db: db, path: path, log: opts.Logger, now: opts.Now}
-	if opts.ReadOnly {
-		err = db.View(func(tx *bolt.Tx) error {
-			m := tx.Bucket(bucketMeta)
-			if m == nil {
-				return errors.New("not a gongkai archive (no meta bucket)")
-			}
-			s.id = string(m.Get([]byte("id")))
-			return nil
-		})
-	} else {
-		err = db.Update(s.init)
+	if opts.DictAfter == 0 {
+		opts.DictAfter = 100
 	}
-	if err != nil {
+	s := &Store{db: db, path: path, log: opts.Logger, now: opts.Now, codec: newCodec(), dictAfter: opts.DictAfter}
+	if err := s.open(opts.ReadOnly); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
 	return s, nil
 }
 
-func (s *Store) init(tx *bolt.Tx) error {
-	if tx.Bucket(bucketDocs) != nil && tx.Bucket(bucketCrawl) == nil {
-		if _, err := tx.CreateBucket(bucketCrawl); err != nil {
+func (s *Store) open(readOnly bool) error {
+	var schema int
+	fresh := false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bucketMeta)
+		if m == nil {
+			fresh = tx.Bucket(bucketDocs) == nil
+			if !fresh {
+				return errors.New("not a gongkai archive (no meta bucket)")
+			}
+			return nil
+		}
+		s.id = string(m.Get([]byte("id")))
+		var err error
+		schema, err = schemaOf(m)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if schema > schemaVersion {
+		return fmt.Errorf("%w: written by a newer gongkai (schema %d); this release reads up to %d", ErrNewerSchema, schema, schemaVersion)
+	}
+	if fresh {
+		if readOnly {
+			return errors.New("not a gongkai archive (empty file)")
+		}
+		if err := s.db.Update(s.create); err != nil {
 			return err
 		}
-		if err := fillCrawlState(tx); err != nil {
-			return fmt.Errorf("build crawl state: %w", err)
+	}
+	if schema < schemaVersion {
+		if readOnly {
+			return fmt.Errorf("archive schema %d needs a migration to %d: open it once without read-only", schema, schemaVersion)
+		}
+		if err := s.migrate(schema); err != nil {
+			return err
 		}
 	}
+	return s.db.View(s.codec.load)
+}
+
+func schemaOf(m *bolt.Bucket) (int, error) {
+	v := m.Get([]byte("schema"))
+	if v == nil {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(string(v))
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("archive schema %q is not a number", v)
+	}
+	return n, nil
+}
+
+// create lays out a new, empty archive of the current schema.
+func (s *Store) create(tx *bolt.Tx) error {
 	for _, name := range allBuckets {
 		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 			return err
 		}
 	}
 	m := tx.Bucket(bucketMeta)
-	if v := m.Get([]byte("schema")); v != nil && string(v) != schemaVersion {
-		return fmt.Errorf("archive schema %q is not supported (want %s)", v, schemaVersion)
-	}
-	if err := m.Put([]byte("schema"), []byte(schemaVersion)); err != nil {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
 		return err
 	}
-	id := m.Get([]byte("id"))
-	if id == nil {
-		var b [6]byte
-		if _, err := rand.Read(b[:]); err != nil {
-			return err
-		}
-		id = []byte(hex.EncodeToString(b[:]))
-		if err := m.Put([]byte("id"), id); err != nil {
-			return err
-		}
+	s.id = hex.EncodeToString(b[:])
+	if err := m.Put([]byte("id"), []byte(s.id)); err != nil {
+		return err
 	}
-	s.id = string(id)
-	return nil
+	return m.Put([]byte("schema"), []byte(strconv.Itoa(schemaVersion)))
 }
 
 // Close closes the file. Running transactions finish first.
@@ -201,33 +264,6 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 	return b.Put(key, data)
 }
 
-func (s *Store) compress(data []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	zw, _ := s.gzPool.Get().(*gzip.Writer)
-	if zw == nil {
-		zw = gzip.NewWriter(&buf)
-	} else {
-		zw.Reset(&buf)
-	}
-	defer s.gzPool.Put(zw)
-	if _, err := zw.Write(data); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-func decompress(data []byte) ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, err
-	}
-	defer zr.Close()
-	return io.ReadAll(zr)
-}
-
 // ctxErr lets long scans stop when their caller gives up.
 func ctxErr(ctx context.Context) error {
 	if ctx == nil {
@@ -235,3 +271,5 @@ func ctxErr(ctx context.Context) error {
 	}
 	return ctx.Err()
 }
+
+func seqOf(k []byte) uint64 { return binary.BigEndian.Uint64(k) }

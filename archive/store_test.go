@@ -134,13 +134,11 @@ func TestMovedDocumentKeepsIdentity(t *testing.T) {
 func TestWithdrawKeepsVersionsAndRestores(t *testing.T) {
 	s := archivetest.Open(t)
 	archivetest.Record(t, s, archivetest.Page{URL: u1, Doc: report("正文。")})
-	changed, err := s.Withdraw(ctx, "test", u1, "HTTP 404", time.Now(), false)
-	if err != nil || !changed {
-		t.Fatalf("Withdraw = %v, %v", changed, err)
+	if changed := archivetest.Withdraw(t, s, archivetest.Page{URL: u1}, "HTTP 404"); !changed {
+		t.Fatalf("Withdraw = %v", changed)
 	}
-	again, err := s.Withdraw(ctx, "test", u1, "HTTP 404", time.Now(), false)
-	if err != nil || again {
-		t.Fatalf("second Withdraw = %v, %v; want no change", again, err)
+	if again := archivetest.Withdraw(t, s, archivetest.Page{URL: u1}, "HTTP 404"); again {
+		t.Fatalf("second Withdraw = %v; want no change", again)
 	}
 	d, _ := s.Lookup(ctx, u1)
 	vs, _ := s.Versions(ctx, d.ID)
@@ -192,39 +190,6 @@ func TestOutboxSkipsBaselineAndTracksTargets(t *testing.T) {
 	}
 }
 
-func TestDocsQuery(t *testing.T) {
-	s := archivetest.Open(t)
-	d1 := report("推进法治政府建设。")
-	d2 := report("加强反诈宣传。")
-	d2.Title, d2.IndexNo, d2.Published = "慈溪市公安局2022年工作情况", "", "2023-03-01"
-	archivetest.Record(t, s, archivetest.Page{Source: "a", URL: u1, Doc: d1})
-	archivetest.Record(t, s, archivetest.Page{Source: "b", URL: u1 + "?b", Doc: d2})
-	tests := []struct {
-		name string
-		q    archive.Query
-		want int
-	}{
-		{"all", archive.Query{}, 2},
-		{"source", archive.Query{Source: "a"}, 1},
-		{"two chinese chars in body", archive.Query{Text: "反诈"}, 1},
-		{"index number", archive.Query{Text: "2025-41880"}, 1},
-		{"date range", archive.Query{From: "2025-01-01", To: "2025-12-31"}, 1},
-		{"status", archive.Query{Status: archive.StatusWithdrawn}, 0},
-		{"no match", archive.Query{Text: "不存在的词"}, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			docs, total, err := s.Docs(ctx, tt.q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(docs) != tt.want || total != tt.want {
-				t.Errorf("Docs(%+v) = %d docs (total %d), want %d", tt.q, len(docs), total, tt.want)
-			}
-		})
-	}
-}
-
 func TestSecondOpenFailsFast(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "gongkai.db")
 	s, err := archive.Open(path, archive.Options{})
@@ -257,16 +222,16 @@ func TestVerifyDetectsFlippedByte(t *testing.T) {
 	}
 	s.Close()
 
-	// Find the stored search text in the copy and flip one byte of it.
+	// Find the document record's title in the copy and flip one byte of it.
 	data, err := os.ReadFile(copyPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	i := bytes.Index(data, []byte("全面推进法治建设。全面推进"))
+	i := bytes.Index(data, []byte(`"status":"live","title":"宁海县公安局`))
 	if i < 0 {
-		t.Fatal("search text not found in the file")
+		t.Fatal("document record not found in the file")
 	}
-	data[i+3] ^= 0x01
+	data[i+len(`"status":"live","title":"`)+3] ^= 0x01
 	if err := os.WriteFile(copyPath, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -368,13 +333,18 @@ func TestCrawlStateBuiltForOlderArchives(t *testing.T) {
 		t.Fatal(err)
 	}
 	archivetest.Record(t, s, archivetest.Page{URL: u1, Doc: report("正文。")})
-	s.Withdraw(ctx, "test", u1, "HTTP 404", time.Now(), true)
+	archivetest.Withdraw(t, s, archivetest.Page{URL: u1, Quiet: true}, "HTTP 404")
 	s.Close()
 	db, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte("crawl")) }); err != nil {
+	if err := db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("1")); err != nil {
+			return err
+		}
+		return tx.DeleteBucket([]byte("crawl"))
+	}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -19,6 +19,9 @@ const (
 	EventChanged   = "changed"
 	EventWithdrawn = "withdrawn"
 	EventRestored  = "restored"
+	// Source health (health.go): Doc is 0, Reason, Since and Polls are set.
+	EventSourceFailed    = "source_failed"
+	EventSourceRecovered = "source_recovered"
 )
 
 // Doc is one archived document: its identity (the canonical URL) and what
@@ -32,9 +35,19 @@ type Doc struct {
 	IndexNo   string `json:"index_no,omitempty"`
 	Published string `json:"published,omitempty"`
 	Versions  int    `json:"versions"`
-	// SHA256 is the latest version's fingerprint, so an unchanged fetch is
-	// recognised from this record alone, without reading version pages.
-	SHA256      string    `json:"sha256,omitempty"`
+	// SHA256 is the current record's fingerprint (under scheme Scheme), so an
+	// unchanged fetch is recognised from this record alone, without reading
+	// version pages.
+	SHA256 string `json:"sha256,omitempty"`
+	Scheme int    `json:"scheme,omitempty"` // 0 = 1 (written by schema 1)
+	// Rules is the extraction id the current record was made or confirmed
+	// under ("" = unknown: written by schema 1).
+	Rules string `json:"rules,omitempty"`
+	// Reext counts the document's re-extraction records; the last one is its
+	// current record when it was made from the latest version's capture.
+	Reext int `json:"reext,omitempty"`
+	// Change is the sequence number of the document's entry in the change log.
+	Change      uint64    `json:"change,omitempty"`
 	FirstSeen   time.Time `json:"first_seen"`
 	LastSeen    time.Time `json:"last_seen"`    // last successful fetch (200 or 304)
 	LastChecked time.Time `json:"last_checked"` // last fetch attempt
@@ -58,10 +71,27 @@ type Version struct {
 	Doc       uint64           `json:"doc"`
 	N         int              `json:"version"`
 	FetchedAt time.Time        `json:"fetched_at"`
-	SHA256    string           `json:"sha256"` // Fingerprint(Record)
+	SHA256    string           `json:"sha256"`           // FingerprintWith(Scheme, Record)
+	Scheme    int              `json:"scheme,omitempty"` // fingerprint scheme; 0 = 1 (schema 1)
+	Rules     string           `json:"rules,omitempty"`  // extraction id that made Record; "" = unknown
 	Record    extract.Document `json:"record"`
 	RawSHA256 string           `json:"raw_sha256"` // digest of Capture.Body, for fixity checks
 	RawSize   int              `json:"raw_size"`
+}
+
+// Reextraction is a stored version's capture extracted again under newer
+// rules. It never replaces the version: it says what the rules Rules make of
+// the same bytes, and becomes the document's current record while the
+// version it was made from is the latest.
+type Reextraction struct {
+	Doc     uint64           `json:"doc"`
+	N       int              `json:"n"`       // counts from 1 per document
+	Version int              `json:"version"` // whose capture was extracted
+	At      time.Time        `json:"at"`
+	Rules   string           `json:"rules"`
+	Scheme  int              `json:"scheme"`
+	SHA256  string           `json:"sha256"` // FingerprintWith(Scheme, Record)
+	Record  extract.Document `json:"record"`
 }
 
 // Capture is the raw HTTP exchange that produced a version, kept so it can be
@@ -93,6 +123,11 @@ type Event struct {
 	FetchedAt time.Time `json:"fetched_at"`
 	Summary   string    `json:"summary,omitempty"`
 	Baseline  bool      `json:"baseline,omitempty"` // recorded during a source's quiet first crawl
+	// Source health events only: why the source counts as failing, since
+	// when, and how many consecutive polls failed.
+	Reason string    `json:"reason,omitempty"`
+	Since  time.Time `json:"since,omitzero"`
+	Polls  int       `json:"polls,omitempty"`
 }
 
 // OutboxItem is an event still owed to at least one notification target.
@@ -111,6 +146,7 @@ type SourceState struct {
 	Last      RunStats  `json:"last_stats"`
 	Docs      int       `json:"docs"`
 	Withdrawn int       `json:"withdrawn"`
+	Health    Health    `json:"health"`
 	Backfill  *Backfill `json:"backfill,omitempty"` // an unfinished walk to the column's end (frontier.go)
 }
 
@@ -129,6 +165,14 @@ type RunStats struct {
 	Errors    int           `json:"errors"`
 	Skipped   int           `json:"skipped"` // known documents not due for a re-check
 	Files     int           `json:"files"`   // attachments downloaded (attachments: true)
+	// What source health (health.go) judges a poll by: the document
+	// entries the list pages yielded, and how many of the poll's new
+	// documents had each field (extract field key → count of NewFields).
+	ListEntries int            `json:"list_entries"`
+	NewFields   int            `json:"new_fields,omitempty"` // new documents whose fields were counted
+	Fields      map[string]int `json:"fields,omitempty"`
+	// AlertAfter is the source's alert_after_failures (0 = 2); not stored.
+	AlertAfter int `json:"-"`
 
 	// Why the list walk ended before the column's end, "" when it did not
 	// ("max_pages", "run_budget", "max_docs", "list page errors",

@@ -13,18 +13,24 @@
 package crawler
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
-	"net/url"
 	"path"
 	"regexp"
 	"runtime"
+	"runtime/debug"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -36,20 +42,31 @@ import (
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler/discover"
 	"github.com/gongkai/gongkai/extract"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
-// Sink receives what a crawl finds. *archive.Store satisfies it.
+// Sink receives what a crawl finds. *archive.Store satisfies it: a crawl
+// reads what the archive knows of its source, then writes through one
+// archive.Run.
 type Sink interface {
-	Record(ctx context.Context, o archive.Observation) (archive.Outcome, error)
-	NotModified(ctx context.Context, source, url string, l archive.Listing, at time.Time, quiet bool) error
-	Withdraw(ctx context.Context, source, url, reason string, at time.Time, quiet bool) (bool, error)
-	Failed(ctx context.Context, url string, at time.Time) error
+	Begin(ctx context.Context, source string, opts archive.RunOptions) (*archive.Run, error)
 	Known(ctx context.Context, source string) ([]archive.Doc, error)
 	Source(ctx context.Context, name string) (archive.SourceState, error)
-	EndRun(ctx context.Context, name string, stats archive.RunStats, err error) error
-	RecordFile(ctx context.Context, source string, doc uint64, c archive.Capture) (bool, error)
 	HasFile(ctx context.Context, url string) (bool, error)
 	Frontiers // where an unfinished backfill resumes (walk.go)
+}
+
+// recorder is what a run writes through; *archive.Run is the one
+// implementation outside tests.
+type recorder interface {
+	Record(ctx context.Context, o archive.Observation) (archive.Outcome, error)
+	NotModified(ctx context.Context, url string, l archive.Listing, at time.Time) error
+	Withdraw(ctx context.Context, url, reason string, at time.Time) (bool, error)
+	Failed(ctx context.Context, url string, at time.Time) error
+	RecordFile(ctx context.Context, doc uint64, c archive.Capture) (bool, error)
+	Commit(ctx context.Context) error
+	End(ctx context.Context, stats archive.RunStats, runErr error) error
 }
 
 // Options configure a Crawler. The zero value works.
@@ -65,6 +82,10 @@ type Options struct {
 	// Progress, if set, is called after every request with the run so far.
 	Progress func(source string, s archive.RunStats)
 	Now      func() time.Time
+	// BatchDocs and BatchWait group the archive's commits (see
+	// archive.RunOptions; zero = its defaults).
+	BatchDocs int
+	BatchWait time.Duration
 	// Hosts spaces the requests to each host across all sources (see
 	// Hosts). nil = one made by New, shared by this Crawler's runs.
 	Hosts *Hosts
@@ -75,6 +96,9 @@ type Options struct {
 type Crawler struct {
 	sink Sink
 	opts Options
+	// wrapRecorder lets tests stand between a run and its archive run
+	// (export_test.go); nil outside tests.
+	wrapRecorder func(recorder) recorder
 }
 
 // New returns a Crawler writing to sink.
@@ -83,13 +107,15 @@ func New(sink Sink, opts Options) *Crawler {
 		opts.UserAgent = config.DefaultUserAgent
 	}
 	if opts.Location == nil {
-		opts.Location, _ = time.LoadLocation("Asia/Shanghai")
+		opts.Location = chinatime.Location()
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.Transport == nil {
-		opts.Transport = http.DefaultTransport.(*http.Transport).Clone()
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxResponseHeaderBytes = maxHeaderBytes
+		opts.Transport = t
 	}
 	if opts.Backoff <= 0 {
 		opts.Backoff = time.Second
@@ -113,7 +139,8 @@ type run struct {
 	src     config.Source
 	log     *slog.Logger
 	f       *fetcher
-	leave   func() // withdraws the run's politeness from Hosts
+	w       recorder // where the run's writes go: the *archive.Run begun for it
+	leave   func()   // withdraws the run's politeness from Hosts
 	quiet   bool
 	polled  bool // the source has a baseline: this is a later poll
 	mu      sync.Mutex
@@ -135,43 +162,91 @@ type run struct {
 // be crawled at all (or ctx ended the run); failures of single documents are
 // counted and logged, not returned.
 func (c *Crawler) Crawl(ctx context.Context, src config.Source) (archive.RunStats, error) {
-	src = sourceDefaults(src)
+	src = src.Complete() // a Source built in code may leave its limits zero
 	r := &run{Crawler: c, src: src, log: c.opts.Logger.With("source", src.Name),
 		known: map[string]archive.Doc{}, listed: map[string]discover.Entry{}}
 	r.stats.Started = c.opts.Now()
+	r.stats.AlertAfter = src.AlertAfterFailures
 	err := r.crawl(ctx)
 	if r.leave != nil {
 		r.leave()
 	}
 	r.stats.Duration = c.opts.Now().Sub(r.stats.Started)
+	if r.w == nil {
+		return r.stats, err
+	}
 	endCtx := context.WithoutCancel(ctx) // the run's record must be written even when ctx ended it
-	if e := c.sink.EndRun(endCtx, src.Name, r.stats, err); e != nil && err == nil {
+	if e := r.w.End(endCtx, r.stats, err); e != nil && err == nil {
 		err = e
 	}
 	return r.stats, err
 }
 
-// sourceDefaults fills the limits whose zero is meaningless in a Source
-// built in code (not parsed from gongkai.yaml): without them a request
-// could hang forever (no timeout), every body would be cut to one byte
-// (max_body 0), a fetch would never be tried (retries 0) or a later poll
-// would read no list page. Every other zero means what it says: delay 0
-// is no delay, max_pages, max_docs, max_page_docs and run_budget 0 are
-// no bound.
-func sourceDefaults(s config.Source) config.Source {
-	if s.Timeout <= 0 {
-		s.Timeout = config.DefaultTimeout
+// ExtractionID names the extraction a source's documents are made with:
+// "r<extract.RulesVersion>", plus "+" and 8 hex digits of a digest of the
+// source's field overrides when it has any. A version made under another id
+// is extracted again from its stored capture before it is compared with a
+// new fetch, so a changed rule is never taken for an edit.
+func ExtractionID(src config.Source) string { return extractionID(src, nil) }
+
+// ExtractionID is the extraction id this crawler's runs of src record: that
+// of the package function, with the crawler's zone for dates without one
+// when it is not China time.
+func (c *Crawler) ExtractionID(src config.Source) string { return extractionID(src, c.opts.Location) }
+
+// Extract is this crawler's extraction of src's page from a stored capture.
+func (c *Crawler) Extract(src config.Source, cp archive.Capture) (extract.Document, error) {
+	return Extract(cp, src, c.opts.Location)
+}
+
+// extractionID adds the zone of dates without one when it is not the
+// default (China time): it changes the extracted dates too.
+func extractionID(src config.Source, loc *time.Location) string {
+	id := fmt.Sprintf("r%d", extract.RulesVersion)
+	h := sha256.New()
+	keys := make([]string, 0, len(src.Fields))
+	for k := range src.Fields {
+		keys = append(keys, k)
 	}
-	if s.MaxBody <= 0 {
-		s.MaxBody = config.DefaultMaxBody
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(h, "field %d:%s %d:%s\n", len(k), k, len(src.Fields[k]), src.Fields[k])
 	}
-	if s.Retries <= 0 {
-		s.Retries = config.DefaultRetries
+	tz := loc != nil && loc.String() != config.DefaultTimezone
+	if tz {
+		fmt.Fprintf(h, "timezone %s\n", loc.String())
 	}
-	if s.PollPages <= 0 {
-		s.PollPages = config.DefaultPollPages
+	if len(keys) == 0 && !tz {
+		return id
 	}
-	return s
+	return id + "+" + hex.EncodeToString(h.Sum(nil))[:8]
+}
+
+// reextract runs this crawler's extraction for src on a stored capture.
+func (c *Crawler) reextract(src config.Source) func(context.Context, archive.Capture) (extract.Document, error) {
+	return func(_ context.Context, cp archive.Capture) (extract.Document, error) {
+		return Extract(cp, src, c.opts.Location)
+	}
+}
+
+// Extract is the crawler's extraction of a document page from its capture:
+// the charset decoded as the crawl decodes it, then extract.Extract with the
+// source's field overrides. gongkai reextract and the comparison of a
+// version made under other rules use it.
+func Extract(cp archive.Capture, src config.Source, loc *time.Location) (extract.Document, error) {
+	if loc == nil {
+		loc, _ = time.LoadLocation(config.DefaultTimezone)
+	}
+	if _, page := mediaTypeOf(cp.Header, cp.Body); !page {
+		// A file's record names it by its digest and the list's title,
+		// which the capture does not hold: nothing to extract again.
+		return extract.Document{}, archive.ErrNotExtractable
+	}
+	body, _, err := extract.Decode(cp.Body, cp.Header.Get("Content-Type"))
+	if err != nil {
+		return extract.Document{}, err
+	}
+	return extract.Extract(body, cp.URL, extract.Options{Location: loc, Fields: src.Fields})
 }
 
 func (r *run) crawl(ctx context.Context) error {
@@ -181,6 +256,16 @@ func (r *run) crawl(ctx context.Context) error {
 	}
 	r.polled = st.Baselined
 	r.quiet = !st.Baselined && !r.src.AlertOnBaseline
+	w, err := r.sink.Begin(ctx, r.src.Name, archive.RunOptions{Quiet: r.quiet,
+		Rules: extractionID(r.src, r.opts.Location), Reextract: r.reextract(r.src),
+		BatchDocs: r.opts.BatchDocs, BatchWait: r.opts.BatchWait})
+	if err != nil {
+		return err
+	}
+	r.w = w
+	if r.wrapRecorder != nil {
+		r.w = r.wrapRecorder(w)
+	}
 	docs, err := r.sink.Known(ctx, r.src.Name)
 	if err != nil {
 		return err
@@ -239,17 +324,11 @@ func (r *run) crawl(ctx context.Context) error {
 }
 
 func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
-	hosts := map[string]bool{}
-	for _, s := range r.src.Start {
-		u, err := url.Parse(s)
-		if err != nil {
-			return nil, fmt.Errorf("start url %q: %w", s, err)
-		}
-		hosts[u.Hostname()] = true
+	sc, err := newScope(r.src.Start, r.src.Hosts)
+	if err != nil {
+		return nil, err
 	}
-	for _, h := range r.src.Hosts {
-		hosts[h] = true
-	}
+	transport := scopedTransport{scope: sc, next: r.opts.Transport}
 	c := colly.NewCollector(colly.StdlibContext(ctx))
 	// Set after construction: COLLY_* environment variables would
 	// otherwise override these.
@@ -258,25 +337,31 @@ func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
 	c.AllowURLRevisit = true // "seen" state lives in the archive, per run here
 	c.DetectCharset = false
 	c.MaxBodySize = int(r.src.MaxBody) + 1 // one more byte tells a cut body
-	for h := range hosts {
-		c.AllowedDomains = append(c.AllowedDomains, h)
+	// Host names only (colly ignores ports): the scope checks host, port
+	// and scheme before every request, redirects included.
+	for hp := range sc {
+		h, _, _ := net.SplitHostPort(hp)
+		if !slices.Contains(c.AllowedDomains, h) {
+			c.AllowedDomains = append(c.AllowedDomains, h)
+		}
 	}
 	// Politeness is the shared Hosts' job, not a colly LimitRule: a rule
 	// is per collector, and two sources on one host would each get the
 	// full rate.
 	own := Politeness{Delay: r.src.Delay, Parallel: r.src.Parallel}
 	var joined []string
-	for h := range hosts {
+	for hp := range sc {
+		h, _, _ := net.SplitHostPort(hp)
 		joined = append(joined, h)
 	}
 	r.leave = r.opts.Hosts.Join(joined, own)
-	c.WithTransport(rawTransport{next: r.opts.Transport})
+	c.WithTransport(rawTransport{next: transport})
 	c.SetRequestTimeout(r.src.Timeout)
-	f := &fetcher{c: c, hosts: r.opts.Hosts, own: own, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
+	f := &fetcher{c: c, scope: sc, hosts: r.opts.Hosts, own: own, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
 	if r.src.Robots {
-		f.robots = &robots{client: &http.Client{Transport: r.opts.Transport, Timeout: r.src.Timeout, CheckRedirect: sameHost},
+		f.robots = &robots{client: &http.Client{Transport: transport, Timeout: r.src.Timeout, CheckRedirect: sameHost},
 			limit: r.opts.Hosts, own: own,
-			agent: r.opts.UserAgent, hosts: map[string]*robotstxt.RobotsData{}}
+			agent: r.opts.UserAgent, scope: sc, hosts: map[string]*robotstxt.RobotsData{}}
 	}
 	f.install()
 	return f, nil
@@ -382,7 +467,9 @@ func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
 		go func() {
 			defer fetchers.Done()
 			for j := range work {
-				out <- fetched{j, r.fetchDoc(ctx, j)}
+				res := &fetchResult{err: errors.New("fetch aborted")}
+				r.guard("document", j.url, func() { res = r.fetchDoc(ctx, j) })
+				out <- fetched{j, res}
 			}
 		}()
 	}
@@ -394,7 +481,7 @@ func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
 		go func() {
 			defer processors.Done()
 			for f := range out {
-				r.processDoc(ctx, f.job, f.res)
+				r.guard("document", f.job.url, func() { r.processDoc(ctx, f.job, f.res) })
 				if f.job.ticket != nil {
 					r.bf.done(ctx, f.job.ticket, ctx.Err() == nil)
 				}
@@ -440,7 +527,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 	case runCtx.Err() != nil && (res.status == 0 || errors.Is(res.err, context.Canceled)):
 		return
 	case res.status == http.StatusNotModified && j.known != nil:
-		if err := r.sink.NotModified(ctx, r.src.Name, j.url, listing, res.at, r.quiet || j.quiet); err != nil {
+		if err := r.w.NotModified(ctx, j.url, listing, res.at); err != nil {
 			r.countErr("document", j.url, err)
 			return
 		}
@@ -460,7 +547,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 	case res.err != nil:
 		r.fail("document", j.url, res)
 		if j.known != nil {
-			_ = r.sink.Failed(ctx, j.url, res.at)
+			_ = r.w.Failed(ctx, j.url, res.at)
 		}
 		return
 	}
@@ -469,10 +556,11 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		pageURL = j.url
 	}
 	var doc extract.Document
-	if mt, isPage := mediaType(res); !isPage {
+	mt, isPage := mediaType(res)
+	if !isPage {
 		doc = fileDocument(j, pageURL, mt, res.body)
 	} else {
-		body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
+		body, err := r.f.decode(res)
 		if err != nil {
 			r.countErr("document", j.url, err)
 			return
@@ -498,8 +586,8 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		r.countErr("document", j.url, fmt.Errorf("the server answered 200 with an error page (%q); not archived", firstLine(doc.Title+" "+doc.Body)))
 		return
 	}
-	out, err := r.sink.Record(ctx, archive.Observation{Source: r.src.Name, URL: j.url, Doc: doc,
-		Capture: res.capture(http.MethodGet, j.url), Listing: listing, Quiet: r.quiet || j.quiet})
+	out, err := r.w.Record(ctx, archive.Observation{URL: j.url, Doc: doc,
+		Capture: res.capture(http.MethodGet, j.url), Listing: listing, Quiet: j.quiet})
 	if err != nil {
 		r.countErr("document", j.url, err)
 		return
@@ -516,12 +604,30 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		if out.Restored {
 			s.Restored++
 		}
+		if out.Kind == archive.EventNew && isPage {
+			countFields(s, doc)
+		}
 	})
 	if out.Kind != archive.Unchanged || out.Restored {
 		log.Info("document", "outcome", out.Kind, "version", out.Version, "restored", out.Restored, "title", doc.Title)
 	}
 	if r.src.Attachments {
 		r.fetchAttachments(runCtx, out, doc.Attachments)
+	}
+}
+
+// countFields notes which fields a new page had, for source health: a
+// field every earlier document had and no new one has means the site (or
+// its template) changed under the extractor.
+func countFields(s *archive.RunStats, d extract.Document) {
+	if s.Fields == nil {
+		s.Fields = map[string]int{}
+	}
+	s.NewFields++
+	for _, f := range extract.Fields() {
+		if strings.TrimSpace(f.Value(d)) != "" {
+			s.Fields[f.Key]++
+		}
 	}
 }
 
@@ -547,7 +653,7 @@ func (r *run) fetchAttachments(ctx context.Context, out archive.Outcome, files [
 			r.fail("attachment", a.URL, res)
 			continue
 		}
-		if _, err := r.sink.RecordFile(ctx, r.src.Name, out.Doc, res.capture(http.MethodGet, a.URL)); err != nil {
+		if _, err := r.w.RecordFile(ctx, out.Doc, res.capture(http.MethodGet, a.URL)); err != nil {
 			r.countErr("attachment", a.URL, err)
 			continue
 		}
@@ -567,16 +673,34 @@ func sameHost(req *http.Request, via []*http.Request) error {
 
 // mediaType reports a response's media type and whether it is a page the
 // extractor reads (HTML, XML, JSON, text) rather than a file.
-func mediaType(res *fetchResult) (string, bool) {
-	mt, _, _ := mime.ParseMediaType(res.header.Get("Content-Type"))
+func mediaType(res *fetchResult) (string, bool) { return mediaTypeOf(res.header, res.body) }
+
+func mediaTypeOf(h http.Header, body []byte) (string, bool) {
+	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
 	if mt == "" || mt == "application/octet-stream" {
-		mt, _, _ = mime.ParseMediaType(http.DetectContentType(res.body))
+		mt, _, _ = mime.ParseMediaType(http.DetectContentType(sniffable(h, body)))
 	}
 	switch {
 	case strings.HasPrefix(mt, "text/"), strings.Contains(mt, "html"), strings.Contains(mt, "xml"), strings.Contains(mt, "json"):
 		return mt, true
 	}
 	return mt, false
+}
+
+// sniffable is the start of a body to sniff its type from: inflated when
+// the server gzipped it (Content-Encoding), since the capture keeps it as
+// received.
+func sniffable(h http.Header, body []byte) []byte {
+	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding")))
+	if enc != "gzip" && enc != "x-gzip" {
+		return body
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return body
+	}
+	head, _ := io.ReadAll(io.LimitReader(zr, 512))
+	return head
 }
 
 // fileDocument is the record of a file (a PDF, a Word document) a list
@@ -612,7 +736,7 @@ func firstLine(s string) string {
 }
 
 func (r *run) withdraw(ctx context.Context, j job, reason string, at time.Time) {
-	changed, err := r.sink.Withdraw(ctx, r.src.Name, j.url, reason, at, r.quiet || j.quiet)
+	changed, err := r.w.Withdraw(ctx, j.url, reason, at)
 	if err != nil {
 		r.countErr("document", j.url, err)
 		return
@@ -644,6 +768,19 @@ func (r *run) countErr(what, u string, err error) {
 	r.lastErr = err
 	r.mu.Unlock()
 	r.log.Warn(what+" skipped", "url", u, "err", err)
+}
+
+// guard runs one document's step in a worker and turns a panic in it (a
+// parser or the archive meeting something it never expected) into a
+// counted, logged error: the other documents of the run go on.
+func (r *run) guard(what, u string, fn func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			r.countErr(what, u, fmt.Errorf("internal error (recovered panic): %v", v))
+			r.log.Error("panic in crawler worker", "url", u, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		}
+	}()
+	fn()
 }
 
 func (r *run) lastErrText() string {

@@ -34,7 +34,7 @@ func crawl(t *testing.T, c *crawler.Crawler, src config.Source) archive.RunStats
 
 func versions(t *testing.T, st *archive.Store) int {
 	t.Helper()
-	docs, _, err := st.Docs(ctx, archive.Query{})
+	docs, err := archivetest.All(t, st), error(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,17 @@ package crawler
 import (
 	"context"
 	"time"
+
+	"github.com/gongkai/gongkai/archive"
 )
+
+// Recorder is recorder, for tests outside the package.
+type Recorder = recorder
+
+// WrapRecorder makes every run of c write through wrap(run).
+func WrapRecorder(c *Crawler, wrap func(Recorder) Recorder) { c.wrapRecorder = wrap }
+
+var _ Recorder = (*archive.Run)(nil)
 
 // NewTestHosts is NewHosts with its clock, sleep and jitter source replaced.
 func NewTestHosts(now func() time.Time, sleep func(context.Context, time.Duration) error, rnd func(int64) int64) *Hosts {

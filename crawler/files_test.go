@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/archive/archivetest"
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler"
@@ -37,7 +36,7 @@ func TestFileListedAsDocument(t *testing.T) {
 	if _, err := c.Crawl(context.Background(), src); err != nil {
 		t.Fatal(err)
 	}
-	docs, _, _ := st.Docs(context.Background(), archive.Query{})
+	docs := archivetest.All(t, st)
 	if len(docs) != 1 {
 		t.Fatalf("%d documents, want the PDF as one", len(docs))
 	}

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/archive/archivetest"
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler"
@@ -118,7 +117,7 @@ func TestPlatformSites(t *testing.T) {
 			if stats.Platform != want.Platform {
 				t.Errorf("platform = %q, want %q", stats.Platform, want.Platform)
 			}
-			docs, _, _ := st.Docs(ctx, archive.Query{})
+			docs := archivetest.All(t, st)
 			var got []string
 			for _, d := range docs {
 				u, _ := url.Parse(d.URL)

@@ -12,7 +12,6 @@ import (
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler/discover"
-	"github.com/gongkai/gongkai/extract"
 )
 
 // Frontiers keeps where a source's unfinished backfill resumes; part of
@@ -21,12 +20,6 @@ type Frontiers interface {
 	Frontier(ctx context.Context, source string) (archive.Frontier, bool, error)
 	SaveFrontier(ctx context.Context, source string, f archive.Frontier) error
 	ClearFrontier(ctx context.Context, source string) error
-}
-
-// committer is a Sink that batches writes (group commits): Commit makes
-// everything handed to it so far durable.
-type committer interface {
-	Commit(ctx context.Context) error
 }
 
 // Why a walk stopped before the column's end (RunStats.Stopped).
@@ -247,6 +240,7 @@ func (w *walker) page(ctx context.Context, wk *walk, req discover.Request, emit 
 		if s.Platform == "" {
 			s.Platform = out.Platform
 		}
+		s.ListEntries += len(out.Entries)
 	})
 	var t *ticket
 	if wk.backfill {
@@ -343,12 +337,12 @@ func (w *walker) listPage(req discover.Request, res *fetchResult) (discover.Resu
 		}
 		return discover.Result{}, res.err
 	}
-	body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
+	body, err := w.f.decode(res)
 	if err != nil {
 		return discover.Result{}, err
 	}
 	if discover.Challenge(body) {
-		return discover.Result{}, errors.New("the site answered with an anti-bot challenge page; it needs a browser and is not supported")
+		return discover.Result{}, errChallenge
 	}
 	pageURL := req.URL
 	if res.finalURL != "" && req.Method == "" {
@@ -562,13 +556,11 @@ func (b *backfill) advance(ctx context.Context) {
 	if snap.seq <= b.saved {
 		return
 	}
-	// The frontier may pass a page only once its documents are durable: a
-	// sink that batches its writes flushes them first.
-	if c, ok := b.run.sink.(committer); ok {
-		if err := c.Commit(ctx); err != nil {
-			b.run.log.Warn("backfill frontier not saved: the documents before it are not committed", "err", err)
-			return
-		}
+	// The frontier may pass a page only once its documents are durable:
+	// the run's open batch of writes is committed first.
+	if err := b.run.w.Commit(ctx); err != nil {
+		b.run.log.Warn("backfill frontier not saved: the documents before it are not committed", "err", err)
+		return
 	}
 	if err := b.run.sink.SaveFrontier(ctx, b.run.src.Name, snap.snap); err != nil {
 		b.run.log.Warn("backfill frontier not saved; a restart resumes from an earlier page", "err", err)

@@ -44,7 +44,7 @@ func TestStoreExport(t *testing.T) {
 	if err := json.Unmarshal([]byte(strings.SplitN(jl.String(), "\n", 2)[0]), &first); err != nil {
 		t.Fatal(err)
 	}
-	if first.URL != url1 || first.Version != 2 || first.Body != "一、总体情况（修订）" || first.Status != "live" || first.SHA256 == "" {
+	if first.URL != url1 || first.Version != 2 || first.Fields["body"] != "一、总体情况（修订）" || first.Status != "live" || first.SHA256 == "" {
 		t.Errorf("first JSONL line = %+v", first)
 	}
 
@@ -104,8 +104,12 @@ func TestDemoSiteExport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.Record(ctx, archive.Observation{Source: "demo", URL: u, Doc: d, Capture: c}); err != nil {
+			run := archivetest.Run(t, s, archivetest.Page{Source: "demo"})
+			if _, err := run.Record(ctx, archive.Observation{URL: u, Doc: d, Capture: c}); err != nil {
 				t.Fatalf("record %s: %v", req.URL, err)
+			}
+			if err := run.Commit(ctx); err != nil {
+				t.Fatal(err)
 			}
 		}
 	}
@@ -182,8 +186,12 @@ func TestStoreExportAttachments(t *testing.T) {
 	page := "http://demo.test/art/2025/1/23/art_1229104585_1001.html"
 	archivetest.Record(t, s, archivetest.Page{Source: "demo", URL: page, Doc: extract.Document{Title: "年度报告", Body: "正文"}})
 	pdf := []byte("%PDF-1.4 年度报告全文")
-	if _, err := s.RecordFile(ctx, "demo", 1, archive.Capture{URL: "http://demo.test/files/report.pdf", Method: "GET", Proto: "HTTP/1.1",
+	run := archivetest.Run(t, s, archivetest.Page{Source: "demo"})
+	if _, err := run.RecordFile(ctx, 1, archive.Capture{URL: "http://demo.test/files/report.pdf", Method: "GET", Proto: "HTTP/1.1",
 		Status: 200, Header: http.Header{"Content-Type": {"application/pdf"}}, Body: pdf, FetchedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var w bytes.Buffer

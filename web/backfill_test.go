@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/gongkai/gongkai/archive/archivetest"
 	"testing"
 	"time"
 
@@ -21,9 +22,7 @@ func TestSourcesShowBackfill(t *testing.T) {
 	}
 	stats := archive.RunStats{Started: f.t2.Add(time.Hour), ListPages: 50, Fetched: 1000, New: 1000, Backfill: true,
 		Stopped: "max_pages", BackfillPages: 50, PagesTotal: 150, LeftPages: 100, LeftDocs: 2000, Continues: true}
-	if err := f.store.EndRun(ctx, "ninghai", stats, nil); err != nil {
-		t.Fatal(err)
-	}
+	archivetest.EndRun(t, f.store, "ninghai", stats, nil)
 	h := f.server(Options{})
 	get(t, h, "/").mustContain(t, "sources page", "backfill 50/150 list pages",
 		"stopped early at max_pages; 100 list pages (about 2000 documents) left; continues at the next poll")

@@ -15,6 +15,9 @@ import (
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/diff"
+
+	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // uiCSP locks the UI pages down: no scripts at all, styles and images only
@@ -28,6 +31,7 @@ var funcs = template.FuncMap{
 	"paragraphs": paragraphs,
 	"duration":   formatDuration,
 	"field":      diff.FieldLabel,
+	"fields":     extract.Fields, // the one field table: templates loop over it
 	"status":     statusLabel,
 	"event":      eventLabel,
 	"skipped":    diff.SkippedText,
@@ -156,7 +160,7 @@ func formatTimeLayout(t time.Time, layout string) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(shanghai).Format(layout)
+	return t.In(chinatime.Location()).Format(layout)
 }
 
 func formatDuration(d time.Duration) string {
@@ -208,6 +212,10 @@ func eventLabel(kind string) string {
 		return "撤下 withdrawn"
 	case archive.EventRestored:
 		return "恢复 restored"
+	case archive.EventSourceFailed:
+		return "监测失败 source failing"
+	case archive.EventSourceRecovered:
+		return "监测恢复 source recovered"
 	}
 	return kind
 }

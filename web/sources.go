@@ -53,7 +53,8 @@ type docList struct {
 	First  int // 1-based position of the first row shown
 	Prev   string
 	Next   string
-	Action string // where the filter form submits
+	Action string         // where the filter form submits
+	Health archive.Health // the source's, on a source page
 	// State is the source's crawl state on a source's page (its backfill
 	// progress, how its last walk ended); nil elsewhere.
 	State *archive.SourceState
@@ -92,7 +93,7 @@ func (s *Server) listDocs(r *http.Request, q archive.Query, action string) (docL
 
 func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	state, err := s.knownSource(r, name)
+	st, err := s.knownSource(r, name)
 	if err != nil {
 		s.errorPage(w, r, err)
 		return
@@ -108,11 +109,12 @@ func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
-	l.State = &state
+	l.Health = st.Health
+	l.State = &st
 	s.html(w, r, http.StatusOK, "source", page{Title: name, Nav: "sources", Query: q.Text, Data: l})
 }
 
-// knownSource returns a source's state, ErrNotFound for a source the
+// knownSource returns a source's state, or ErrNotFound for a source the
 // archive has never seen.
 func (s *Server) knownSource(r *http.Request, name string) (archive.SourceState, error) {
 	states, err := s.r.Sources(r.Context())

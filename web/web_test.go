@@ -89,12 +89,16 @@ func newFixture(t *testing.T) *fixture {
 	f.rawWithScript = []byte(`<html><head><meta charset="gbk"><title>x</title></head><body><script>document.cookie="stolen"</script><div id="zoom">正文</div></body></html>`)
 	f.reportCaptureMediaType = "text/html; charset=gbk"
 	rec := func(source, u string, d extract.Document, at time.Time, body []byte, ct string) uint64 {
-		out, err := s.Record(ctx, archive.Observation{Source: source, URL: u, Doc: d, Capture: archive.Capture{
+		run := archivetest.Run(t, s, archivetest.Page{Source: source})
+		out, err := run.Record(ctx, archive.Observation{URL: u, Doc: d, Capture: archive.Capture{
 			URL: u, Method: http.MethodGet, Proto: "HTTP/1.1", Status: 200,
 			Header: http.Header{"Content-Type": {ct}}, Body: body, FetchedAt: at,
 		}})
 		if err != nil {
 			t.Fatalf("record %s: %v", u, err)
+		}
+		if err := run.Commit(ctx); err != nil {
+			t.Fatal(err)
 		}
 		return out.Doc
 	}
@@ -102,16 +106,10 @@ func newFixture(t *testing.T) *fixture {
 	rec("ninghai", reportURL, reportV2, f.t2, append([]byte("<!-- v2 -->"), f.rawWithScript...), f.reportCaptureMediaType)
 	f.notice = archivetest.Record(t, s, archivetest.Page{Source: "ninghai", URL: noticeURL, Doc: notice, At: f.t1}).Doc
 	f.oldNotice = archivetest.Record(t, s, archivetest.Page{Source: "ninghai", URL: oldNoticeURL, Doc: oldNotice, At: f.t1}).Doc
-	if _, err := s.Withdraw(ctx, "ninghai", oldNoticeURL, "gone from the list", f.t2, false); err != nil {
-		t.Fatal(err)
-	}
+	archivetest.Withdraw(t, s, archivetest.Page{Source: "ninghai", URL: oldNoticeURL, At: f.t2}, "gone from the list")
 	f.cixi = archivetest.Record(t, s, archivetest.Page{Source: "cixi", URL: cixiURL, Doc: cixi, At: f.t1}).Doc
-	if err := s.EndRun(ctx, "ninghai", archive.RunStats{Started: f.t2, Duration: 42 * time.Second, ListPages: 3, Fetched: 4, New: 2, Changed: 1, Unchanged: 1, Withdrawn: 1}, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.EndRun(ctx, "cixi", archive.RunStats{Started: f.t2, Duration: time.Second, Errors: 1}, errors.New("list page: HTTP 412")); err != nil {
-		t.Fatal(err)
-	}
+	archivetest.EndRun(t, s, "ninghai", archive.RunStats{Started: f.t2, Duration: 42 * time.Second, ListPages: 3, Fetched: 4, New: 2, Changed: 1, Unchanged: 1, Withdrawn: 1}, nil)
+	archivetest.EndRun(t, s, "cixi", archive.RunStats{Started: f.t2, Duration: time.Second, Errors: 1}, errors.New("list page: HTTP 412"))
 	return f
 }
 
@@ -274,6 +272,11 @@ func TestDocPage(t *testing.T) {
 		"发布日期 Published</span>", // the timeline names the changed field
 	)
 	r.mustNotContain(t, "doc page", "执法规范化水平仍需提升", "<iframe", "<script", "stolen")
+	for _, fl := range extract.Fields() { // the metadata table is the field table
+		if fl.Meta {
+			r.mustContain(t, "doc page", "<th>"+fl.Label()+"</th>")
+		}
+	}
 }
 
 func TestVersionPage(t *testing.T) {
@@ -377,6 +380,14 @@ func TestNotFoundAndBadRequest(t *testing.T) {
 		{"/api/export?format=csv", http.StatusBadRequest, true},
 		{"/api/export?since=yesterday", http.StatusBadRequest, true},
 		{"/api/nothing", http.StatusNotFound, true},
+		// 2^32+1 and 2^32+2 would wrap onto versions 1 and 2 of the 32-bit keys.
+		{docPath(f.report, "/v/4294967297"), http.StatusNotFound, false},
+		{docPath(f.report, "/v/4294967298/raw"), http.StatusNotFound, false},
+		{"/api" + docPath(f.report, "/versions/4294967297"), http.StatusNotFound, true},
+		{"/api" + docPath(f.report, "/versions/-1"), http.StatusNotFound, true},
+		{"/api" + docPath(f.report, "/versions/18446744073709551617"), http.StatusNotFound, true},
+		{docPath(f.report, "/diff?a=4294967297&b=2"), http.StatusNotFound, false},
+		{"/api" + docPath(f.report, "/diff?a=-4294967295&b=2"), http.StatusBadRequest, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {

@@ -1,48 +1,18 @@
 package main
 
 import (
-	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler"
-	"github.com/gongkai/gongkai/crawler/discover"
-	"github.com/gongkai/gongkai/extract"
 	"github.com/gongkai/gongkai/feed"
 	"github.com/gongkai/gongkai/notify"
 	"github.com/gongkai/gongkai/web"
 )
-
-// check runs the validations that need the packages behind the config:
-// CSS selectors, platform names, notification targets.
-func check(cfg *config.Config) []config.Problem {
-	var out []config.Problem
-	for i, s := range cfg.Sources {
-		if err := extract.ValidateFields(s.Fields); err != nil {
-			out = append(out, config.Problem{Line: s.Line, Key: key("sources", i, "fields"), Msg: err.Error()})
-		}
-		if err := discover.ValidateOptions(discover.Options{Platform: s.Platform, Link: s.Link, Next: s.Next}); err != nil {
-			out = append(out, config.Problem{Line: s.Line, Key: key("sources", i, "platform/link/next"), Msg: err.Error()})
-		}
-	}
-	for i, t := range targets(cfg) {
-		if err := notify.ValidateTarget(t); err != nil {
-			out = append(out, config.Problem{Line: cfg.Notify[i].Line, Key: key("notify", i, ""), Msg: err.Error()})
-		}
-	}
-	return out
-}
-
-func key(list string, i int, field string) string {
-	k := fmt.Sprintf("%s[%d]", list, i)
-	if field != "" {
-		k += "." + field
-	}
-	return k
-}
 
 func targets(cfg *config.Config) []notify.Target {
 	var out []notify.Target
@@ -57,13 +27,26 @@ func newCrawler(st *archive.Store, cfg *config.Config, log *slog.Logger, transpo
 	return crawler.New(st, crawler.Options{UserAgent: cfg.UserAgent, Location: cfg.Location, Logger: log, Transport: transport})
 }
 
-func newNotifier(st *archive.Store, cfg *config.Config, log *slog.Logger) (*notify.Notifier, error) {
-	return notify.New(st, notify.Options{Targets: targets(cfg), Logger: log, BaseURL: cfg.Web.BaseURL})
+// newNotifier builds the notifier; the daemon's extra options (its
+// metrics hook) come as funcs.
+func newNotifier(st *archive.Store, cfg *config.Config, log *slog.Logger, extra ...func(*notify.Options)) (*notify.Notifier, error) {
+	o := notify.Options{Targets: targets(cfg), Logger: log, BaseURL: cfg.Web.BaseURL}
+	for _, fn := range extra {
+		fn(&o)
+	}
+	return notify.New(st, o)
 }
 
-func newWeb(st *archive.Store, cfg *config.Config, log *slog.Logger, next func(string) (time.Time, bool)) *web.Server {
-	return web.New(st, web.Options{Logger: log, Schedule: next, BaseURL: cfg.Web.BaseURL,
+// newWeb builds the web server; the daemon's extra options (its health
+// hook) come as funcs.
+func newWeb(st *archive.Store, cfg *config.Config, log *slog.Logger, next func(string) (time.Time, bool), extra ...func(*web.Options)) *web.Server {
+	o := web.Options{Logger: log, Schedule: next, BaseURL: cfg.Web.BaseURL, TempDir: filepath.Dir(cfg.DB),
+		Listen: cfg.Web.Listen, Auth: web.Auth(cfg.Web.Auth),
 		Feed: func(events []archive.Event, o web.FeedOptions) ([]byte, error) {
 			return feed.Atom(events, feed.Options{Title: o.Title, SelfURL: o.SelfURL, BaseURL: o.BaseURL, Updated: o.Updated})
-		}})
+		}}
+	for _, fn := range extra {
+		fn(&o)
+	}
+	return web.New(st, o)
 }

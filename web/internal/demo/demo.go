@@ -94,8 +94,23 @@ func page(d extract.Document, extra string) []byte {
 // Seed records the demo documents into s. The report is fetched at t0 and
 // again, changed, a day later; one notice is then withdrawn.
 func Seed(ctx context.Context, s *archive.Store, t0 time.Time) error {
+	runs := map[string]*archive.Run{}
+	run := func(source string) (*archive.Run, error) {
+		if runs[source] == nil {
+			r, err := s.Begin(ctx, source, archive.RunOptions{})
+			if err != nil {
+				return nil, err
+			}
+			runs[source] = r
+		}
+		return runs[source], nil
+	}
 	record := func(source, url string, d extract.Document, at time.Time) error {
-		_, err := s.Record(ctx, archive.Observation{Source: source, URL: url, Doc: d, Capture: archive.Capture{
+		r, err := run(source)
+		if err != nil {
+			return err
+		}
+		_, err = r.Record(ctx, archive.Observation{URL: url, Doc: d, Capture: archive.Capture{
 			URL: url, Method: http.MethodGet, Proto: "HTTP/1.1", Status: http.StatusOK,
 			Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}}, Body: page(d, ""), FetchedAt: at,
 		}})
@@ -111,12 +126,25 @@ func Seed(ctx context.Context, s *archive.Store, t0 time.Time) error {
 		errs = append(errs, record(o.source, o.url, o.doc, t0))
 	}
 	errs = append(errs, record(Source, reportURL, reportV2(), t0.Add(day)))
-	if _, err := s.Withdraw(ctx, Source, others[2].url, "no longer listed", t0.Add(day), false); err != nil {
+	main, err := run(Source)
+	if err != nil {
+		return err
+	}
+	if _, err := main.Withdraw(ctx, others[2].url, "no longer listed", t0.Add(day)); err != nil {
 		errs = append(errs, err)
 	}
+	cixi, err := run("cixi")
+	if err != nil {
+		return err
+	}
 	errs = append(errs,
-		s.EndRun(ctx, Source, archive.RunStats{Started: t0.Add(day), Duration: 83 * time.Second, ListPages: 3, Fetched: 5, New: 0, Changed: 1, Unchanged: 3, Withdrawn: 1}, nil),
-		s.EndRun(ctx, "cixi", archive.RunStats{Started: t0.Add(day), Duration: 2 * time.Second, ListPages: 1, Errors: 1}, errors.New("list page https://www.cixi.gov.cn/col/col1229/index.html: HTTP 412 (anti-bot challenge)")),
+		main.End(ctx, archive.RunStats{Started: t0.Add(day), Duration: 83 * time.Second, ListPages: 3, Fetched: 5, New: 0, Changed: 1, Unchanged: 3, Withdrawn: 1}, nil),
+		cixi.End(ctx, archive.RunStats{Started: t0.Add(day), Duration: 2 * time.Second, ListPages: 1, Errors: 1}, errors.New("list page https://www.cixi.gov.cn/col/col1229/index.html: HTTP 412 (anti-bot challenge)")),
 	)
+	for name, r := range runs {
+		if name != Source && name != "cixi" {
+			errs = append(errs, r.End(ctx, archive.RunStats{Started: t0}, nil))
+		}
+	}
 	return errors.Join(errs...)
 }

@@ -1,0 +1,191 @@
+package archive_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/gongkai/gongkai/archive"
+)
+
+// v1Want is what testdata/v1.json holds: the fixture archive testdata/v1.db
+// as the schema-1 release that wrote it saw it.
+type v1Want struct {
+	Docs []struct {
+		ID        uint64   `json:"id"`
+		URL       string   `json:"url"`
+		Source    string   `json:"source"`
+		Status    string   `json:"status"`
+		Title     string   `json:"title"`
+		Published string   `json:"published"`
+		Versions  int      `json:"versions"`
+		Aliases   []string `json:"aliases"`
+		SHA256    []string `json:"sha256"`
+		RawSHA256 []string `json:"raw_sha256"`
+	} `json:"docs"`
+	Events []struct {
+		Seq      uint64 `json:"seq"`
+		ID       string `json:"id"`
+		Kind     string `json:"event"`
+		Doc      uint64 `json:"doc"`
+		Version  int    `json:"version"`
+		Baseline bool   `json:"baseline"`
+	} `json:"events"`
+	Outbox  []uint64              `json:"outbox"`
+	Sources []archive.SourceState `json:"sources"`
+}
+
+func copyFixture(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "v1.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "gongkai.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestMigrateV1Fixture(t *testing.T) {
+	var want v1Want
+	data, err := os.ReadFile(filepath.Join("testdata", "v1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	path := copyFixture(t)
+	s, err := archive.Open(path, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	backups, _ := filepath.Glob(path + ".v1-backup-*")
+	if len(backups) != 1 {
+		t.Errorf("backups next to the archive: %v, want one", backups)
+	}
+
+	page, err := s.List(ctx, archive.ListQuery{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Docs) != len(want.Docs) || page.Total != len(want.Docs) {
+		t.Fatalf("List after migration: %d docs (total %d), want %d", len(page.Docs), page.Total, len(want.Docs))
+	}
+	for i, w := range want.Docs {
+		d := page.Docs[i] // same order: newest published first
+		if d.ID != w.ID || d.URL != w.URL || d.Status != w.Status || d.Title != w.Title || d.Versions != w.Versions || !slices.Equal(d.Aliases, w.Aliases) {
+			t.Errorf("doc %d: %+v, want %+v", i, d, w)
+		}
+		for n := 1; n <= w.Versions; n++ {
+			v, err := s.Version(ctx, w.ID, n)
+			if err != nil {
+				t.Errorf("doc %d version %d: %v", w.ID, n, err)
+				continue
+			}
+			if v.SHA256 != w.SHA256[n-1] || v.RawSHA256 != w.RawSHA256[n-1] {
+				t.Errorf("doc %d version %d: digests changed", w.ID, n)
+			}
+			if _, err := s.Capture(ctx, w.ID, n); err != nil {
+				t.Errorf("doc %d capture %d: %v", w.ID, n, err)
+			}
+		}
+		if _, rec, err := s.Current(ctx, w.ID); err != nil || rec.Title != w.Title {
+			t.Errorf("Current(%d) = %q, %v", w.ID, rec.Title, err)
+		}
+	}
+	evs, err := s.Events(ctx, archive.EventQuery{IncludeBaseline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != len(want.Events) {
+		t.Fatalf("%d events, want %d", len(evs), len(want.Events))
+	}
+	for i, w := range want.Events {
+		e := evs[i]
+		if e.Seq != w.Seq || e.ID != w.ID || e.Kind != w.Kind || e.Doc != w.Doc || e.Version != w.Version || e.Baseline != w.Baseline {
+			t.Errorf("event %d: %+v, want %+v", i, e, w)
+		}
+	}
+	items, err := s.Outbox(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seqs []uint64
+	for _, it := range items {
+		seqs = append(seqs, it.Event.Seq)
+	}
+	if !slices.Equal(seqs, want.Outbox) {
+		t.Errorf("outbox %v, want %v", seqs, want.Outbox)
+	}
+	srcs, err := s.Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range want.Sources {
+		if srcs[i].Name != w.Name || srcs[i].Docs != w.Docs || srcs[i].Withdrawn != w.Withdrawn || srcs[i].Baselined != w.Baselined || srcs[i].LastError != w.LastError {
+			t.Errorf("source %s: %+v, want %+v", w.Name, srcs[i], w)
+		}
+	}
+	changes, err := s.Changes(ctx, 0, 0)
+	if err != nil || len(changes) != len(want.Docs) {
+		t.Errorf("change log: %d entries, %v; want one per document (%d)", len(changes), err, len(want.Docs))
+	}
+	has, err := s.HasFile(ctx, "https://www.ninghai.gov.cn/files/1.pdf")
+	if err != nil || !has {
+		t.Errorf("attachment lost: %v %v", has, err)
+	}
+	r, err := s.Verify(ctx)
+	if err != nil || !r.OK() {
+		t.Fatalf("verify after migration: %+v %v", r, err)
+	}
+	if r.Docs != len(want.Docs) || r.Versions != 14 || r.Captures != 14 || r.Events != len(want.Events) || r.Files != 1 {
+		t.Errorf("verify counted %+v", r)
+	}
+	// The uncompressed search text is gone, and the schema says so.
+	s.Close()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket([]byte("text")) != nil {
+			t.Error("text bucket kept")
+		}
+		if v := string(tx.Bucket([]byte("meta")).Get([]byte("schema"))); v != "2" {
+			t.Errorf("schema %q after migration", v)
+		}
+		return nil
+	})
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	path := copyFixture(t)
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("99")) })
+	db.Close()
+	_, err = archive.Open(path, archive.Options{})
+	if !errors.Is(err, archive.ErrNewerSchema) || !strings.Contains(err.Error(), "written by a newer gongkai (schema 99); this release reads up to 2") {
+		t.Fatalf("Open of a schema-99 archive: %v", err)
+	}
+}
+
+func TestReadOnlyOpenOfV1AsksForMigration(t *testing.T) {
+	_, err := archive.Open(copyFixture(t), archive.Options{ReadOnly: true})
+	if err == nil || !strings.Contains(err.Error(), "needs a migration") {
+		t.Fatalf("read-only Open of a schema-1 archive: %v", err)
+	}
+}

@@ -1,0 +1,230 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/gongkai/gongkai/extract"
+)
+
+// RunOptions are the settings of one crawl run. The zero value works.
+type RunOptions struct {
+	Quiet bool   // baseline run: events logged, never sent
+	Rules string // extraction id of this run, see crawler.ExtractionID
+	// Reextract re-runs the current extraction on a stored capture (used when
+	// the latest stored version was made under other Rules). nil = never.
+	Reextract func(ctx context.Context, c Capture) (extract.Document, error)
+	BatchDocs int           // commit after this many writes (default 64)
+	BatchWait time.Duration // or this long after the first pending write (default 500ms)
+}
+
+// Run writes what one crawl of a source finds. Its writes are committed in
+// groups: a batch holds up to BatchDocs writes and is committed at the
+// latest BatchWait after its first. Each change is written together with its
+// event, outbox entry, index entries and counters, so a crash (kill -9)
+// loses at most the open batch: whole changes whose crawl state was not
+// written either, so the next poll fetches those documents again.
+//
+// A Run is safe for concurrent use by the crawler's workers. End flushes and
+// records the end of the run; after it the Run is dead.
+type Run struct {
+	s      *Store
+	source string
+	opts   RunOptions
+
+	mu      sync.Mutex
+	tx      *bolt.Tx // the open batch; nil when nothing is pending
+	pending int
+	timer   *time.Timer
+	lost    error // a batch that failed to commit, reported by the next call
+	ended   bool
+}
+
+// Begin starts a crawl run of source.
+func (s *Store) Begin(ctx context.Context, source string, opts RunOptions) (*Run, error) {
+	if err := ctxErr(ctx); err != nil {
+		return nil, err
+	}
+	if source == "" {
+		return nil, errors.New("begin run: no source name")
+	}
+	if opts.BatchDocs <= 0 {
+		opts.BatchDocs = 64
+	}
+	if opts.BatchWait <= 0 {
+		opts.BatchWait = 500 * time.Millisecond
+	}
+	return &Run{s: s, source: source, opts: opts}, nil
+}
+
+// errDeclined rolls back nothing: the function read, decided there is
+// nothing to write, and wrote nothing.
+var errDeclined = errors.New("declined")
+
+// before marks an error returned before any write of a change: the open
+// batch is still whole.
+type before struct{ err error }
+
+func (e before) Error() string { return e.err.Error() }
+func (e before) Unwrap() error { return e.err }
+
+// write runs fn in the open batch (opening one if needed) and commits the
+// batch when it is full. fn must return errDeclined or a before error when
+// it wrote nothing; any other error may leave a half-written change, so the
+// whole batch is rolled back, as a crash would lose it.
+func (r *Run) write(fn func(tx *bolt.Tx) error) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ended {
+		return ErrRunEnded
+	}
+	if err := r.lost; err != nil {
+		r.lost = nil
+		return err
+	}
+	if r.tx == nil {
+		tx, err := r.s.db.Begin(true)
+		if err != nil {
+			return err
+		}
+		r.tx = tx
+		r.timer = time.AfterFunc(r.opts.BatchWait, r.flushLater)
+	}
+	err := fn(r.tx)
+	var b before
+	switch {
+	case err == nil:
+		r.pending++
+		if r.pending >= r.opts.BatchDocs {
+			return r.commitLocked()
+		}
+		return nil
+	case errors.Is(err, errDeclined), errors.As(err, &b):
+		if r.pending == 0 { // an empty commit would still sync the file
+			r.rollbackLocked()
+		}
+		if errors.Is(err, errDeclined) {
+			return errDeclined
+		}
+		return b.err
+	default:
+		n := r.pending
+		r.rollbackLocked()
+		return fmt.Errorf("%w (the open batch of %d writes was rolled back; its documents are fetched again at the next poll)", err, n)
+	}
+}
+
+func (r *Run) flushLater() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.commitLocked(); err != nil && r.lost == nil {
+		r.lost = err
+	}
+}
+
+func (r *Run) commitLocked() error {
+	if r.tx == nil {
+		return nil
+	}
+	r.timer.Stop()
+	tx, n := r.tx, r.pending
+	r.tx, r.pending = nil, 0
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit %d writes of %s: %w", n, r.source, err)
+	}
+	return nil
+}
+
+func (r *Run) rollbackLocked() {
+	if r.tx == nil {
+		return
+	}
+	r.timer.Stop()
+	_ = r.tx.Rollback()
+	r.tx, r.pending = nil, 0
+}
+
+// Commit flushes the open batch.
+func (r *Run) Commit(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.lost; err != nil {
+		r.lost = nil
+		return err
+	}
+	return r.commitLocked()
+}
+
+// End flushes the open batch and records the end of the run in the same
+// transaction. A run without a fatal error completes the source's baseline:
+// later events are alerted. It is safe to call End once only; later calls
+// of any method return ErrRunEnded.
+func (r *Run) End(ctx context.Context, stats RunStats, runErr error) error {
+	if err := ctxErr(ctx); err != nil && runErr == nil {
+		runErr = err
+	}
+	err := r.write(func(tx *bolt.Tx) error { return r.s.endRun(tx, r.source, stats, runErr) })
+	if err == nil {
+		err = r.Commit(ctx)
+	}
+	r.mu.Lock()
+	r.rollbackLocked()
+	r.ended = true
+	r.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("end run of %s: %w", r.source, err)
+	}
+	r.s.maybeTrainDict(ctx, r.source)
+	return nil
+}
+
+// endRun records the end of a crawl of a source: the one place a run's
+// outcome reaches the source's state and its health (health.go).
+func (s *Store) endRun(tx *bolt.Tx, name string, stats RunStats, runErr error) error {
+	b := tx.Bucket(bucketSources)
+	st := SourceState{Name: name}
+	if err := getJSON(b, []byte(name), &st); err != nil && err != ErrNotFound {
+		return err
+	}
+	st.LastRun = stats.Started
+	st.Last = stats
+	failure, err := s.applyHealth(tx, &st, stats, runErr)
+	if err != nil {
+		return err
+	}
+	switch {
+	case runErr != nil:
+		st.LastError = runErr.Error()
+	case failure != "":
+		st.LastError = failure
+		st.Baselined = true
+	default:
+		st.LastError = ""
+		st.LastOK = stats.Started
+		st.Baselined = true
+	}
+	st.Docs, st.Withdrawn = 0, 0 // counters live in the counts bucket
+	return putJSON(b, []byte(name), st)
+}
+
+// Source is the crawl state of one source (zero state if never crawled).
+func (s *Store) Source(ctx context.Context, name string) (SourceState, error) {
+	st := SourceState{Name: name}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		err := getJSON(tx.Bucket(bucketSources), []byte(name), &st)
+		withBackfill(tx, &st)
+		if err == ErrNotFound {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return st, fmt.Errorf("source %s: %w", name, err)
+	}
+	return st, nil
+}
