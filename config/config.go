@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -274,6 +275,9 @@ type parser struct {
 	cfg      *Config
 	problems []Problem
 	warnings []Problem
+	// keys collects every key the parser knows at the places it met
+	// ("sources[].max_docs"), for the test that the README lists them all.
+	keys map[string]bool
 }
 
 func (p *parser) add(line int, key, format string, args ...any) {
@@ -286,6 +290,11 @@ func (p *parser) fields(n *yaml.Node, path string, set map[string]func(*yaml.Nod
 	if n.Kind != yaml.MappingNode {
 		p.add(n.Line, path, "must be a mapping of keys to values")
 		return
+	}
+	if p.keys != nil {
+		for k := range set {
+			p.keys[join(listIndex.ReplaceAllString(path, "[]"), k)] = true
+		}
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -305,6 +314,8 @@ func (p *parser) fields(n *yaml.Node, path string, set map[string]func(*yaml.Nod
 		fn(v)
 	}
 }
+
+var listIndex = regexp.MustCompile(`\[\d+\]`)
 
 func join(path, key string) string {
 	if path == "" {

@@ -3,9 +3,13 @@ package config
 import (
 	"errors"
 	"fmt"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 func TestParseGood(t *testing.T) {
@@ -295,5 +299,49 @@ func TestChecksRunWithOtherProblems(t *testing.T) {
 	want := "x.yaml: 2 problem(s):\n  line 4: sources[0].delay: \"soon\" is not a duration like 1s, 30m or 168h\n  line 6: sources[0].fields.body: bad selector"
 	if err.Error() != want {
 		t.Errorf("got\n%s\nwant\n%s", err, want)
+	}
+}
+
+// The README's example gongkai.yaml promises "all keys below": every key
+// the parser knows appears in it (commented out or not), and the keys it
+// sets parse.
+func TestReadmeListsEveryKey(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(data)
+	i := strings.Index(readme, "(all keys below")
+	if i < 0 {
+		t.Fatal("README lacks the example gongkai.yaml introduced by \"(all keys below\"")
+	}
+	block := readme[i:]
+	start := strings.Index(block, "```yaml\n")
+	end := strings.Index(block[start+8:], "```")
+	if start < 0 || end < 0 {
+		t.Fatal("README's example gongkai.yaml is not a ```yaml block")
+	}
+	example := block[start+8 : start+8+end]
+	if _, err := Parse([]byte(strings.ReplaceAll(example, "$2y$10$…", "$2y$10$"+strings.Repeat("a", 53))), "README.md"); err != nil {
+		t.Errorf("README's example does not parse: %v", err)
+	}
+
+	// Every key the parser offers, met through a file that reaches every
+	// mapping (a source, a target, web.auth, fields).
+	p := &parser{cfg: &Config{lines: map[string]int{}}, keys: map[string]bool{}}
+	var root yaml.Node
+	full := "web: {auth: {token: 0123456789abcdef}}\nsources: [{name: a, start: http://a.cn/, fields: {body: x}}]\nnotify: [{webhook: http://h.cn/}]\n"
+	if err := yaml.Unmarshal([]byte(full), &root); err != nil {
+		t.Fatal(err)
+	}
+	p.top(root.Content[0])
+	if len(p.keys) < 40 {
+		t.Fatalf("the parser offered only %d keys: %v", len(p.keys), p.keys)
+	}
+	for k := range p.keys {
+		leaf := k[strings.LastIndex(k, ".")+1:]
+		if !regexp.MustCompile(`(^|[\s{,#])` + regexp.QuoteMeta(leaf) + `:`).MatchString(example) {
+			t.Errorf("README's example gongkai.yaml lacks the key %s", k)
+		}
 	}
 }
