@@ -62,23 +62,7 @@ func (s *Store) getReext(tx *bolt.Tx, id uint64, n int) (Reextraction, error) {
 
 // Reextractions returns a document's re-extraction records, oldest first.
 func (s *Store) Reextractions(ctx context.Context, id uint64) ([]Reextraction, error) {
-	var out []Reextraction
-	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketReext).Cursor()
-		prefix := u64(id)
-		for k, z := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, z = c.Next() {
-			data, err := s.codec.decompress(z)
-			if err != nil {
-				return err
-			}
-			var x Reextraction
-			if err := json.Unmarshal(data, &x); err != nil {
-				return err
-			}
-			out = append(out, x)
-		}
-		return nil
-	})
+	out, err := readAll[Reextraction](s, bucketReext, id)
 	if err != nil {
 		return nil, fmt.Errorf("re-extractions of doc %d: %w", id, err)
 	}
