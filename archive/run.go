@@ -204,15 +204,18 @@ func endRun(tx *bolt.Tx, name string, stats RunStats, runErr error) error {
 	return putJSON(b, []byte(name), st)
 }
 
-// Source is the crawl state of one source (zero state if never crawled).
+// Source is the crawl state of one source (zero state if never crawled),
+// with its counters.
 func (s *Store) Source(ctx context.Context, name string) (SourceState, error) {
 	st := SourceState{Name: name}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		err := getJSON(tx.Bucket(bucketSources), []byte(name), &st)
-		if err == ErrNotFound {
-			return nil
+		if err != nil && err != ErrNotFound {
+			return err
 		}
-		return err
+		st.Docs = count(tx, name, anyStatus)
+		st.Withdrawn = count(tx, name, StatusWithdrawn)
+		return nil
 	})
 	if err != nil {
 		return st, fmt.Errorf("source %s: %w", name, err)

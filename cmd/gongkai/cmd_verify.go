@@ -31,8 +31,8 @@ func cmdVerify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: checked bbolt pages, %d documents, %d versions (content SHA-256), %d raw captures (SHA-256), %d events\n",
-		cfg.DB, r.Docs, r.Versions, r.Captures, r.Events)
+	fmt.Fprintf(e.stdout, "%s: checked bbolt pages, %d documents, %d versions (content SHA-256), %d raw captures (SHA-256), %d re-extractions, %d events, list index and counters\n",
+		cfg.DB, r.Docs, r.Versions, r.Captures, r.Reextractions, r.Events)
 	for _, p := range r.Problems {
 		fmt.Fprintln(e.stdout, "DAMAGE:", p)
 	}
