@@ -168,7 +168,7 @@ func (r *Run) End(ctx context.Context, stats RunStats, runErr error) error {
 	if err := ctxErr(ctx); err != nil && runErr == nil {
 		runErr = err
 	}
-	err := r.write(func(tx *bolt.Tx) error { return endRun(tx, r.source, stats, runErr) })
+	err := r.write(func(tx *bolt.Tx) error { return r.s.endRun(tx, r.source, stats, runErr) })
 	if err == nil {
 		err = r.Commit(ctx)
 	}
@@ -184,8 +184,9 @@ func (r *Run) End(ctx context.Context, stats RunStats, runErr error) error {
 }
 
 // endRun records the end of a crawl of a source: the one place a run's
-// outcome reaches the source's state.
-func endRun(tx *bolt.Tx, name string, stats RunStats, runErr error) error {
+// outcome reaches the source's state. It runs in the transaction of the
+// run's last batch; events it adds (s.addEvent) are committed with it.
+func (s *Store) endRun(tx *bolt.Tx, name string, stats RunStats, runErr error) error {
 	b := tx.Bucket(bucketSources)
 	st := SourceState{Name: name}
 	if err := getJSON(b, []byte(name), &st); err != nil && err != ErrNotFound {
