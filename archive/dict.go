@@ -82,4 +82,31 @@ func (s *Store) maybeTrainDict(ctx context.Context, source string) {
 		s.log.Info("compression dictionary trained", "source", source, "captures", len(samples), "bytes", len(dict), "duration", time.Since(start))
 	}
 	s.codec.bySrc[source] = id
+	s.codec.mu.Unlock()
+	if dict != nil {
+		s.recompress(source, ids)
+	}
+	s.codec.mu.Lock() // for the deferred unlock
+}
+
+// recompress stores the captures a dictionary was trained from again with
+// it. The capture bytes, and so their digests, stay the same.
+func (s *Store) recompress(source string, ids []uint64) {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		raw := tx.Bucket(bucketRaw)
+		for _, id := range ids {
+			key := versionKey(id, 1)
+			data, err := s.codec.decompress(raw.Get(key))
+			if err != nil {
+				continue // Verify reports it
+			}
+			if err := raw.Put(key, s.codec.compressCapture(source, data)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Warn("recompress captures with the dictionary", "source", source, "err", err)
+	}
 }
