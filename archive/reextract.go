@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -90,6 +91,7 @@ type ReextractReport struct {
 	Docs     int                           `json:"docs"`    // documents read
 	Changed  int                           `json:"changed"` // documents whose current record changes
 	Failed   int                           `json:"failed"`  // captures that could not be extracted
+	Skipped  int                           `json:"skipped"` // files, which have nothing to extract
 	Fields   map[string]int                `json:"fields"`  // field key → documents where it changes
 	Examples map[string][]ReextractExample `json:"examples,omitempty"`
 }
@@ -160,6 +162,10 @@ func (s *Store) reextractOne(ctx context.Context, id uint64, opts ReextractOptio
 	rep.Docs++
 	rules := opts.Rules(d.Source)
 	rec, err := opts.Extract(ctx, d.Source, c)
+	if errors.Is(err, ErrNotExtractable) {
+		rep.Skipped++
+		return nil
+	}
 	if err != nil {
 		rep.Failed++
 		s.log.Warn("re-extraction failed", "doc", d.ID, "url", d.URL, "err", err)

@@ -71,7 +71,7 @@ func printReextract(w io.Writer, rep archive.ReextractReport, dryRun bool) {
 	if dryRun {
 		verb = "would change (dry run, nothing stored)"
 	}
-	fmt.Fprintf(w, "%d documents read, %d %s, %d could not be extracted\n", rep.Docs, rep.Changed, verb, rep.Failed)
+	fmt.Fprintf(w, "%d documents read, %d %s, %d could not be extracted, %d files skipped\n", rep.Docs, rep.Changed, verb, rep.Failed, rep.Skipped)
 	for _, f := range append(extract.Fields(), extract.Field{Key: extract.FieldAttachments, ZH: "附件", EN: "Attachments"}) {
 		n := rep.Fields[f.Key]
 		if n == 0 {
