@@ -238,7 +238,7 @@ func (s *Store) Sources(ctx context.Context) ([]SourceState, error) {
 		}); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketCounts).ForEach(func(k, v []byte) error {
+		if err := tx.Bucket(bucketCounts).ForEach(func(k, v []byte) error {
 			scope, status, _ := bytes.Cut(k, []byte{0})
 			if len(scope) == 0 || len(v) != 8 {
 				return nil
@@ -251,7 +251,13 @@ func (s *Store) Sources(ctx context.Context) ([]SourceState, error) {
 				get(string(scope)).Withdrawn = n
 			}
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
+		for _, st := range byName {
+			withBackfill(tx, st) // also a first crawl still running, before its first end
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sources: %w", err)

@@ -44,9 +44,16 @@ func (r *VerifyReport) problem(format string, args ...any) {
 // change log match the documents (drift is reported as a problem). Damage is
 // reported, not returned as an error; the error is for a check that could not
 // run.
-func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
-	var r VerifyReport
-	err := s.db.View(func(tx *bolt.Tx) error {
+func (s *Store) Verify(ctx context.Context) (r VerifyReport, err error) {
+	// bbolt panics on some damaged pages ("Page expected to be…"): that is
+	// the damage Verify exists to report, so it becomes a problem.
+	defer func() {
+		if p := recover(); p != nil {
+			r.problem("bbolt: damaged page, check stopped: %v", p)
+			err = nil
+		}
+	}()
+	err = s.db.View(func(tx *bolt.Tx) error {
 		for err := range tx.Check() {
 			r.problem("bbolt: %v", err)
 		}

@@ -72,3 +72,19 @@ func (s *Store) Ack(ctx context.Context, seq uint64) error {
 	}
 	return nil
 }
+
+// OutboxLen is how many events still wait for delivery to some target.
+func (s *Store) OutboxLen(ctx context.Context) (int, error) {
+	if err := ctxErr(ctx); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketOutbox).Stats().KeyN
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("outbox length: %w", err)
+	}
+	return n, nil
+}

@@ -31,6 +31,9 @@ type Observation struct {
 	Doc     extract.Document
 	Capture Capture
 	Listing Listing
+	// Quiet makes this observation's events baseline (logged, never sent)
+	// in a run that is not quiet: an old document a resumed backfill finds.
+	Quiet bool
 }
 
 // Outcome says what Record did.
@@ -308,12 +311,12 @@ func (r *Run) apply(tx *bolt.Tx, p prepared) (Outcome, error) {
 		if err := r.s.step("version"); err != nil {
 			return out, err
 		}
-		if err := r.s.addEvent(tx, d, Event{Kind: out.Kind, Version: n, FetchedAt: p.at, Summary: p.summary}, r.opts.Quiet); err != nil {
+		if err := r.s.addEvent(tx, d, Event{Kind: out.Kind, Version: n, FetchedAt: p.at, Summary: p.summary}, r.opts.Quiet || p.o.Quiet); err != nil {
 			return out, err
 		}
 	}
 	if out.Restored {
-		if err := r.s.addEvent(tx, d, Event{Kind: EventRestored, Version: d.Versions, FetchedAt: p.at}, r.opts.Quiet); err != nil {
+		if err := r.s.addEvent(tx, d, Event{Kind: EventRestored, Version: d.Versions, FetchedAt: p.at}, r.opts.Quiet || p.o.Quiet); err != nil {
 			return out, err
 		}
 	}

@@ -184,8 +184,9 @@ func (r *Run) End(ctx context.Context, stats RunStats, runErr error) error {
 }
 
 // endRun records the end of a crawl of a source: the one place a run's
-// outcome reaches the source's state. It runs in the transaction of the
-// run's last batch; events it adds (s.addEvent) are committed with it.
+// outcome reaches the source's state and its health (health.go). It runs in
+// the transaction of the run's last batch; events it adds (s.addEvent) are
+// committed with it.
 func (s *Store) endRun(tx *bolt.Tx, name string, stats RunStats, runErr error) error {
 	b := tx.Bucket(bucketSources)
 	st := SourceState{Name: name}
@@ -194,9 +195,17 @@ func (s *Store) endRun(tx *bolt.Tx, name string, stats RunStats, runErr error) e
 	}
 	st.LastRun = stats.Started
 	st.Last = stats
-	if runErr != nil {
+	failure, err := s.applyHealth(tx, &st, stats, runErr)
+	if err != nil {
+		return err
+	}
+	switch {
+	case runErr != nil:
 		st.LastError = runErr.Error()
-	} else {
+	case failure != "":
+		st.LastError = failure
+		st.Baselined = true
+	default:
 		st.LastError = ""
 		st.LastOK = stats.Started
 		st.Baselined = true
@@ -214,6 +223,7 @@ func (s *Store) Source(ctx context.Context, name string) (SourceState, error) {
 		if err != nil && err != ErrNotFound {
 			return err
 		}
+		withBackfill(tx, &st)
 		st.Docs = count(tx, name, anyStatus)
 		st.Withdrawn = count(tx, name, StatusWithdrawn)
 		return nil

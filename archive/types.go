@@ -19,6 +19,9 @@ const (
 	EventChanged   = "changed"
 	EventWithdrawn = "withdrawn"
 	EventRestored  = "restored"
+	// Source health (health.go): Doc is 0, Reason, Since and Polls are set.
+	EventSourceFailed    = "source_failed"
+	EventSourceRecovered = "source_recovered"
 )
 
 // Doc is one archived document: its identity (the canonical URL) and what
@@ -120,6 +123,11 @@ type Event struct {
 	FetchedAt time.Time `json:"fetched_at"`
 	Summary   string    `json:"summary,omitempty"`
 	Baseline  bool      `json:"baseline,omitempty"` // recorded during a source's quiet first crawl
+	// Source health events only: why the source counts as failing, since
+	// when, and how many consecutive polls failed.
+	Reason string    `json:"reason,omitempty"`
+	Since  time.Time `json:"since,omitzero"`
+	Polls  int       `json:"polls,omitempty"`
 }
 
 // OutboxItem is an event still owed to at least one notification target.
@@ -138,6 +146,8 @@ type SourceState struct {
 	Last      RunStats  `json:"last_stats"`
 	Docs      int       `json:"docs"`
 	Withdrawn int       `json:"withdrawn"`
+	Health    Health    `json:"health"`
+	Backfill  *Backfill `json:"backfill,omitempty"` // an unfinished walk to the column's end (frontier.go)
 }
 
 // RunStats counts what one crawl of a source did.
@@ -155,4 +165,26 @@ type RunStats struct {
 	Errors    int           `json:"errors"`
 	Skipped   int           `json:"skipped"` // known documents not due for a re-check
 	Files     int           `json:"files"`   // attachments downloaded (attachments: true)
+	// What source health (health.go) judges a poll by: the document
+	// entries the list pages yielded, and how many of the poll's new
+	// documents had each field (extract field key → count of NewFields).
+	ListEntries int            `json:"list_entries"`
+	NewFields   int            `json:"new_fields,omitempty"` // new documents whose fields were counted
+	Fields      map[string]int `json:"fields,omitempty"`
+	// AlertAfter is the source's alert_after_failures (0 = 2); not stored.
+	AlertAfter int `json:"-"`
+
+	// Why the list walk ended before the column's end, "" when it did not
+	// ("max_pages", "run_budget", "max_docs", "list page errors",
+	// "interrupted"), and what is left: list pages, documents left behind
+	// (estimated from the size the column declares; 0 = not known), and
+	// whether the next poll continues the walk.
+	Stopped       string `json:"stopped,omitempty"`
+	LeftPages     int    `json:"left_pages,omitempty"`
+	LeftDocs      int    `json:"left_docs,omitempty"`
+	Continues     bool   `json:"continues,omitempty"`
+	Capped        int    `json:"capped,omitempty"`         // links left unfetched by max_docs / max_page_docs
+	Backfill      bool   `json:"backfill,omitempty"`       // the run walked (part of) the column's backfill
+	BackfillPages int    `json:"backfill_pages,omitempty"` // list pages the backfill has walked, all runs
+	PagesTotal    int    `json:"pages_total,omitempty"`    // list pages the column declares
 }

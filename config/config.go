@@ -7,6 +7,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"sort"
@@ -17,22 +18,34 @@ import (
 
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // Defaults applied by Parse where the file is silent.
 const (
 	DefaultDB        = "gongkai.db"
-	DefaultTimezone  = "Asia/Shanghai"
+	DefaultTimezone  = chinatime.Name
 	DefaultListen    = "127.0.0.1:8080"
 	DefaultUserAgent = "gongkai/0.1 (+https://github.com/gongkai/gongkai)"
 	DefaultSchedule  = "0 8,20 * * *"
 	DefaultDelay     = time.Second
 	DefaultRevisit   = 168 * time.Hour
-	DefaultMaxPages  = 50 // list pages on a source's first crawl
-	DefaultPollPages = 3  // list pages on later polls: new documents appear on page 1
+	DefaultMaxPages  = 0 // list pages per run of a backfill; 0 = walk to the natural end
+	DefaultPollPages = 3 // list pages on later polls: new documents appear on page 1
 	DefaultRetries   = 3
 	DefaultTimeout   = 30 * time.Second
 	DefaultMaxBody   = 20 << 20
+	// DefaultAlertAfterFailures is the failed polls before source_failed.
+	DefaultAlertAfterFailures = 2
+	// DefaultMaxDocs bounds the document requests of one run, and
+	// DefaultMaxPageDocs the documents taken from one list page: a page
+	// linking thousands of URLs must not turn into thousands of fetches.
+	// Both stop short of a large column's real size; what is left is
+	// fetched by the next runs.
+	DefaultMaxDocs     = 20000
+	DefaultMaxPageDocs = 500
 )
 
 // Config is a parsed gongkai.yaml.
@@ -53,7 +66,19 @@ type Config struct {
 type Web struct {
 	Listen  string // default 127.0.0.1:8080
 	BaseURL string // public URL of the UI, for links in alerts and feeds
+	Auth    WebAuth
 }
+
+// WebAuth is the optional web.auth: a bearer token, or a user with a bcrypt
+// password hash for basic auth. The zero value means no auth.
+type WebAuth struct {
+	Token        string
+	User         string
+	PasswordHash string // bcrypt, e.g. from htpasswd -nbBC 10 USER PASSWORD
+}
+
+// Enabled reports whether any credential is configured.
+func (a WebAuth) Enabled() bool { return a.Token != "" || a.User != "" }
 
 // Source is one disclosure site (or column) to watch.
 type Source struct {
@@ -62,7 +87,9 @@ type Source struct {
 	Schedule string        // 5-field cron spec or @every/@daily…
 	Delay    time.Duration // minimum gap between requests to one host
 	Revisit  time.Duration // re-check known documents this often; 0 = every poll
-	// MaxPages bounds list pages on a first crawl, PollPages on later polls.
+	// MaxPages bounds the list pages a backfill walks in one run (0 = to
+	// the natural end; what is left resumes at the next poll), PollPages
+	// the first list pages every later poll reads.
 	MaxPages, PollPages int
 	Parallel            int // concurrent requests per host; default 1
 	Retries             int // attempts on 5xx/429/timeouts; default 3
@@ -75,6 +102,16 @@ type Source struct {
 	Attachments         bool              // download attachments too (off by default)
 	AlertOnBaseline     bool              // alert on the first crawl as well
 	Robots              bool              // obey robots.txt; default true
+	// AlertAfterFailures is how many consecutive failed polls send
+	// source_failed; default 2.
+	AlertAfterFailures int
+
+	// MaxDocs bounds document requests per run, MaxPageDocs the documents
+	// taken from one list page; 0 = no bound (a Source built in code).
+	MaxDocs, MaxPageDocs int
+	// RunBudget stops a run's backfill walk after this long (0 = none);
+	// the backfill resumes at the next poll.
+	RunBudget time.Duration
 
 	Line int // where the source starts in the file
 }
@@ -201,19 +238,29 @@ func join(path, key string) string {
 
 func (p *parser) top(n *yaml.Node) {
 	c := p.cfg
+	listenLine := n.Line
 	p.fields(n, "", map[string]func(*yaml.Node){
 		"db":         func(v *yaml.Node) { c.DB = p.str(v, "db") },
 		"timezone":   func(v *yaml.Node) { c.Timezone = p.str(v, "timezone"); p.zone(v) },
 		"user_agent": func(v *yaml.Node) { c.UserAgent = p.str(v, "user_agent") },
 		"web": func(v *yaml.Node) {
 			p.fields(v, "web", map[string]func(*yaml.Node){
-				"listen":   func(v *yaml.Node) { c.Web.Listen = p.str(v, "web.listen"); p.hostPort(v, "web.listen") },
+				"listen": func(v *yaml.Node) {
+					c.Web.Listen = p.str(v, "web.listen")
+					p.hostPort(v, "web.listen")
+					listenLine = v.Line
+				},
 				"base_url": func(v *yaml.Node) { c.Web.BaseURL = p.url(v, "web.base_url") },
+				"auth":     func(v *yaml.Node) { p.auth(v) },
 			})
 		},
 		"sources": func(v *yaml.Node) { p.sources(v) },
 		"notify":  func(v *yaml.Node) { p.notify(v) },
 	})
+	if c.Web.Listen != "" && !IsLoopback(c.Web.Listen) && !c.Web.Auth.Enabled() {
+		p.warnings = append(p.warnings, Problem{Line: listenLine, Key: "web.listen",
+			Msg: fmt.Sprintf("%s is reachable from other machines and web.auth is not set: anyone who can reach it can read the whole archive (set web.auth; /api/backup and /api/export stay closed without it)", c.Web.Listen)})
+	}
 	if len(c.Sources) == 0 && !p.has("sources") {
 		p.add(n.Line, "sources", "missing: add at least one source to watch")
 	}
@@ -250,7 +297,7 @@ func (p *parser) sources(n *yaml.Node) {
 	names := map[string]int{}
 	for i, sn := range n.Content {
 		path := fmt.Sprintf("sources[%d]", i)
-		s := Source{Line: sn.Line, Revisit: -1, Robots: true}
+		s := Source{Line: sn.Line, Revisit: -1, Robots: true, MaxDocs: -1, MaxPageDocs: -1}
 		p.fields(sn, path, map[string]func(*yaml.Node){
 			"name":       func(v *yaml.Node) { s.Name = p.str(v, path+".name") },
 			"start":      func(v *yaml.Node) { s.Start = p.urls(v, path+".start") },
@@ -258,7 +305,7 @@ func (p *parser) sources(n *yaml.Node) {
 			"delay":      func(v *yaml.Node) { s.Delay = p.duration(v, path+".delay") },
 			"revisit":    func(v *yaml.Node) { s.Revisit = p.duration(v, path+".revisit") },
 			"timeout":    func(v *yaml.Node) { s.Timeout = p.duration(v, path+".timeout") },
-			"max_pages":  func(v *yaml.Node) { s.MaxPages = p.count(v, path+".max_pages", 1) },
+			"max_pages":  func(v *yaml.Node) { s.MaxPages = p.count(v, path+".max_pages", 0) },
 			"poll_pages": func(v *yaml.Node) { s.PollPages = p.count(v, path+".poll_pages", 1) },
 			"parallel":   func(v *yaml.Node) { s.Parallel = p.count(v, path+".parallel", 1) },
 			"retries": func(v *yaml.Node) {
@@ -274,6 +321,12 @@ func (p *parser) sources(n *yaml.Node) {
 			"attachments":       func(v *yaml.Node) { s.Attachments = p.boolean(v, path+".attachments") },
 			"alert_on_baseline": func(v *yaml.Node) { s.AlertOnBaseline = p.boolean(v, path+".alert_on_baseline") },
 			"robots":            func(v *yaml.Node) { s.Robots = p.boolean(v, path+".robots") },
+			"alert_after_failures": func(v *yaml.Node) {
+				s.AlertAfterFailures = p.count(v, path+".alert_after_failures", 1)
+			},
+			"max_docs":          func(v *yaml.Node) { s.MaxDocs = p.count(v, path+".max_docs", 0) },
+			"max_page_docs":     func(v *yaml.Node) { s.MaxPageDocs = p.count(v, path+".max_page_docs", 0) },
+			"run_budget":        func(v *yaml.Node) { s.RunBudget = p.duration(v, path+".run_budget") },
 		})
 		switch {
 		case s.Name == "":
@@ -352,6 +405,12 @@ func (p *parser) defaults() {
 		if s.PollPages == 0 {
 			s.PollPages = DefaultPollPages
 		}
+		if s.MaxDocs < 0 {
+			s.MaxDocs = DefaultMaxDocs
+		}
+		if s.MaxPageDocs < 0 {
+			s.MaxPageDocs = DefaultMaxPageDocs
+		}
 		if s.Parallel == 0 {
 			s.Parallel = 1
 		}
@@ -363,6 +422,9 @@ func (p *parser) defaults() {
 		}
 		if s.MaxBody == 0 {
 			s.MaxBody = DefaultMaxBody
+		}
+		if s.AlertAfterFailures == 0 {
+			s.AlertAfterFailures = DefaultAlertAfterFailures
 		}
 	}
 }
@@ -534,7 +596,51 @@ func CheckSchedule(spec string) (err error) {
 	if every, ok := s.(cron.ConstantDelaySchedule); ok && every.Delay < time.Minute {
 		return fmt.Errorf("%q polls more than once a minute; government sites deserve more politeness", spec)
 	}
+	// robfig/cron gives up after five years and returns the zero time, so a
+	// date that never comes (30 February) would silently never crawl.
+	if s.Next(time.Now()).IsZero() {
+		return fmt.Errorf("%q never fires (no such date in the next five years)", spec)
+	}
 	return nil
+}
+
+// auth parses web.auth: either token, or user and password_hash (bcrypt).
+func (p *parser) auth(n *yaml.Node) {
+	a := &p.cfg.Web.Auth
+	p.fields(n, "web.auth", map[string]func(*yaml.Node){
+		"token":         func(v *yaml.Node) { a.Token = p.str(v, "web.auth.token") },
+		"user":          func(v *yaml.Node) { a.User = p.str(v, "web.auth.user") },
+		"password_hash": func(v *yaml.Node) { a.PasswordHash = p.str(v, "web.auth.password_hash") },
+	})
+	switch {
+	case a.Token != "" && (a.User != "" || a.PasswordHash != ""):
+		p.add(n.Line, "web.auth", "set token or user + password_hash, not both")
+	case a.Token != "" && len(a.Token) < 16:
+		p.add(n.Line, "web.auth.token", "too short: use at least 16 random characters (openssl rand -hex 16)")
+	case a.Token == "" && (a.User == "") != (a.PasswordHash == ""):
+		p.add(n.Line, "web.auth", "user and password_hash go together")
+	case a.PasswordHash != "":
+		if _, err := bcrypt.Cost([]byte(a.PasswordHash)); err != nil {
+			p.add(n.Line, "web.auth.password_hash", "not a bcrypt hash (make one with: htpasswd -nbBC 10 USER PASSWORD)")
+		}
+	case a.Token == "" && a.User == "" && !p.has("web.auth"):
+		p.add(n.Line, "web.auth", "empty: set token, or user and password_hash")
+	}
+}
+
+// IsLoopback reports whether a listen address (host:port) only accepts
+// connections from this machine. An empty host or 0.0.0.0 listens everywhere.
+func IsLoopback(listen string) bool {
+	host, _, err := splitHostPort(listen)
+	if err != nil {
+		return false
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 func splitHostPort(s string) (string, string, error) {

@@ -63,7 +63,7 @@ func TestParseProblems(t *testing.T) {
 		{"every too often", "sources:\n  - name: a\n    start: http://a.cn/\n    schedule: '@every 1s'\n", []string{"more than once a minute"}},
 		{"bad delay", "sources:\n  - name: a\n    start: http://a.cn/\n    delay: fast\n", []string{`line 4: sources[0].delay: "fast" is not a duration`}},
 		{"negative revisit", "sources:\n  - name: a\n    start: http://a.cn/\n    revisit: -1h\n", []string{"line 4: sources[0].revisit"}},
-		{"bad max_pages", "sources:\n  - name: a\n    start: http://a.cn/\n    max_pages: 0\n", []string{"line 4: sources[0].max_pages"}},
+		{"bad max_pages", "sources:\n  - name: a\n    start: http://a.cn/\n    max_pages: -1\n", []string{"line 4: sources[0].max_pages"}},
 		{"bad bool", "sources:\n  - name: a\n    start: http://a.cn/\n    attachments: sometimes\n", []string{"line 4: sources[0].attachments"}},
 		{"name with slash", "sources:\n  - name: a/b\n    start: http://a.cn/\n", []string{"line 2: sources[0].name"}},
 		{"target without url", "sources: [{name: a, start: http://a.cn/}]\nnotify:\n  - secret: x\n", []string{"line 3: notify[0]: needs webhook"}},
@@ -71,6 +71,11 @@ func TestParseProblems(t *testing.T) {
 		{"too many retries", "sources:\n  - name: a\n    start: http://a.cn/\n    retries: 1000\n", []string{"line 4: sources[0].retries: 1000 is more than 10"}},
 		{"listen port out of range", "web: {listen: ':99999'}\nsources: [{name: a, start: http://a.cn/}]\n", []string{"line 1: web.listen"}},
 		{"target filter names no source", "sources: [{name: a, start: http://a.cn/}]\nnotify:\n  - webhook: http://h.cn/\n    sources: [a, b]\n", []string{`line 3: notify[0].sources: "b" is not the name of a source`}},
+		{"never fires", "sources:\n  - name: a\n    start: http://a.cn/\n    schedule: '0 0 30 2 *'\n", []string{"line 4: sources[0].schedule: \"0 0 30 2 *\" never fires"}},
+		{"auth token and user", "web: {auth: {token: 0123456789abcdef0123, user: u}}\nsources: [{name: a, start: http://a.cn/}]\n", []string{"line 1: web.auth: set token or user"}},
+		{"auth short token", "web:\n  auth: {token: abc}\nsources: [{name: a, start: http://a.cn/}]\n", []string{"line 2: web.auth.token: too short"}},
+		{"auth user without hash", "web:\n  auth: {user: u}\nsources: [{name: a, start: http://a.cn/}]\n", []string{"line 2: web.auth: user and password_hash go together"}},
+		{"auth plain password", "web:\n  auth: {user: u, password_hash: s3cret}\nsources: [{name: a, start: http://a.cn/}]\n", []string{"line 2: web.auth.password_hash: not a bcrypt hash"}},
 		{"duplicate key", "db: a\ndb: b\nsources: [{name: a, start: http://a.cn/}]\n", []string{"line 2: db: appears twice"}},
 		{"several at once", "timezone: X/Y\nsources:\n  - name: a\n    start: http://a.cn/\n    delay: soon\n    schedule: '* *'\n",
 			[]string{"line 1: timezone", "line 5: sources[0].delay", "line 6: sources[0].schedule"}},
@@ -111,6 +116,44 @@ func TestCheckScheduleNeverPanics(t *testing.T) {
 	for _, ok := range []string{"0 8,20 * * *", "@daily", "@every 6h", "*/15 9-17 * * 1-5"} {
 		if err := CheckSchedule(ok); err != nil {
 			t.Errorf("CheckSchedule(%q) = %v, want ok", ok, err)
+		}
+	}
+}
+
+func TestWebAuth(t *testing.T) {
+	const hash = "$2a$04$vLyLy5ulojyiDOyltNr9iOCx8sUIMQ7YvyR/pAy7pXslM/8u9Zwku" // bcrypt of "s3cret"
+	c, err := Parse([]byte("web:\n  listen: 0.0.0.0:8080\n  auth:\n    user: archivist\n    password_hash: '"+hash+"'\nsources: [{name: a, start: http://a.cn/}]\n"), "x.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Web.Auth.User != "archivist" || c.Web.Auth.PasswordHash != hash || !c.Web.Auth.Enabled() {
+		t.Errorf("web.auth = %+v", c.Web.Auth)
+	}
+	if len(c.Warnings) != 0 {
+		t.Errorf("warnings with auth set: %v", c.Warnings)
+	}
+}
+
+func TestOpenListenWithoutAuthWarns(t *testing.T) {
+	tests := []struct {
+		listen string
+		warn   bool
+	}{
+		{"127.0.0.1:8080", false},
+		{"localhost:8080", false},
+		{"[::1]:8080", false},
+		{"0.0.0.0:8080", true},
+		{":8080", true},
+		{"192.168.1.5:8080", true},
+	}
+	for _, tt := range tests {
+		c, err := Parse([]byte("web: {listen: '"+tt.listen+"'}\nsources: [{name: a, start: http://a.cn/}]\n"), "x.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := len(c.Warnings) == 1 && c.Warnings[0].Key == "web.listen" && c.Warnings[0].Line == 1 && strings.Contains(c.Warnings[0].Msg, "web.auth")
+		if got != tt.warn {
+			t.Errorf("listen %s: warnings %v, want a web.auth warning: %v", tt.listen, c.Warnings, tt.warn)
 		}
 	}
 }

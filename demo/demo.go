@@ -21,6 +21,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 //go:embed site/pages.html site/seeds/*.txt
@@ -52,8 +54,6 @@ const (
 	privateAt = "/private/art/2025/1/23/art_1229104585_9999999.html"
 	robotsTxt = "User-agent: *\nDisallow: /private/\n"
 )
-
-var china = time.FixedZone("CST", 8*3600)
 
 // doc is one published document.
 type doc struct {
@@ -148,7 +148,7 @@ func (s *Site) Edit() {
 			d.Paras = correct(d.Paras)
 		}
 	}
-	s.docs = append([]*doc{newNotice(s.now().In(china))}, s.docs...)
+	s.docs = append([]*doc{newNotice(s.now().In(chinatime.Location()))}, s.docs...)
 	s.index()
 }
 
@@ -231,7 +231,7 @@ func (l listData) PageURL(n int) string {
 func (s *Site) page(title string, hits int64, d *doc) pageData {
 	return pageData{
 		PageTitle: title,
-		Clock:     s.now().In(china).Format("2006年01月02日 15:04:05"),
+		Clock:     s.now().In(chinatime.Location()).Format("2006年01月02日 15:04:05"),
 		Token:     rand.Text(),
 		Hits:      hits,
 		Doc:       d,

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 
@@ -28,9 +29,44 @@ const (
 // still a correct diff, only a less minimal one, so a pathological pair of
 // versions cannot stall a page or a notification.
 const (
-	sentenceTimeout = 2 * time.Second
-	charTimeout     = 250 * time.Millisecond
+	sentenceTimeout = time.Second
+	charTimeout     = 100 * time.Millisecond
 )
+
+// Work bounds, so that a crafted pair of bodies (megabytes of sentences, or
+// a few enormous ones) costs a page view no more than a real report does.
+// Past a bound the result says Truncated and stays a correct diff of what it
+// shows.
+const (
+	// MaxSentences is how many sentences of each body are compared; the
+	// rest is left out.
+	MaxSentences = 10000
+	// MaxChanges is how many changed sentences (insert, delete, change) are
+	// listed; later ones are counted, not paired or shown.
+	MaxChanges = 1000
+	// Changed sentences are marked character by character while both sides
+	// together stay under maxCharPair runes, until charBudget runes in all
+	// have been compared; past that a change shows as old and new whole.
+	maxCharPair = 4000
+	charBudget  = 200000
+	// pairBudget bounds the runes compared to pair removed sentences with
+	// inserted ones; past it, blocks pair in order or not at all.
+	pairBudget = 2000000
+)
+
+// Cost is the work a comparison did: sentences compared, runes compared to
+// pair changed sentences, runes compared character by character.
+type Cost struct {
+	Sentences int
+	PairWork  int
+	CharRunes int
+}
+
+// budget tracks the work of one comparison against the bounds above.
+type budget struct {
+	Cost
+	changes int
+}
 
 // Op is one sentence of the compared bodies. Equal and change ops carry both
 // texts; insert carries only New, delete only Old.
@@ -62,6 +98,12 @@ type Result struct {
 	Added   int           `json:"added"`
 	Removed int           `json:"removed"`
 	Changed int           `json:"changed"`
+	// Truncated is set when the bodies were too large to compare in full
+	// (see MaxSentences, MaxChanges): Body then shows the first changes,
+	// and the counts past them pair no sentences (changes count as one
+	// removed and one added).
+	Truncated bool `json:"truncated,omitempty"`
+	Cost      Cost `json:"-"`
 }
 
 // Same reports whether the versions compared equal in every field and sentence.
@@ -83,17 +125,9 @@ func Documents(old, new extract.Document) Result {
 			r.Fields = append(r.Fields, FieldChange{Field: f, Old: o, New: n})
 		}
 	}
-	r.Body = Text(old.Body, new.Body)
-	for _, op := range r.Body {
-		switch op.Kind {
-		case Insert:
-			r.Added++
-		case Delete:
-			r.Removed++
-		case Change:
-			r.Changed++
-		}
-	}
+	var b budget
+	r.Body, r.Added, r.Removed, r.Changed, r.Truncated = text(old.Body, new.Body, &b)
+	r.Cost = b.Cost
 	return r
 }
 
@@ -128,18 +162,53 @@ func fieldValue(d extract.Document, field string) string {
 // Text compares two bodies sentence by sentence. Concatenating the Old texts
 // of the non-insert ops gives Sentences(old), and likewise for New.
 func Text(old, new string) []Op {
-	a, b := Sentences(old), Sentences(new)
-	var ops []Op
+	var b budget
+	ops, _, _, _, _ := text(old, new, &b)
+	return ops
+}
+
+// text compares two bodies within the work bounds and counts the added,
+// removed and changed sentences. Past MaxChanges the ops stop and
+// truncated is set; the counts go on.
+func text(old, new string, b *budget) (ops []Op, added, removed, changed int, truncated bool) {
+	sa, sb := Sentences(old), Sentences(new)
+	if len(sa) > MaxSentences || len(sb) > MaxSentences {
+		sa, sb = sa[:min(len(sa), MaxSentences)], sb[:min(len(sb), MaxSentences)]
+		truncated = true
+	}
+	b.Sentences = len(sa) + len(sb)
 	var dels, ins []string
 	flush := func() {
-		ops = append(ops, pair(dels, ins)...)
+		if b.changes >= MaxChanges {
+			added, removed = added+len(ins), removed+len(dels)
+			truncated = truncated || len(dels)+len(ins) > 0
+		} else {
+			for _, op := range pair(dels, ins, b) {
+				switch op.Kind {
+				case Insert:
+					added++
+				case Delete:
+					removed++
+				case Change:
+					changed++
+				}
+				if b.changes < MaxChanges {
+					ops = append(ops, op)
+					b.changes++
+				} else {
+					truncated = true
+				}
+			}
+		}
 		dels, ins = dels[:0], ins[:0]
 	}
-	for _, d := range sentenceDiff(a, b) {
+	for _, d := range sentenceDiff(sa, sb) {
 		switch d.kind {
 		case Equal:
 			flush()
-			ops = append(ops, Op{Kind: Equal, Old: d.text, New: d.text})
+			if b.changes < MaxChanges {
+				ops = append(ops, Op{Kind: Equal, Old: d.text, New: d.text})
+			}
 		case Delete:
 			dels = append(dels, d.text)
 		case Insert:
@@ -147,7 +216,7 @@ func Text(old, new string) []Op {
 		}
 	}
 	flush()
-	return ops
+	return ops, added, removed, changed, truncated
 }
 
 // Sentences splits text after each 。！？； and at line breaks. The
@@ -222,6 +291,19 @@ func sentenceDiff(a, b []string) []token {
 		return out
 	}
 	ra, rb := encode(a), encode(b)
+	if len(table) == len(ra)+len(rb) {
+		// No sentence in common (a rewrite, or a crafted pair): the diff
+		// is all removed then all added, without a search that would
+		// run into its timeout.
+		out := make([]token, 0, len(ra)+len(rb))
+		for _, s := range a {
+			out = append(out, token{kind: Delete, text: s})
+		}
+		for _, s := range b {
+			out = append(out, token{kind: Insert, text: s})
+		}
+		return out
+	}
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = sentenceTimeout
 	var out []token
@@ -267,7 +349,7 @@ const maxPairCells = 40000
 
 // pair turns a block of removed and inserted sentences into ops, pairing
 // similar sentences as changes while keeping both sides in order.
-func pair(dels, ins []string) []Op {
+func pair(dels, ins []string, b *budget) []Op {
 	if len(dels) == 0 || len(ins) == 0 {
 		ops := make([]Op, 0, len(dels)+len(ins))
 		for _, d := range dels {
@@ -279,20 +361,29 @@ func pair(dels, ins []string) []Op {
 		return ops
 	}
 	m, n := len(dels), len(ins)
-	bd := make([]map[string]int, m)
-	for i, d := range dels {
-		bd[i] = bigrams(d)
-	}
-	bi := make([]map[string]int, n)
-	for j, s := range ins {
-		bi[j] = bigrams(s)
-	}
+	// Pairing compares every removed sentence with every inserted one,
+	// at a cost in runes of n·Σ|dels| + m·Σ|ins|.
+	cost := n*runes(dels) + m*runes(ins)
 	var pairs [][2]int
-	if m*n <= maxPairCells {
+	if m*n <= maxPairCells && b.PairWork+cost <= pairBudget {
+		b.PairWork += cost
+		bd := make([]map[uint64]int, m)
+		for i, d := range dels {
+			bd[i] = bigrams(d)
+		}
+		bi := make([]map[uint64]int, n)
+		for j, s := range ins {
+			bi[j] = bigrams(s)
+		}
 		pairs = bestPairs(bd, bi)
 	} else {
 		for k := 0; k < m && k < n; k++ {
-			if dice(bd[k], bi[k]) >= minSimilarity {
+			c := utf8.RuneCountInString(dels[k]) + utf8.RuneCountInString(ins[k])
+			if b.PairWork+c > pairBudget {
+				break
+			}
+			b.PairWork += c
+			if dice(bigrams(dels[k]), bigrams(ins[k])) >= minSimilarity {
 				pairs = append(pairs, [2]int{k, k})
 			}
 		}
@@ -307,7 +398,7 @@ func pair(dels, ins []string) []Op {
 			ops = append(ops, Op{Kind: Insert, New: ins[j]})
 		}
 		if i < m && j < n {
-			ops = append(ops, Op{Kind: Change, Old: dels[i], New: ins[j], Spans: Chars(dels[i], ins[j])})
+			ops = append(ops, Op{Kind: Change, Old: dels[i], New: ins[j], Spans: b.chars(dels[i], ins[j])})
 			i++
 			j++
 		}
@@ -317,7 +408,7 @@ func pair(dels, ins []string) []Op {
 
 // bestPairs finds the order-preserving pairing of similar sentences with
 // the greatest total similarity.
-func bestPairs(bd, bi []map[string]int) [][2]int {
+func bestPairs(bd, bi []map[uint64]int) [][2]int {
 	m, n := len(bd), len(bi)
 	sim := make([][]float64, m)
 	for i := range sim {
@@ -356,19 +447,28 @@ func bestPairs(bd, bi []map[string]int) [][2]int {
 	return pairs
 }
 
-func bigrams(s string) map[string]int {
-	rs := []rune(s)
-	out := make(map[string]int, len(rs)+1)
+func runes(ss []string) int {
+	n := 0
+	for _, s := range ss {
+		n += utf8.RuneCountInString(s)
+	}
+	return n
+}
+
+// bigrams counts the pairs of adjacent runes of s (with a start and end
+// marker), each pair packed into one integer.
+func bigrams(s string) map[uint64]int {
+	out := make(map[uint64]int, utf8.RuneCountInString(s)+1)
 	prev := rune(0)
-	for _, r := range rs {
-		out[string([]rune{prev, r})]++
+	for _, r := range s {
+		out[uint64(prev)<<32|uint64(r)]++
 		prev = r
 	}
-	out[string([]rune{prev, 0})]++
+	out[uint64(prev)<<32]++
 	return out
 }
 
-func dice(a, b map[string]int) float64 {
+func dice(a, b map[uint64]int) float64 {
 	var common, na, nb int
 	for k, c := range a {
 		na += c
@@ -381,6 +481,17 @@ func dice(a, b map[string]int) float64 {
 		return 1
 	}
 	return 2 * float64(common) / float64(na+nb)
+}
+
+// chars is Chars within the budget: a pair too long, or past the budget,
+// shows as the old sentence removed and the new one inserted.
+func (b *budget) chars(old, new string) []Span {
+	n := utf8.RuneCountInString(old) + utf8.RuneCountInString(new)
+	if n > maxCharPair || b.CharRunes+n > charBudget {
+		return []Span{{Kind: Delete, Text: old}, {Kind: Insert, Text: new}}
+	}
+	b.CharRunes += n
+	return Chars(old, new)
 }
 
 // Chars compares two strings character by character, cleaned up so that

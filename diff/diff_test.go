@@ -2,7 +2,6 @@ package diff
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,9 +11,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gongkai/gongkai/extract"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files in testdata")
+	"github.com/gongkai/gongkai/internal/golden"
+)
 
 func TestSentences(t *testing.T) {
 	tests := []struct {
@@ -324,19 +323,7 @@ func TestWriteTerminalGolden(t *testing.T) {
 			if err := WriteTerminal(&buf, r, tc.color); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", tc.name)
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), buf.String()); diff != "" {
-				t.Errorf("WriteTerminal(color=%v) mismatch with %s (-want +got):\n%s", tc.color, golden, diff)
-			}
+			golden.Equal(t, filepath.Join("testdata", tc.name), buf.Bytes())
 		})
 	}
 }

@@ -55,6 +55,15 @@ func Collapse(ops []Op, context int) []Chunk {
 	return out
 }
 
+// Notice is what every view says above a truncated diff; "" when the
+// comparison is complete.
+func (r Result) Notice() string {
+	if !r.Truncated {
+		return ""
+	}
+	return fmt.Sprintf("差异过大 Diff too large: showing the first %d changes (of at most %d sentences per version)", MaxChanges, MaxSentences)
+}
+
 // SkippedText is how a folded run reads in every view.
 func SkippedText(n int) string {
 	if n == 1 {
@@ -224,6 +233,9 @@ func WriteTerminal(w io.Writer, r Result, color bool) error {
 		fmt.Fprintln(bw)
 	}
 	fmt.Fprintln(bw, paint(ansiBold, "Body: "+r.BodyCounts()))
+	if n := r.Notice(); n != "" {
+		fmt.Fprintln(bw, paint(ansiDim, "  "+n))
+	}
 	for _, c := range Collapse(r.Body, terminalContext) {
 		if c.Skipped > 0 {
 			fmt.Fprintln(bw, paint(ansiDim, "  "+SkippedText(c.Skipped)))

@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,9 +14,9 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/gongkai/gongkai/internal/golden"
+)
 
 func fixedOptions() Options {
 	return Options{
@@ -174,18 +172,9 @@ func TestWARCGolden(t *testing.T) {
 	for _, r := range recs {
 		got.Write(r.Raw)
 	}
-	golden := filepath.Join("testdata", "sample.warc")
-	if *update {
-		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("WARC output differs from %s (run go test ./export -update after checking the change):\n%s", golden, firstDiff(string(want), got.String()))
+	path := filepath.Join("testdata", "sample.warc")
+	if want := golden.Read(t, path, got.Bytes()); !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("WARC output differs from %s (run go test ./export -update after checking the change):\n%s", path, firstDiff(string(want), got.String()))
 	}
 }
 

@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	_ "time/tzdata" // Asia/Shanghai on systems without zoneinfo
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // NormalizeDate turns one raw date string into "YYYY-MM-DD", "YYYY-MM-DD HH:MM"
@@ -25,16 +26,8 @@ func NormalizeDate(s string) string {
 	return normalizeDateIn(s, shanghai())
 }
 
-// shanghai is China time, loaded once: LoadLocation reads the zone
-// database on every call. China has had no DST since 1991, so the fixed
-// fallback is only wrong for older dates.
-var shanghai = sync.OnceValue(func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-})
+// shanghai is China time, declared once for the project in chinatime.
+var shanghai = chinatime.Location
 
 // dateScanner walks a string rune by rune; digits and separators are folded
 // to ASCII so full-width forms (２０２５－０１－２３) parse too.
@@ -291,3 +284,23 @@ func dateFromString(s string, loc *time.Location) string {
 	}
 	return normalizeDateIn(s, loc)
 }
+
+// dateOnly returns the normalized date when s is nothing but a date (and
+// time), as in a byline item <li>2023-12-01 14:43</li>; else "".
+func dateOnly(s string, loc *time.Location) string {
+	if len(s) > 48 {
+		return ""
+	}
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r >= '０' && r <= '９', isSpaceRune(r):
+		case strings.ContainsRune("-/.:年月日时分秒号[]()【】〔〕（）", r):
+		default:
+			return ""
+		}
+	}
+	return normalizeDateIn(s, loc)
+}
+
+// isDateLine reports a line that is only a date.
+func isDateLine(s string) bool { return dateOnly(s, shanghai()) != "" }

@@ -3,7 +3,6 @@ package extract
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/**/*.golden.json from the current output")
+	"github.com/gongkai/gongkai/internal/golden"
+)
 
 // savedFromRe reads the page URL a browser records when saving a page.
 var savedFromRe = regexp.MustCompile(`<!-- saved from url=\(\d+\)(\S+) -->`)
@@ -69,20 +68,11 @@ func TestExtractGolden(t *testing.T) {
 		t.Run(f.name, func(t *testing.T) {
 			got := extractFixture(t, f)
 			goldenPath := strings.TrimSuffix(f.path, ".html") + ".golden.json"
-			if *update {
-				b, err := json.MarshalIndent(got, "", "  ")
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(goldenPath, append(b, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			b, err := os.ReadFile(goldenPath)
+			out, err := json.MarshalIndent(got, "", "  ")
 			if err != nil {
-				t.Fatalf("read golden (run with -update to create it): %v", err)
+				t.Fatal(err)
 			}
+			b := golden.Read(t, goldenPath, append(out, '\n'))
 			var want Document
 			dec := json.NewDecoder(bytes.NewReader(b))
 			dec.DisallowUnknownFields()

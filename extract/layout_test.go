@@ -195,3 +195,42 @@ func TestExtractEmptyAndMalformed(t *testing.T) {
 		}
 	}
 }
+
+// TestExtractFallbacks covers pages without a known body container: the
+// readability fallback, and names that only say "content" or "body".
+func TestExtractFallbacks(t *testing.T) {
+	const text = "1月8日，某某县召开村级组织换届工作推进会，总结前一阶段换届工作，部署下一阶段重点任务，要求各乡镇严肃换届纪律。"
+	tests := []struct {
+		name, html, source string
+	}{
+		{
+			name:   "no named container",
+			html:   `<html><head><title>推进会 - 某某县</title></head><body><div class="menu"><a href="/">首页</a></div><div class="main"><div class="wz"><p>` + text + `</p><p>` + text + `</p></div></div><div class="foot">版权所有 某某县</div></body></html>`,
+			source: "readability",
+		},
+		{
+			name:   "a box named after its body",
+			html:   `<html><body><div class="page-body"><div class="side"><a href="/a">栏目一</a></div><div class="news_body"><p>` + text + `</p></div></div></body></html>`,
+			source: "container:div.news_body",
+		},
+		{
+			name:   "a box named after its content, camelCase",
+			html:   `<html><body><div class="detailContent"><p>` + text + `</p></div><div class="pic-content-l">图片</div></body></html>`,
+			source: "container:div.detailContent",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Extract([]byte(tt.html), "https://www.example.gov.cn/a.html", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(got.Body, text) {
+				t.Errorf("Extract(%s).Body = %q, want it to start with the text", tt.name, got.Body)
+			}
+			if got.Sources[FieldBody] != tt.source {
+				t.Errorf("Extract(%s).Sources[body] = %q, want %q", tt.name, got.Sources[FieldBody], tt.source)
+			}
+		})
+	}
+}

@@ -1,5 +1,6 @@
 // Package feed renders archive events as Atom feeds, so watchers can follow
-// new, changed, withdrawn and restored disclosures in any feed reader. It
+// new, changed, withdrawn and restored disclosures, and sources failing and
+// recovering, in any feed reader. It
 // only formats: the caller chooses the events (all sources, or one).
 package feed
 
@@ -67,6 +68,10 @@ func Label(kind string) string {
 		return "[withdrawn 已撤回]"
 	case archive.EventRestored:
 		return "[restored 已恢复]"
+	case archive.EventSourceFailed:
+		return "[source failing 监测失败]"
+	case archive.EventSourceRecovered:
+		return "[source recovered 监测恢复]"
 	}
 	return "[" + kind + "]"
 }
@@ -152,6 +157,14 @@ func summary(e archive.Event) string {
 	add("发布日期 published", e.Published)
 	if e.Version > 0 {
 		add("版本 version", strconv.Itoa(e.Version))
+	}
+	if e.Reason != "" {
+		add("原因 reason", e.Reason)
+		if !e.Since.IsZero() {
+			add("失败起始 failing since", e.Since.Format(time.RFC3339))
+		}
+		add("连续失败 failed polls", strconv.Itoa(e.Polls))
+		return strings.Join(lines, "\n")
 	}
 	if e.Kind == archive.EventWithdrawn {
 		add("原因 reason", e.Summary)

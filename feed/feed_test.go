@@ -3,7 +3,6 @@ package feed
 import (
 	"encoding/json"
 	"encoding/xml"
-	"flag"
 	"github.com/gongkai/gongkai/internal/testenv"
 	"os"
 	"os/exec"
@@ -15,9 +14,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gongkai/gongkai/archive"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata golden files")
+	"github.com/gongkai/gongkai/internal/golden"
+)
 
 var fetched = time.Date(2025, 3, 14, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
 
@@ -49,19 +48,7 @@ func TestAtomGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Atom: %v", err)
 	}
-	golden := filepath.Join("testdata", "sample.atom")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("read golden (run go test -update to create it): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("Atom output differs from %s (-want +got):\n%s", golden, diff)
-	}
+	golden.Equal(t, filepath.Join("testdata", "sample.atom"), got)
 }
 
 // atomDoc is the part of Atom the tests read back.

@@ -26,6 +26,10 @@ type Payload struct {
 	FetchedAt  time.Time `json:"fetched_at"`
 	Summary    string    `json:"summary"`
 	ArchiveURL string    `json:"archive_url,omitempty"`
+	// Source health events (source_failed, source_recovered) only.
+	Reason string    `json:"reason,omitempty"`
+	Since  time.Time `json:"since,omitzero"`
+	Polls  int       `json:"polls,omitempty"`
 }
 
 // Digest is the JSON body a digest webhook receives: all the events of
@@ -51,6 +55,9 @@ func newPayload(e archive.Event, baseURL string) Payload {
 		FetchedAt:  e.FetchedAt,
 		Summary:    e.Summary,
 		ArchiveURL: archiveURL(baseURL, e),
+		Reason:     e.Reason,
+		Since:      e.Since,
+		Polls:      e.Polls,
 	}
 }
 
@@ -81,6 +88,10 @@ func kindLabel(kind string) string {
 		return "已撤回"
 	case archive.EventRestored:
 		return "已恢复"
+	case archive.EventSourceFailed:
+		return "监测失败"
+	case archive.EventSourceRecovered:
+		return "监测恢复"
 	}
 	return kind
 }
@@ -99,6 +110,16 @@ func text(e archive.Event, baseURL string) string {
 	line("发布日期", e.Published)
 	line("链接", e.URL)
 	line("存档", archiveURL(baseURL, e))
+	if e.Kind == archive.EventSourceFailed || e.Kind == archive.EventSourceRecovered {
+		line("原因", e.Reason)
+		if !e.Since.IsZero() {
+			line("失败起始", e.Since.Format(time.RFC3339))
+		}
+		if e.Polls > 0 {
+			line("连续失败次数", fmt.Sprint(e.Polls))
+		}
+		return b.String()
+	}
 	if e.Kind == archive.EventWithdrawn {
 		line("原因", e.Summary) // the archive records why it counts as withdrawn
 	} else {

@@ -1,6 +1,7 @@
 // Package notify owns alert delivery: it drains the archive's outbox of
-// new, changed, withdrawn and restored events and delivers each to every
-// configured target whose filters keep it — a JSON webhook (optionally
+// new, changed, withdrawn and restored events (and source_failed /
+// source_recovered: a watch going blind and seeing again) and delivers
+// each to every configured target whose filters keep it — a JSON webhook (optionally
 // HMAC-signed) or any shoutrrr service URL, with a readable Chinese
 // message — at least once, marking each delivery so that a restart resends
 // nothing already delivered and loses nothing not yet delivered.
@@ -11,12 +12,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+
+	"github.com/gongkai/gongkai/internal/backoff"
 )
 
 // Outbox is the archive's queue of undelivered events; *archive.Store
@@ -41,16 +43,7 @@ type Backoff struct {
 
 // delay is the wait before retry n (n ≥ 1).
 func (b Backoff) delay(n int) time.Duration {
-	d := b.Min
-	for i := 1; i < n && d < b.Max; i++ {
-		d *= 2
-	}
-	d = min(d, b.Max)
-	if d <= 1 {
-		return d
-	}
-	half := d / 2
-	return half + rand.N(d-half+1)
+	return backoff.Policy{Min: b.Min, Max: b.Max}.Delay(n)
 }
 
 // Options configure a Notifier. The zero value works: no targets, every
@@ -77,13 +70,26 @@ type Options struct {
 	Retry Backoff
 	// BatchSize is how many outbox items one read takes; 0 means 1000.
 	BatchSize int
+	// SendTimeout is the hard deadline of one send to one target, dial,
+	// greeting and answer included; 0 means 30 s. A send that misses it
+	// ends the target's pass (its events wait for a later one), and a
+	// shoutrrr send that ignores its deadline (an SMTP server that never
+	// greets) is abandoned: the target is skipped until it returns.
+	SendTimeout time.Duration
 	// Now is the clock for expiry and Retry-After dates; nil means
 	// time.Now.
 	Now func() time.Time
+	// Delivered, if set, is told how each delivery ended (after its
+	// retries) for the metrics: the target's display name, err nil when
+	// delivered.
+	Delivered func(target string, err error)
 
 	// send and sleep replace the network and the retry waits in tests.
 	send  sendFunc
 	sleep func(ctx context.Context, d time.Duration) error
+	// passWait is how long a pass of Run waits for slow targets before
+	// leaving them to finish in the background; 0 means 5 s.
+	passWait time.Duration
 }
 
 // Notifier delivers outbox events to targets. Create it with New; Flush
@@ -100,6 +106,7 @@ type Notifier struct {
 
 	mu        sync.Mutex
 	notBefore map[string]time.Time // target key → no attempt before; guarded by mu
+	bg        sync.WaitGroup       // deliveries, possibly outliving their pass
 }
 
 // TestResult is the outcome of sending a sample message to one target.
@@ -139,6 +146,12 @@ func New(box Outbox, opts Options) (*Notifier, error) {
 	n.opts.Retry = withDefaults(n.opts.Retry, Backoff{Min: time.Minute, Max: 30 * time.Minute, Attempts: 1})
 	if n.opts.BatchSize <= 0 {
 		n.opts.BatchSize = 1000
+	}
+	if n.opts.SendTimeout <= 0 {
+		n.opts.SendTimeout = 30 * time.Second
+	}
+	if n.opts.passWait <= 0 {
+		n.opts.passWait = 5 * time.Second
 	}
 	n.client = opts.HTTPClient
 	if n.client == nil {
@@ -205,11 +218,13 @@ type passResult struct {
 // others. Delivery failures are logged, not returned: the error is about
 // the outbox itself or ctx.
 func (n *Notifier) Flush(ctx context.Context) error {
-	_, err := n.flush(ctx)
+	_, err := n.flush(ctx, 0)
 	return err
 }
 
-func (n *Notifier) flush(ctx context.Context) (passResult, error) {
+// flush makes one delivery pass; wait bounds how long it waits for each
+// batch's deliveries (0 = until they end).
+func (n *Notifier) flush(ctx context.Context, wait time.Duration) (passResult, error) {
 	var total passResult
 	seen := map[uint64]bool{}
 	for {
@@ -224,7 +239,7 @@ func (n *Notifier) flush(ctx context.Context) (passResult, error) {
 				fresh = append(fresh, it)
 			}
 		}
-		res, err := n.pass(ctx, fresh)
+		res, err := n.pass(ctx, fresh, wait)
 		total.delivered += res.delivered
 		total.pending += res.pending
 		total.acked += res.acked
@@ -238,7 +253,7 @@ func (n *Notifier) flush(ctx context.Context) (passResult, error) {
 }
 
 // pass delivers one batch of outbox items.
-func (n *Notifier) pass(ctx context.Context, items []archive.OutboxItem) (passResult, error) {
+func (n *Notifier) pass(ctx context.Context, items []archive.OutboxItem, wait time.Duration) (passResult, error) {
 	var res passResult
 	now := n.now()
 	var ack []uint64
@@ -274,16 +289,59 @@ func (n *Notifier) pass(ctx context.Context, items []archive.OutboxItem) (passRe
 		owed[e.Seq] = len(to)
 	}
 
-	done := make([][]uint64, len(n.targets))
-	errs := make([]error, len(n.targets))
-	var wg sync.WaitGroup
+	// One delivery per target at a time, each in a goroutine the Notifier
+	// owns. The pass waits for them all, or for wait when it is positive:
+	// a target still sending then finishes in the background (its marks
+	// land as it goes), is skipped by later passes until it does, and its
+	// events are acknowledged by the first pass after. So a stuck target
+	// never holds up the others, nor the next pass for longer than wait.
+	type delivery struct {
+		i    int
+		done []uint64
+		err  error
+	}
+	results := make(chan delivery, len(n.targets))
+	started := 0
 	for i, t := range n.targets {
 		if len(perTarget[i]) == 0 {
 			continue
 		}
-		wg.Go(func() { done[i], errs[i] = n.deliverTarget(ctx, t, perTarget[i]) })
+		select {
+		case t.running <- struct{}{}:
+		default:
+			n.log.Debug("notification target still busy with an earlier pass", "target", t.name)
+			continue
+		}
+		started++
+		n.bg.Add(1)
+		go func() {
+			defer n.bg.Done()
+			d := delivery{i: i}
+			d.done, d.err = n.deliverTarget(ctx, t, perTarget[i])
+			<-t.running
+			results <- d
+		}()
 	}
-	wg.Wait()
+	var timeout <-chan time.Time
+	if wait > 0 && started > 0 {
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+		timeout = timer.C
+	}
+	done := make([][]uint64, len(n.targets))
+	var errs []error
+collect:
+	for range started {
+		select {
+		case d := <-results:
+			done[d.i] = d.done
+			if d.err != nil {
+				errs = append(errs, d.err)
+			}
+		case <-timeout:
+			break collect
+		}
+	}
 
 	for _, seqs := range done {
 		for _, seq := range seqs {
@@ -366,8 +424,9 @@ func (n *Notifier) deliverTarget(ctx context.Context, t *target, items []archive
 func (n *Notifier) attempt(ctx context.Context, t *target, events []archive.Event) error {
 	b := n.opts.Backoff
 	for try := 1; ; try++ {
-		err := n.sendFn(ctx, t, events)
+		err := n.sendOnce(ctx, t, events)
 		if err == nil {
+			n.observe(t, nil)
 			n.log.Debug("notification delivered", "event_id", events[0].ID, "events", len(events), "target", t.name, "attempts", try)
 			return nil
 		}
@@ -378,10 +437,11 @@ func (n *Notifier) attempt(ctx context.Context, t *target, events []archive.Even
 		if ra := retryAfter(err); ra > 0 {
 			wait = ra
 		}
-		if !retryable(err) || try >= b.Attempts || wait > b.Max {
+		if !retryable(err) || try >= b.Attempts || wait > b.Max || errors.Is(err, ErrSendTimeout) || errors.Is(err, ErrTargetBusy) {
 			if ra := retryAfter(err); ra > 0 {
 				n.holdOff(t.key, n.now().Add(ra))
 			}
+			n.observe(t, err)
 			n.log.Warn("notification delivery failed", "event_id", events[0].ID, "events", len(events), "target", t.name, "attempts", try, "err", err)
 			return err
 		}
@@ -390,6 +450,23 @@ func (n *Notifier) attempt(ctx context.Context, t *target, events []archive.Even
 			return err
 		}
 	}
+}
+
+func (n *Notifier) observe(t *target, err error) {
+	if n.opts.Delivered != nil {
+		n.opts.Delivered(t.name, err)
+	}
+}
+
+// sendOnce is one send under the hard deadline.
+func (n *Notifier) sendOnce(ctx context.Context, t *target, events []archive.Event) error {
+	sctx, cancel := context.WithTimeout(ctx, n.opts.SendTimeout)
+	defer cancel()
+	err := n.sendFn(sctx, t, events)
+	if err != nil && ctx.Err() == nil && errors.Is(sctx.Err(), context.DeadlineExceeded) && !errors.Is(err, ErrSendTimeout) {
+		err = fmt.Errorf("%w (%s): %w", ErrSendTimeout, n.opts.SendTimeout, err)
+	}
+	return err
 }
 
 func (n *Notifier) heldUntil(key string) time.Time {
@@ -409,9 +486,12 @@ func (n *Notifier) holdOff(key string, until time.Time) {
 // on a backoff timer while deliveries remain pending. It returns nil once
 // ctx is done. A closed wake channel is treated as never waking again.
 func (n *Notifier) Run(ctx context.Context, wake <-chan struct{}) error {
+	// Deliveries left running by a pass observe ctx, so this returns soon
+	// after it ends.
+	defer n.bg.Wait()
 	failures := 0
 	for {
-		res, err := n.flush(ctx)
+		res, err := n.flush(ctx, n.opts.passWait)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -462,7 +542,7 @@ func (n *Notifier) Test(ctx context.Context) []TestResult {
 	var wg sync.WaitGroup
 	for i, t := range n.targets {
 		results[i].Target = t.name
-		wg.Go(func() { results[i].Err = n.sendFn(ctx, t, []archive.Event{sample}) })
+		wg.Go(func() { results[i].Err = n.sendOnce(ctx, t, []archive.Event{sample}) })
 	}
 	wg.Wait()
 	return results

@@ -36,7 +36,8 @@ type Target struct {
 
 	// Sources keeps only events of these sources; empty means all.
 	Sources []string `yaml:"sources" json:"sources,omitempty"`
-	// Events keeps only these kinds (new, changed, withdrawn, restored);
+	// Events keeps only these kinds (new, changed, withdrawn, restored,
+	// source_failed, source_recovered);
 	// empty means all.
 	Events []string `yaml:"events" json:"events,omitempty"`
 	// Match keeps only events whose title matches this regular expression.
@@ -50,7 +51,8 @@ type Target struct {
 
 // Kinds lists the event kinds a target can filter on, in display order.
 func Kinds() []string {
-	return []string{archive.EventNew, archive.EventChanged, archive.EventWithdrawn, archive.EventRestored}
+	return []string{archive.EventNew, archive.EventChanged, archive.EventWithdrawn, archive.EventRestored,
+		archive.EventSourceFailed, archive.EventSourceRecovered}
 }
 
 // Key is the target's stable identity in the outbox's delivered map. It
@@ -184,13 +186,15 @@ type target struct {
 	kinds   map[string]bool
 	match   *regexp.Regexp
 	exclude *regexp.Regexp
+	busy    chan struct{} // holds a shoutrrr send until it returns (see shout)
+	running chan struct{} // holds the target's delivery of a pass until it ends
 }
 
 func compile(t Target) (*target, error) {
 	if err := ValidateTarget(t); err != nil {
 		return nil, err
 	}
-	c := &target{Target: t, key: t.Key(), name: t.DisplayName()}
+	c := &target{Target: t, key: t.Key(), name: t.DisplayName(), busy: make(chan struct{}, 1), running: make(chan struct{}, 1)}
 	c.Webhook, c.URL = strings.TrimSpace(t.Webhook), strings.TrimSpace(t.URL)
 	if len(t.Sources) > 0 {
 		c.sources = make(map[string]bool, len(t.Sources))

@@ -14,6 +14,8 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/gongkai/gongkai/config"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // Job is one scheduled run. It must return when ctx is done.
@@ -40,7 +42,7 @@ type Scheduler struct {
 // New returns a stopped scheduler.
 func New(opts Options) *Scheduler {
 	if opts.Location == nil {
-		opts.Location, _ = time.LoadLocation(config.DefaultTimezone)
+		opts.Location = chinatime.Location()
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -73,6 +75,19 @@ func (s *Scheduler) Add(name, spec string, job Job) error {
 	}
 	s.entries[name] = id
 	return nil
+}
+
+// Remove unschedules name. A run of it already going is not interrupted:
+// it ends as it would have. It reports whether name was scheduled.
+func (s *Scheduler) Remove(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.entries[name]
+	if ok {
+		s.cron.Remove(id)
+		delete(s.entries, name)
+	}
+	return ok
 }
 
 func (s *Scheduler) runJob(name string, job Job) {

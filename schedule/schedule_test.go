@@ -95,3 +95,37 @@ func TestZoneAndNext(t *testing.T) {
 		t.Errorf("Next(a) = %v, %v; want 08:00 China time", next, ok)
 	}
 }
+
+// A removed source's running poll finishes undisturbed, and it never runs
+// again; a source added while running is scheduled.
+func TestRemoveLetsTheRunningPollFinish(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := New(Options{Location: time.UTC})
+		var runs, finished, added atomic.Int32
+		s.Add("old", "@every 1m", func(ctx context.Context) {
+			runs.Add(1)
+			select {
+			case <-time.After(30 * time.Second):
+				finished.Add(1)
+			case <-ctx.Done():
+			}
+		})
+		s.Start(t.Context())
+		time.Sleep(70 * time.Second) // the first run is 10 s in
+		if !s.Remove("old") || s.Remove("old") {
+			t.Fatal("Remove: want true once, then false")
+		}
+		if err := s.Add("new", "@every 1m", func(context.Context) { added.Add(1) }); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Minute)
+		synctest.Wait()
+		s.Stop(t.Context())
+		if runs.Load() != 1 || finished.Load() != 1 {
+			t.Errorf("removed source: %d runs, %d finished; want its one running poll to finish and no other", runs.Load(), finished.Load())
+		}
+		if added.Load() < 4 {
+			t.Errorf("source added while running ran %d times in 5 minutes, want 5", added.Load())
+		}
+	})
+}

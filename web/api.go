@@ -4,7 +4,7 @@ package web
 // export and backup, which stream), and errors as {"error": "..."} with a
 // 400 (bad parameter), 404 (unknown document, version or endpoint) or 500.
 //
-//	GET /api/health                         {"status": "ok", "sources": N}
+//	GET /api/health                         {"status": "ok", "sources": N, "reload": {...} (daemon, after a reload)}
 //	GET /api/sources                        {"sources": [SourceState + "next_run"]}
 //	GET /api/docs?source=&q=&status=&from=&to=&limit=&offset=
 //	                                        {"total": N, "limit": N, "offset": N, "docs": [Doc]}
@@ -24,7 +24,9 @@ package web
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,7 +46,13 @@ func (s *Server) apiHealth(w http.ResponseWriter, r *http.Request) {
 		s.writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "error", "error": "archive unreadable"})
 		return
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "sources": len(states)})
+	out := map[string]any{"status": "ok", "sources": len(states)}
+	if s.o.Health != nil {
+		for k, v := range s.o.Health() {
+			out[k] = v
+		}
+	}
+	s.writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) {
@@ -225,20 +233,29 @@ func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/x-ndjson; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	n, err := export.JSONL(r.Context(), s.r, w, export.Options{Since: since})
+	n, err := export.JSONL(r.Context(), s.r, newStreamWriter(r.Context(), w), export.Options{Since: since})
 	if err != nil && !errors.Is(err, r.Context().Err()) {
 		s.log.Error("export over http", "lines", n, "err", err)
 	}
 }
 
 // apiBackup streams a consistent copy of the database, for backups taken
-// while the daemon holds the file lock.
+// while the daemon holds the file lock. The copy is first written to a
+// temporary file, so a slow client never holds a read transaction open
+// (one that long keeps bbolt from growing the file and stalls every writer).
 func (s *Server) apiBackup(w http.ResponseWriter, r *http.Request) {
+	f, size, err := s.snapshot(r.Context(), s.o.TempDir)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	defer f.Close()
 	name := "gongkai-" + time.Now().UTC().Format("20060102T150405Z") + ".db"
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	n, err := s.r.Backup(r.Context(), w)
+	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+	n, err := io.Copy(newStreamWriter(r.Context(), w), f)
 	if err != nil && !errors.Is(err, r.Context().Err()) {
-		s.log.Error("backup over http", "bytes", n, "err", err)
+		s.log.Error("backup over http", "bytes", n, "size", size, "err", err)
 	}
 }

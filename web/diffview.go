@@ -34,7 +34,7 @@ func (s *Server) compare(r *http.Request) (diffData, error) {
 	if va.N == 0 || vb.N == 0 {
 		return diffData{}, fmt.Errorf("versions %d and %d of document %d: %w", a, b, d.ID, archive.ErrNotFound)
 	}
-	res := diff.Documents(va.Record, vb.Record)
+	res := s.comparison(d.ID, va, vb)
 	return diffData{Doc: d, A: va, B: vb, Versions: vs, Result: res, Chunks: diff.Collapse(res.Body, diffContext)}, nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/gongkai/gongkai/archive"
-	"github.com/gongkai/gongkai/diff"
 )
 
 // timelineDiffs bounds how many consecutive-version diffs a document page
@@ -49,20 +48,15 @@ func (s *Server) loadDoc(r *http.Request) (archive.Doc, []archive.Version, error
 	return d, vs, nil
 }
 
-func timeline(vs []archive.Version, current int) []timelineEntry {
+func (s *Server) timeline(doc uint64, vs []archive.Version, current int) []timelineEntry {
 	out := make([]timelineEntry, len(vs))
 	for i, v := range vs {
 		e := timelineEntry{Version: v, Current: v.N == current}
 		if i > 0 {
 			e.Prev = vs[i-1].N
 			if len(vs)-i <= timelineDiffs {
-				res := diff.Documents(vs[i-1].Record, v.Record)
-				for _, f := range res.Fields {
-					e.Fields = append(e.Fields, f.Field)
-				}
-				if res.Added+res.Removed+res.Changed > 0 {
-					e.Counts = res.BodyCounts()
-				}
+				sum := s.summary(doc, vs[i-1], v)
+				e.Fields, e.Counts = sum.fields, sum.counts
 			}
 		}
 		out[i] = e
@@ -78,7 +72,7 @@ func (s *Server) docPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	latest := vs[len(vs)-1]
-	data := docData{Doc: d, Version: latest, Latest: latest.N, Timeline: timeline(vs, latest.N)}
+	data := docData{Doc: d, Version: latest, Latest: latest.N, Timeline: s.timeline(d.ID, vs, latest.N)}
 	s.html(w, r, http.StatusOK, "doc", page{Title: d.Title, Data: data})
 }
 
@@ -99,6 +93,6 @@ func (s *Server) versionPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := vs[i]
-	data := docData{Doc: d, Version: v, Latest: vs[len(vs)-1].N, Timeline: timeline(vs, n)}
+	data := docData{Doc: d, Version: v, Latest: vs[len(vs)-1].N, Timeline: s.timeline(d.ID, vs, n)}
 	s.html(w, r, http.StatusOK, "version", page{Title: fmt.Sprintf("%s (v%d)", v.Record.Title, n), Data: data})
 }

@@ -22,7 +22,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	title := "gongkai: all sources"
 	if name != "" {
-		if err := s.knownSource(r, name); err != nil {
+		if _, err := s.knownSource(r, name); err != nil {
 			s.errorPage(w, r, err)
 			return
 		}
@@ -48,7 +48,9 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 	w.Write(body)
 }
 
-// baseURL is Options.BaseURL, or the scheme and host the request came to.
+// baseURL is Options.BaseURL, or the scheme and host the request came to
+// when that host is one the server answers for (see guard), else the
+// listen address: links are never built from a Host nobody vetted.
 func (s *Server) baseURL(r *http.Request) string {
 	if s.o.BaseURL != "" {
 		return strings.TrimSuffix(s.o.BaseURL, "/")
@@ -57,5 +59,9 @@ func (s *Server) baseURL(r *http.Request) string {
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host
+	host := r.Host
+	if s.o.Listen != "" && !s.hostAllowed(host) {
+		host = s.o.Listen
+	}
+	return scheme + "://" + host
 }

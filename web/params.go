@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // pathDoc reads the {id} path segment. A malformed id names no document, so
@@ -21,14 +23,16 @@ func pathDoc(r *http.Request) (uint64, error) {
 	return id, nil
 }
 
-// pathVersion reads the {n} path segment.
+// pathVersion reads the {n} path segment. The archive keys versions by 32
+// bits, so a larger number must name nothing rather than wrap around onto
+// a real version.
 func pathVersion(r *http.Request) (int, error) {
 	raw := r.PathValue("n")
-	n, err := strconv.Atoi(raw)
+	n, err := strconv.ParseUint(raw, 10, 32)
 	if err != nil || n < 1 {
 		return 0, fmt.Errorf("version %q: %w", raw, archive.ErrNotFound)
 	}
-	return n, nil
+	return int(n), nil
 }
 
 // intParam reads an optional non-negative integer query parameter.
@@ -88,7 +92,7 @@ func sinceParam(r *http.Request) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, raw); err == nil {
 		return t, nil
 	}
-	if t, err := time.ParseInLocation("2006-01-02", raw, shanghai); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", raw, chinatime.Location()); err == nil {
 		return t, nil
 	}
 	return time.Time{}, badRequest{fmt.Sprintf("since must be RFC 3339 (2025-01-23T08:00:00Z) or a date (2025-01-23), not %q", raw)}

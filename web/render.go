@@ -15,6 +15,8 @@ import (
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/diff"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 // uiCSP locks the UI pages down: no scripts at all, styles and images only
@@ -156,7 +158,7 @@ func formatTimeLayout(t time.Time, layout string) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(shanghai).Format(layout)
+	return t.In(chinatime.Location()).Format(layout)
 }
 
 func formatDuration(d time.Duration) string {
@@ -208,6 +210,10 @@ func eventLabel(kind string) string {
 		return "撤下 withdrawn"
 	case archive.EventRestored:
 		return "恢复 restored"
+	case archive.EventSourceFailed:
+		return "监测失败 source failing"
+	case archive.EventSourceRecovered:
+		return "监测恢复 source recovered"
 	}
 	return kind
 }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/diff"
 )
 
 // Reader is the part of the archive the web server reads. *archive.Store
@@ -59,6 +60,19 @@ type Options struct {
 	BaseURL string
 	// PageSize is how many documents a list page shows; 0 means 50.
 	PageSize int
+	// Listen is the address the server listens on. When set, only requests
+	// whose Host is a loopback name, an IP address, Listen's host or
+	// BaseURL's host are answered (against DNS rebinding), and unless it is
+	// loopback, /api/backup and /api/export need Auth. "" = no Host check.
+	Listen string
+	// Auth, when set, is required on every request.
+	Auth Auth
+	// TempDir holds the snapshot /api/backup streams from (as large as the
+	// archive); "" means the system's temporary directory.
+	TempDir string
+	// Health, if set, adds the daemon's own state (its last config
+	// reload) to /api/health.
+	Health func() map[string]any
 }
 
 // Server is the web UI and JSON API. It is an http.Handler.
@@ -68,14 +82,14 @@ type Server struct {
 	o     Options
 	mux   *http.ServeMux
 	pages map[string]*template.Template
+	auth  verified
+
+	diffs     *lru[diff.Result]
+	summaries *lru[timelineSummary]
 }
 
 //go:embed templates/*.html static/*
 var assets embed.FS
-
-// shanghai is China Standard Time. China has kept UTC+8 without daylight
-// saving since 1991, so a fixed zone needs no tzdata on the host.
-var shanghai = time.FixedZone("CST", 8*60*60)
 
 // New returns a Server reading r.
 func New(r Reader, o Options) *Server {
@@ -85,7 +99,8 @@ func New(r Reader, o Options) *Server {
 	if o.PageSize <= 0 {
 		o.PageSize = 50
 	}
-	s := &Server{r: r, log: o.Logger, o: o, mux: http.NewServeMux(), pages: parsePages()}
+	s := &Server{r: r, log: o.Logger, o: o, mux: http.NewServeMux(), pages: parsePages(),
+		diffs: newLRU[diff.Result](diffEntries, diffBytes), summaries: newLRU[timelineSummary](summaryEntries, summaryEntries*256)}
 	s.routes()
 	return s
 }
@@ -122,7 +137,9 @@ func (s *Server) routes() {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	s.mux.ServeHTTP(rec, r)
+	if !s.guard(rec, r) {
+		s.mux.ServeHTTP(rec, r)
+	}
 	s.log.Debug("http request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
 }
 

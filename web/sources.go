@@ -53,7 +53,11 @@ type docList struct {
 	First  int // 1-based position of the first row shown
 	Prev   string
 	Next   string
-	Action string // where the filter form submits
+	Action string         // where the filter form submits
+	Health archive.Health // the source's, on a source page
+	// State is the source's crawl state on a source's page (its backfill
+	// progress, how its last walk ended); nil elsewhere.
+	State *archive.SourceState
 }
 
 // listDocs runs a paginated document query for a page.
@@ -89,7 +93,8 @@ func (s *Server) listDocs(r *http.Request, q archive.Query, action string) (docL
 
 func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	if err := s.knownSource(r, name); err != nil {
+	st, err := s.knownSource(r, name)
+	if err != nil {
 		s.errorPage(w, r, err)
 		return
 	}
@@ -104,19 +109,22 @@ func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, err)
 		return
 	}
+	l.Health = st.Health
+	l.State = &st
 	s.html(w, r, http.StatusOK, "source", page{Title: name, Nav: "sources", Query: q.Text, Data: l})
 }
 
-// knownSource reports ErrNotFound for a source the archive has never seen.
-func (s *Server) knownSource(r *http.Request, name string) error {
+// knownSource returns a source's state, or ErrNotFound for a source the
+// archive has never seen.
+func (s *Server) knownSource(r *http.Request, name string) (archive.SourceState, error) {
 	states, err := s.r.Sources(r.Context())
 	if err != nil {
-		return err
+		return archive.SourceState{}, err
 	}
 	for _, st := range states {
 		if st.Name == name {
-			return nil
+			return st, nil
 		}
 	}
-	return fmt.Errorf("source %q: %w", name, archive.ErrNotFound)
+	return archive.SourceState{}, fmt.Errorf("source %q: %w", name, archive.ErrNotFound)
 }

@@ -375,6 +375,14 @@ func TestNotFoundAndBadRequest(t *testing.T) {
 		{"/api/export?format=csv", http.StatusBadRequest, true},
 		{"/api/export?since=yesterday", http.StatusBadRequest, true},
 		{"/api/nothing", http.StatusNotFound, true},
+		// 2^32+1 and 2^32+2 would wrap onto versions 1 and 2 of the 32-bit keys.
+		{docPath(f.report, "/v/4294967297"), http.StatusNotFound, false},
+		{docPath(f.report, "/v/4294967298/raw"), http.StatusNotFound, false},
+		{"/api" + docPath(f.report, "/versions/4294967297"), http.StatusNotFound, true},
+		{"/api" + docPath(f.report, "/versions/-1"), http.StatusNotFound, true},
+		{"/api" + docPath(f.report, "/versions/18446744073709551617"), http.StatusNotFound, true},
+		{docPath(f.report, "/diff?a=4294967297&b=2"), http.StatusNotFound, false},
+		{"/api" + docPath(f.report, "/diff?a=-4294967295&b=2"), http.StatusBadRequest, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.target, func(t *testing.T) {

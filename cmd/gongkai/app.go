@@ -43,11 +43,13 @@ func commands() []command {
 		{"export", "-format jsonl|warc [-o FILE] [-since DATE]", "export every stored version as JSON lines or WARC/1.1", cmdExport},
 		{"extract", "[-url URL] [-json] FILE|URL", "run the extractor on one saved page or live URL", cmdExtract},
 		{"validate", "", "check the config and print every problem with its line", cmdValidate},
+		{"add", "[-select 1,3 | -all] [-dry-run] URL", "list the columns of a 政府信息公开 directory page and add the chosen ones as sources", cmdAdd},
 		{"verify", "", "check the archive's consistency and every stored digest", cmdVerify},
 		{"reextract", "[-source S] [-dry-run]", "re-run the current extractor over every stored capture (no alerts)", cmdReextract},
-		{"backup", "FILE", "write a consistent copy of the archive (works while the daemon runs)", cmdBackup},
+		{"backup", "[-force] FILE", "write a consistent copy of the archive (works while the daemon runs)", cmdBackup},
 		{"compact", "", "rewrite the archive file without free pages (daemon stopped)", cmdCompact},
 		{"notify-test", "", "send a sample event to every notification target", cmdNotifyTest},
+		{"version", "", "print the version and the source revision of this binary", cmdVersion},
 	}
 }
 

@@ -43,7 +43,8 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 	p := newProgress(e.stderr)
-	cr := crawler.New(st, crawler.Options{UserAgent: cfg.UserAgent, Location: cfg.Location, Logger: log, Progress: p.update})
+	cr := crawler.New(st, crawler.Options{UserAgent: cfg.UserAgent, Location: cfg.Location, Logger: log, Progress: p.update,
+		Hosts: crawler.NewHosts()}) // one politeness per host for every source
 	failed := crawlAll(ctx, cr, sources, e.stdout, p)
 	if !noNotify && len(cfg.Notify) > 0 && ctx.Err() == nil {
 		n, err := newNotifier(st, cfg, log)
@@ -112,6 +113,11 @@ func summary(name string, s archive.RunStats, err error) string {
 	if s.Platform != "" {
 		line += " (platform " + s.Platform + ")"
 	}
+	if note := s.WalkNote(); note != "" {
+		line += " — " + note
+	} else if s.Backfill && err == nil {
+		line += " — the column was walked to its end"
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		line += " — FAILED: " + err.Error()
 	}
@@ -127,6 +133,7 @@ func addStats(a, b archive.RunStats) archive.RunStats {
 	a.Withdrawn += b.Withdrawn
 	a.Skipped += b.Skipped
 	a.Errors += b.Errors
+	a.Capped += b.Capped
 	a.Duration += b.Duration
 	return a
 }
@@ -148,8 +155,16 @@ func (p *progress) update(source string, s archive.RunStats) {
 	if p == nil || !p.on {
 		return
 	}
-	line := fmt.Sprintf("%s: pages %d, fetched %d — new %d, changed %d, unchanged %d, errors %d",
-		source, s.ListPages, s.Fetched, s.New, s.Changed, s.Unchanged, s.Errors)
+	pages := fmt.Sprint(s.ListPages)
+	if s.Backfill || s.BackfillPages > 0 {
+		pages = fmt.Sprintf("%d (backfill %d", s.ListPages, s.BackfillPages)
+		if s.PagesTotal > 0 {
+			pages += fmt.Sprintf("/%d", s.PagesTotal)
+		}
+		pages += ")"
+	}
+	line := fmt.Sprintf("%s: list pages %s, documents fetched %d — new %d, changed %d, unchanged %d, errors %d",
+		source, pages, s.Fetched, s.New, s.Changed, s.Unchanged, s.Errors)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	pad := max(p.len-len(line), 0)

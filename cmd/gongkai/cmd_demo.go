@@ -15,6 +15,9 @@ import (
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler"
 	"github.com/gongkai/gongkai/demo"
+	"github.com/gongkai/gongkai/web"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {
@@ -57,7 +60,7 @@ serve the web UI so you can browse the versions and the diff.`, nil)
 	}
 	cfg := &config.Config{DB: filepath.Join(dir, "gongkai.db"), UserAgent: config.DefaultUserAgent,
 		Web: config.Web{Listen: listen}}
-	cfg.Location, _ = time.LoadLocation(config.DefaultTimezone)
+	cfg.Location = chinatime.Location()
 	src := config.Source{Name: "demo-ninghai", Start: []string{site.ListURL(base)}, Schedule: "@daily",
 		Delay: 20 * time.Millisecond, Revisit: 0, MaxPages: 50, PollPages: 3, Parallel: 2, Retries: 3,
 		Timeout: 10 * time.Second, MaxBody: config.DefaultMaxBody, Robots: true}
@@ -105,7 +108,7 @@ serve the web UI so you can browse the versions and the diff.`, nil)
 		fmt.Fprint(e.stdout, " (the temporary archive is removed)")
 	}
 	fmt.Fprintln(e.stdout, ".")
-	srv := &http.Server{Handler: newWeb(st, cfg, log, nil), ReadHeaderTimeout: 10 * time.Second}
+	srv := web.HTTPServer(newWeb(st, cfg, log, nil))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -62,8 +62,8 @@ func cmdDiff(ctx context.Context, e *env, args []string) error {
 	if asJSON {
 		return writeJSON(e.stdout, res)
 	}
-	fmt.Fprintf(e.stdout, "%s\n%s\nv%d (%s) → v%d (%s)\n\n", vb.Record.Title, d.URL, a, local(va.FetchedAt), b, local(vb.FetchedAt))
-	return diff.WriteTerminal(e.stdout, res, useColor(color, e))
+	fmt.Fprintf(e.stdout, "%s\n%s\nv%d (%s) → v%d (%s)\n\n", termSafe(vb.Record.Title), termSafe(d.URL), a, local(va.FetchedAt), b, local(vb.FetchedAt))
+	return diff.WriteTerminal(e.stdout, safeResult(res), useColor(color, e))
 }
 
 func useColor(mode string, e *env) bool {

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
-	"github.com/gongkai/gongkai/config"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 func cmdDocs(ctx context.Context, e *env, args []string) error {
@@ -44,6 +44,8 @@ func cmdDocs(ctx context.Context, e *env, args []string) error {
 		}
 		return writeJSON(e.stdout, docs)
 	}
+	e, done := e.terminal()
+	defer done()
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tPUBLISHED\tSTATUS\tVERSIONS\tINDEX_NO\tTITLE\tURL")
 	for _, d := range docs {
@@ -108,6 +110,8 @@ func cmdShow(ctx context.Context, e *env, args []string) error {
 			Versions []archive.Version `json:"versions"`
 		}{d, latest, stripRecords(vs)})
 	}
+	e, done := e.terminal()
+	defer done()
 	rec := latest.Record
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 	rows := [][2]string{
@@ -174,15 +178,5 @@ func local(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(chinaTime()).Format("2006-01-02 15:04:05")
+	return t.In(chinatime.Location()).Format("2006-01-02 15:04:05")
 }
-
-// chinaTime is the zone the CLI prints and reads dates in, loaded once
-// (LoadLocation reads the zone database on every call).
-var chinaTime = sync.OnceValue(func() *time.Location {
-	loc, err := time.LoadLocation(config.DefaultTimezone)
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-})

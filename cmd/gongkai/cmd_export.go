@@ -10,15 +10,19 @@ import (
 
 	"github.com/gongkai/gongkai/export"
 	"github.com/gongkai/gongkai/internal/atomicfile"
+
+	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 func cmdExport(ctx context.Context, e *env, args []string) error {
 	var c common
 	var format, out, since string
+	var force bool
 	fs := e.flags("export", "-format jsonl|warc [-o FILE] [-since DATE]", `Export every stored version: jsonl (one JSON object per version, the
 documented schema) or warc (WARC/1.1, gzip per record, with the raw captures).`, &c)
 	fs.StringVar(&format, "format", "jsonl", "jsonl or warc")
 	fs.StringVar(&out, "o", "", "write to FILE (default standard output; required for warc)")
+	fs.BoolVar(&force, "force", false, "replace FILE if it exists")
 	fs.StringVar(&since, "since", "", "only versions fetched at or after this date (YYYY-MM-DD, China time) or RFC 3339 time")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -36,7 +40,17 @@ documented schema) or warc (WARC/1.1, gzip per record, with the raw captures).`,
 	if format == "warc" && out == "" {
 		return fmt.Errorf("-format warc needs -o FILE.warc.gz")
 	}
-	r, err := e.reader(ctx, c)
+	log := e.logger(c.verbose)
+	cfg, err := e.loadConfig(c, log)
+	if err != nil {
+		return err
+	}
+	if out != "" {
+		if err := checkOutput(out, cfg.DB, force); err != nil {
+			return err
+		}
+	}
+	r, err := openReader(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -70,7 +84,7 @@ func parseSince(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	if t, err := time.ParseInLocation("2006-01-02", s, chinaTime()); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", s, chinatime.Location()); err == nil {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("-since %q: want YYYY-MM-DD or an RFC 3339 time", s)

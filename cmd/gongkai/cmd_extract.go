@@ -67,6 +67,8 @@ the document and where each field came from: check a new site before adding it.`
 	if asJSON {
 		return writeJSON(e.stdout, doc)
 	}
+	e, done := e.terminal()
+	defer done()
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "charset\t%s\t\n", charset)
 	for _, f := range []struct{ label, key, val string }{

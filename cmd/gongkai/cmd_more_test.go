@@ -129,3 +129,50 @@ func TestExportToADeviceWritesToIt(t *testing.T) {
 		t.Error("export to a full device reported success")
 	}
 }
+
+// An overwritten page makes bbolt panic ("Page expected to be…") while
+// opening or walking the file. verify must report that damage and fail,
+// never panic: every page of a copy is overwritten in turn with another.
+func TestVerifyReportsAnOverwrittenPage(t *testing.T) {
+	cfg, _ := demoConfig(t, "")
+	if _, _, err := gongkai(t, "crawl", "-config", cfg); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(t.TempDir(), "copy.db")
+	if _, _, err := gongkai(t, "backup", "-config", cfg, good); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const pageSize = 4096
+	damaged, panicked := 0, 0
+	for p := 2; p < min(len(data)/pageSize, 100); p++ {
+		src := 2
+		if p == 2 {
+			src = 3
+		}
+		bad := bytes.Clone(data)
+		copy(bad[p*pageSize:(p+1)*pageSize], data[src*pageSize:(src+1)*pageSize])
+		path := filepath.Join(t.TempDir(), "bad.db")
+		if err := os.WriteFile(path, bad, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, _, err := gongkai(t, "verify", "-config", cfg, "-db", path)
+		switch {
+		case err != nil && !strings.Contains(out, "DAMAGE"):
+			t.Errorf("page %d overwritten: verify failed without a DAMAGE line: %v\n%s", p, err, out)
+		case err == nil && !strings.Contains(out, "ok: no damage"):
+			t.Errorf("page %d overwritten: verify passed without saying so:\n%s", p, out)
+		case err != nil:
+			damaged++
+		}
+		if strings.Contains(out, "Page expected to be") {
+			panicked++
+		}
+	}
+	if damaged == 0 || panicked == 0 {
+		t.Errorf("%d damaged copies reported, %d of them from a bbolt panic; want some of each", damaged, panicked)
+	}
+}

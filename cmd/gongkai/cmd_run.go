@@ -7,13 +7,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler"
+	"github.com/gongkai/gongkai/metrics"
+	"github.com/gongkai/gongkai/notify"
 	"github.com/gongkai/gongkai/schedule"
+	"github.com/gongkai/gongkai/web"
 )
 
 func cmdRun(ctx context.Context, e *env, args []string) error {
@@ -34,7 +38,9 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("web.listen %s: %w", cfg.Web.Listen, err)
 	}
-	d := &daemon{cfg: cfg, st: st, log: log, crawler: newCrawler(st, cfg, log, nil)}
+	d := &daemon{cfg: cfg, st: st, log: log, crawler: newCrawler(st, cfg, log, nil),
+		configPath: c.config, load: func() (*config.Config, error) { return e.loadConfig(c, log) },
+		metrics: metrics.New(metrics.Options{Archive: st, Logger: log})}
 	fmt.Fprintf(e.stdout, "gongkai: archive %s, %d source(s), web UI on http://%s/\n", cfg.DB, len(cfg.Sources), ln.Addr())
 	return d.serve(ctx, ln, now)
 }
@@ -46,10 +52,19 @@ type daemon struct {
 	st      *archive.Store
 	log     *slog.Logger
 	crawler *crawler.Crawler
+	poke    func() // wakes the notifier after a poll
+	next    func(source string) (time.Time, bool)
+
+	configPath string
+	load       func() (*config.Config, error) // reads the config again (reload)
+	metrics    *metrics.Metrics
+	set        sourceSet // the scheduled sources (reload.go)
 }
 
 func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) error {
-	notifier, err := newNotifier(d.st, d.cfg, d.log)
+	hup, stopHup := notifyReload()
+	defer stopHup()
+	notifier, err := newNotifier(d.st, d.cfg, d.log, func(o *notify.Options) { o.Delivered = d.metrics.Delivery })
 	if err != nil {
 		return err
 	}
@@ -60,17 +75,21 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 		default:
 		}
 	}
+	d.poke = poke
 	sched := schedule.New(schedule.Options{Location: d.cfg.Location, Logger: d.log})
-	for _, src := range d.cfg.Sources {
-		if err := sched.Add(src.Name, src.Schedule, func(ctx context.Context) { d.crawlOne(ctx, src); poke() }); err != nil {
-			return err
-		}
+	d.next = sched.Next
+	if _, _, _, err := d.apply(sched, d.cfg.Sources); err != nil {
+		return err
 	}
-	srv := &http.Server{Handler: newWeb(d.st, d.cfg, d.log, sched.Next), ReadHeaderTimeout: 10 * time.Second}
+	d.metrics.SetSources(d.set.names())
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", d.metrics.Handler())
+	mux.Handle("/", newWeb(d.st, d.cfg, d.log, sched.Next, func(o *web.Options) { o.Health = d.health }))
+	srv := web.HTTPServer(mux)
 
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
-	wg.Add(2)
+	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -83,6 +102,10 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 		if err := notifier.Run(runCtx, wake); err != nil && !errors.Is(err, context.Canceled) {
 			errc <- fmt.Errorf("notifier: %w", err)
 		}
+	}()
+	go func() {
+		defer wg.Done()
+		d.watchReload(runCtx, hup, sched)
 	}()
 	sched.Start(runCtx)
 	for _, src := range d.cfg.Sources {
@@ -110,7 +133,7 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 	case runErr = <-errc:
 	}
 	stopRun()
-	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownWait)
 	defer cancel()
 	if err := sched.Stop(stopCtx); err != nil {
 		d.log.Error("stop", "err", err)
@@ -118,18 +141,64 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 	if err := srv.Shutdown(stopCtx); err != nil {
 		d.log.Error("web server shutdown", "err", err)
 	}
-	wg.Wait()
+	// Bounded: a part that ignores its cancelled context must not keep the
+	// daemon alive after SIGTERM (a service manager would kill -9 it).
+	stopped := make(chan struct{})
+	go func() { wg.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-stopCtx.Done():
+		d.log.Error("stopping: gave up waiting for running work", "waited", shutdownWait)
+	}
 	d.log.Info("stopped")
 	return runErr
 }
 
+// job is a source's scheduled poll.
+func (d *daemon) job(src config.Source) schedule.Job {
+	return func(ctx context.Context) { d.crawlOne(ctx, src); d.poke() }
+}
+
+// health is what the daemon adds to /api/health: its pid (a command that
+// changed the config, like gongkai add, sends it SIGHUP), the scheduled
+// sources with their next poll, and the last config reload.
+func (d *daemon) health() map[string]any {
+	scheduled := map[string]time.Time{}
+	for _, name := range d.set.names() {
+		scheduled[name], _ = d.next(name)
+	}
+	out := map[string]any{"pid": os.Getpid(), "scheduled": scheduled}
+	if st := d.set.status(); st != nil {
+		out["reload"] = st
+	}
+	return out
+}
+
+// shutdownWait bounds how long the daemon waits, after SIGINT/SIGTERM, for
+// running crawls to write their current document and for the other parts
+// to stop. systemd's default stop timeout is 90 s.
+const shutdownWait = 30 * time.Second
+
 func (d *daemon) crawlOne(ctx context.Context, src config.Source) {
+	if !d.set.tryStart(src.Name) {
+		d.log.Info("poll skipped: the previous one is still running", "source", src.Name)
+		return
+	}
+	defer d.set.done(src.Name)
 	stats, err := d.crawler.Crawl(ctx, src)
+	if d.metrics != nil {
+		state, serr := d.st.Source(context.WithoutCancel(ctx), src.Name)
+		if serr != nil {
+			d.log.Warn("metrics: source state", "source", src.Name, "err", serr)
+		}
+		d.metrics.Poll(src.Name, metrics.Outcome(err, state), stats)
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		d.log.Error("crawl failed", "source", src.Name, "err", err)
 		return
 	}
 	d.log.Info("crawled", "source", src.Name, "platform", stats.Platform, "list_pages", stats.ListPages,
 		"fetched", stats.Fetched, "new", stats.New, "changed", stats.Changed, "unchanged", stats.Unchanged,
-		"withdrawn", stats.Withdrawn, "errors", stats.Errors, "duration", stats.Duration.Round(time.Millisecond))
+		"withdrawn", stats.Withdrawn, "errors", stats.Errors, "duration", stats.Duration.Round(time.Millisecond),
+		"walk", stats.WalkNote())
 }

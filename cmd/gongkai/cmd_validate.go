@@ -18,7 +18,7 @@ func cmdValidate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		var ps *config.Problems
 		if errors.As(err, &ps) {
-			fmt.Fprintln(e.stdout, ps.Error())
+			fmt.Fprintln(e.stdout, (&config.Problems{File: ps.File, List: newRedactor(nil).problems(ps.List)}).Error())
 			return fmt.Errorf("%s is not valid", c.config)
 		}
 		return err

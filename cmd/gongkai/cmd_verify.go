@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/config"
 )
 
 func cmdVerify(ctx context.Context, e *env, args []string) error {
@@ -19,7 +22,12 @@ func cmdVerify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := archive.Open(cfg.DB, archive.Options{ReadOnly: true, Timeout: 500 * time.Millisecond, Logger: log})
+	st, err := openDamaged(cfg.DB, log)
+	var damaged *damagedError
+	if errors.As(err, &damaged) {
+		fmt.Fprintf(e.stdout, "%s: could not be opened\nDAMAGE: %v\n", cfg.DB, damaged.reason)
+		return fmt.Errorf("%s: 1 problem(s) found", cfg.DB)
+	}
 	if errors.Is(err, archive.ErrLocked) {
 		return fmt.Errorf("%w\nverify a consistent copy instead: gongkai backup copy.db && gongkai verify -db copy.db", err)
 	}
@@ -43,9 +51,28 @@ func cmdVerify(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// damagedError is a panic of bbolt while opening a damaged file.
+type damagedError struct{ reason any }
+
+func (e *damagedError) Error() string { return fmt.Sprintf("damaged archive: %v", e.reason) }
+
+// openDamaged opens the archive read-only for verify. bbolt panics on some
+// damaged pages as it opens the file ("Page expected to be…"); verify
+// exists to report such damage, so the panic becomes a *damagedError.
+func openDamaged(path string, log *slog.Logger) (st *archive.Store, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			st, err = nil, &damagedError{reason: p}
+		}
+	}()
+	return archive.Open(path, archive.Options{ReadOnly: true, Timeout: 500 * time.Millisecond, Logger: log})
+}
+
 func cmdBackup(ctx context.Context, e *env, args []string) error {
 	var c common
-	fs := e.flags("backup", "FILE", "Write a consistent copy of the archive to FILE, also while the daemon runs (through its API).", &c)
+	var force bool
+	fs := e.flags("backup", "[-force] FILE", "Write a consistent copy of the archive to FILE, also while the daemon runs (through its API).", &c)
+	fs.BoolVar(&force, "force", false, "replace FILE if it exists")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -59,6 +86,9 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkOutput(out, cfg.DB, force); err != nil {
+		return err
+	}
 	var n int64
 	st, err := archive.Open(cfg.DB, archive.Options{ReadOnly: true, Timeout: 300 * time.Millisecond, Logger: log})
 	switch {
@@ -67,7 +97,7 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 		n, err = st.BackupFile(ctx, out)
 	case errors.Is(err, archive.ErrLocked):
 		log.Debug("archive in use; backing up through the daemon's API")
-		n, err = remoteBackup(ctx, "http://"+cfg.Web.Listen+"/api/backup", out)
+		n, err = remoteBackup(ctx, daemonURL(cfg.Web.Listen)+"/api/backup", cfg.Web.Auth, out)
 	}
 	if err != nil {
 		return err
@@ -76,18 +106,26 @@ func cmdBackup(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func remoteBackup(ctx context.Context, u, out string) (int64, error) {
+func remoteBackup(ctx context.Context, u string, auth config.WebAuth, out string) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return 0, err
 	}
+	authorize(req, auth)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, fmt.Errorf("backup through the daemon: %w", err)
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("backup through the daemon: HTTP %d", res.StatusCode)
+		var e struct {
+			Error string `json:"error"`
+		}
+		json.NewDecoder(io.LimitReader(res.Body, 1<<16)).Decode(&e)
+		if res.StatusCode == http.StatusUnauthorized {
+			e.Error += authHint(auth)
+		}
+		return 0, fmt.Errorf("backup through the daemon: HTTP %d: %s", res.StatusCode, e.Error)
 	}
 	n, err := writeFileAtomic(out, func(w io.Writer) (int, error) {
 		n, err := io.Copy(w, res.Body)
@@ -146,10 +184,11 @@ func cmdNotifyTest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	failed := 0
+	redact := newRedactor(cfg)
 	for _, r := range n.Test(ctx) {
 		if r.Err != nil {
 			failed++
-			fmt.Fprintf(e.stdout, "FAIL  %s: %v\n", r.Target, r.Err)
+			fmt.Fprintf(e.stdout, "FAIL  %s: %s\n", redact.text(r.Target), redact.text(r.Err.Error()))
 		} else {
 			fmt.Fprintf(e.stdout, "ok    %s\n", r.Target)
 		}

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"time"
 
@@ -39,8 +41,8 @@ func openReader(ctx context.Context, cfg *config.Config, log *slog.Logger) (read
 	if !errors.Is(err, archive.ErrLocked) {
 		return nil, err
 	}
-	base := "http://" + cfg.Web.Listen
-	r := &remoteReader{base: base, client: &http.Client{Timeout: 5 * time.Minute}}
+	base := daemonURL(cfg.Web.Listen)
+	r := &remoteReader{base: base, auth: cfg.Web.Auth, client: &http.Client{Timeout: 5 * time.Minute}}
 	if herr := r.get(ctx, "/api/health", nil); herr != nil {
 		return nil, fmt.Errorf("%w, and its API at %s does not answer (%v); check web.listen in the config", err, base, herr)
 	}
@@ -56,7 +58,47 @@ func (l localReader) JSONL(ctx context.Context, w io.Writer, since time.Time) (i
 
 type remoteReader struct {
 	base   string
+	auth   config.WebAuth
 	client *http.Client
+}
+
+// daemonURL is the base URL the CLI reaches the daemon's API at: its
+// listen address, with a wildcard host (":8080", "0.0.0.0:8080") replaced
+// by loopback.
+func daemonURL(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen
+	}
+	switch host {
+	case "", "0.0.0.0":
+		host = "127.0.0.1"
+	case "::":
+		host = "::1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// passwordEnv holds the web.auth password for the CLI: the config keeps
+// only its bcrypt hash.
+const passwordEnv = "GONGKAI_PASSWORD"
+
+// authorize adds the config's web.auth credential to a request to the daemon.
+func authorize(req *http.Request, a config.WebAuth) {
+	switch {
+	case a.Token != "":
+		req.Header.Set("Authorization", "Bearer "+a.Token)
+	case a.User != "":
+		req.SetBasicAuth(a.User, os.Getenv(passwordEnv))
+	}
+}
+
+// authHint explains a 401 from the daemon.
+func authHint(a config.WebAuth) string {
+	if a.User != "" && os.Getenv(passwordEnv) == "" {
+		return fmt.Sprintf(" (set %s to the password of web.auth.user %q)", passwordEnv, a.User)
+	}
+	return " (check web.auth in the config)"
 }
 
 func (r *remoteReader) Close() error { return nil }
@@ -66,6 +108,7 @@ func (r *remoteReader) do(ctx context.Context, path string) (*http.Response, err
 	if err != nil {
 		return nil, err
 	}
+	authorize(req, r.auth)
 	res, err := r.client.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("daemon API: %w", err)
@@ -76,8 +119,11 @@ func (r *remoteReader) do(ctx context.Context, path string) (*http.Response, err
 			Error string `json:"error"`
 		}
 		json.NewDecoder(io.LimitReader(res.Body, 1<<16)).Decode(&e)
-		if res.StatusCode == http.StatusNotFound {
+		switch res.StatusCode {
+		case http.StatusNotFound:
 			return nil, fmt.Errorf("%s: %w", e.Error, archive.ErrNotFound)
+		case http.StatusUnauthorized:
+			e.Error += authHint(r.auth)
 		}
 		return nil, fmt.Errorf("daemon API %s: HTTP %d: %s", path, res.StatusCode, e.Error)
 	}

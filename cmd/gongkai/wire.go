@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
@@ -28,9 +29,10 @@ func check(cfg *config.Config) []config.Problem {
 			out = append(out, config.Problem{Line: s.Line, Key: key("sources", i, "platform/link/next"), Msg: err.Error()})
 		}
 	}
+	redact := newRedactor(cfg)
 	for i, t := range targets(cfg) {
 		if err := notify.ValidateTarget(t); err != nil {
-			out = append(out, config.Problem{Line: cfg.Notify[i].Line, Key: key("notify", i, ""), Msg: err.Error()})
+			out = append(out, config.Problem{Line: cfg.Notify[i].Line, Key: key("notify", i, ""), Msg: redact.text(err.Error())})
 		}
 	}
 	return out
@@ -57,13 +59,26 @@ func newCrawler(st *archive.Store, cfg *config.Config, log *slog.Logger, transpo
 	return crawler.New(st, crawler.Options{UserAgent: cfg.UserAgent, Location: cfg.Location, Logger: log, Transport: transport})
 }
 
-func newNotifier(st *archive.Store, cfg *config.Config, log *slog.Logger) (*notify.Notifier, error) {
-	return notify.New(st, notify.Options{Targets: targets(cfg), Logger: log, BaseURL: cfg.Web.BaseURL})
+// newNotifier builds the notifier; the daemon's extra options (its
+// metrics hook) come as funcs.
+func newNotifier(st *archive.Store, cfg *config.Config, log *slog.Logger, extra ...func(*notify.Options)) (*notify.Notifier, error) {
+	o := notify.Options{Targets: targets(cfg), Logger: log, BaseURL: cfg.Web.BaseURL}
+	for _, fn := range extra {
+		fn(&o)
+	}
+	return notify.New(st, o)
 }
 
-func newWeb(st *archive.Store, cfg *config.Config, log *slog.Logger, next func(string) (time.Time, bool)) *web.Server {
-	return web.New(st, web.Options{Logger: log, Schedule: next, BaseURL: cfg.Web.BaseURL,
+// newWeb builds the web server; the daemon's extra options (its health
+// hook) come as funcs.
+func newWeb(st *archive.Store, cfg *config.Config, log *slog.Logger, next func(string) (time.Time, bool), extra ...func(*web.Options)) *web.Server {
+	o := web.Options{Logger: log, Schedule: next, BaseURL: cfg.Web.BaseURL, TempDir: filepath.Dir(cfg.DB),
+		Listen: cfg.Web.Listen, Auth: web.Auth(cfg.Web.Auth),
 		Feed: func(events []archive.Event, o web.FeedOptions) ([]byte, error) {
 			return feed.Atom(events, feed.Options{Title: o.Title, SelfURL: o.SelfURL, BaseURL: o.BaseURL, Updated: o.Updated})
-		}})
+		}}
+	for _, fn := range extra {
+		fn(&o)
+	}
+	return web.New(st, o)
 }

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/archive/archivetest"
+	"github.com/gongkai/gongkai/extract"
+)
+
+// hostile is archived text that tries to drive the terminal: clear the
+// screen, set the window title, a C1 CSI, a carriage return that hides
+// what came before, a bidi override.
+const hostile = "公告\x1b[2J\x1b]0;pwned\x07标题\u009b31m红\r覆盖\u202e倒"
+
+func TestReadCommandsNeutralizeControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "gongkai.db")
+	st, err := archive.Open(db, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const url = "https://www.example.gov.cn/art/1.html"
+	doc := extract.Document{Title: hostile, Published: "2025-01-02", Publisher: hostile, Body: "第一句。" + hostile + "。"}
+	id := archivetest.Record(t, st, archivetest.Page{Source: "s", URL: url, Doc: doc}).Doc
+	doc.Body += "新增一句" + hostile + "。"
+	archivetest.Record(t, st, archivetest.Page{Source: "s", URL: url, Doc: doc})
+	st.Close()
+	cfg := filepath.Join(dir, "gongkai.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf("db: %s\nsources: [{name: s, start: 'https://www.example.gov.cn/'}]\n", db)), 0o644)
+	page := filepath.Join(dir, "page.html")
+	os.WriteFile(page, []byte("<html><head><title>"+hostile+"</title></head><body><h1>"+hostile+"</h1><div id=\"zoom\"><p>"+hostile+"</p></div></body></html>"), 0o644)
+
+	for _, args := range [][]string{
+		{"docs", "-config", cfg},
+		{"show", "-config", cfg, fmt.Sprint(id)},
+		{"diff", "-config", cfg, "-color", "never", fmt.Sprint(id)},
+		{"diff", "-config", cfg, "-color", "always", fmt.Sprint(id)},
+		{"extract", page},
+	} {
+		out, _, err := gongkai(t, args...)
+		if err != nil {
+			t.Errorf("%v: %v", args, err)
+			continue
+		}
+		if args[0] == "diff" && args[4] == "always" {
+			// The diff's own colors remain; what came from the archive does not.
+			out = strings.NewReplacer("\x1b[0m", "", "\x1b[1m", "", "\x1b[2m", "", "\x1b[31m", "", "\x1b[32m", "", "\x1b[1;97;41m", "", "\x1b[1;97;42m", "").Replace(out)
+		}
+		if i := strings.IndexFunc(out, unsafeRune); i >= 0 {
+			t.Errorf("%v prints control character %U:\n%q", args, []rune(out[i:])[0], out)
+		}
+		if !strings.Contains(out, "公告␛[2J") {
+			t.Errorf("%v: the neutralized title is not shown:\n%s", args, out)
+		}
+	}
+}
+
+func TestSafeWriterKeepsSplitRunes(t *testing.T) {
+	var b strings.Builder
+	w := newSafeWriter(&b)
+	in := []byte("中\u009b文\x1b")
+	for i := range in {
+		w.Write(in[i : i+1])
+	}
+	w.Flush()
+	if got, want := b.String(), "中\uFFFD文␛"; got != want {
+		t.Errorf("byte-by-byte writes gave %q, want %q", got, want)
+	}
+}
