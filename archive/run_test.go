@@ -303,3 +303,17 @@ func TestSummaryOutsideTheWriteTransaction(t *testing.T) {
 		t.Error("the stored version is not the whole edited body")
 	}
 }
+
+// Verify finds a missing list index entry.
+func TestVerifyReportsMissingListEntry(t *testing.T) {
+	s := archivetest.Open(t)
+	u, d := docN(1)
+	archivetest.Record(t, s, archivetest.Page{URL: u, Doc: d})
+	key := "\x00*\x00" + d.Published + "\x00\x00\x00\x00\x00\x00\x00\x01"
+	archive.DeleteKey(t, s, "list", key)
+	r, _ := s.Verify(ctx)
+	if r.OK() || !strings.Contains(strings.Join(r.Problems, "\n"), "list index drift") {
+		t.Errorf("verify with a list entry deleted: %v", r.Problems)
+	}
+	archive.PutKey(t, s, "list", key)
+}
