@@ -112,7 +112,8 @@ func newBar(w io.Writer) *bar {
 		return &bar{}
 	}
 	return &bar{pb: progressbar.NewOptions(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("reextract"),
-		progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond))}
+		progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }))}
 }
 
 func (b *bar) update(done, total int) {
