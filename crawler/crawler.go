@@ -162,7 +162,7 @@ type run struct {
 // be crawled at all (or ctx ended the run); failures of single documents are
 // counted and logged, not returned.
 func (c *Crawler) Crawl(ctx context.Context, src config.Source) (archive.RunStats, error) {
-	src = sourceDefaults(src)
+	src = src.Complete() // a Source built in code may leave its limits zero
 	r := &run{Crawler: c, src: src, log: c.opts.Logger.With("source", src.Name),
 		known: map[string]archive.Doc{}, listed: map[string]discover.Entry{}}
 	r.stats.Started = c.opts.Now()
@@ -247,29 +247,6 @@ func Extract(cp archive.Capture, src config.Source, loc *time.Location) (extract
 		return extract.Document{}, err
 	}
 	return extract.Extract(body, cp.URL, extract.Options{Location: loc, Fields: src.Fields})
-}
-
-// sourceDefaults fills the limits whose zero is meaningless in a Source
-// built in code (not parsed from gongkai.yaml): without them a request
-// could hang forever (no timeout), every body would be cut to one byte
-// (max_body 0), a fetch would never be tried (retries 0) or a later poll
-// would read no list page. Every other zero means what it says: delay 0
-// is no delay, max_pages, max_docs, max_page_docs and run_budget 0 are
-// no bound.
-func sourceDefaults(s config.Source) config.Source {
-	if s.Timeout <= 0 {
-		s.Timeout = config.DefaultTimeout
-	}
-	if s.MaxBody <= 0 {
-		s.MaxBody = config.DefaultMaxBody
-	}
-	if s.Retries <= 0 {
-		s.Retries = config.DefaultRetries
-	}
-	if s.PollPages <= 0 {
-		s.PollPages = config.DefaultPollPages
-	}
-	return s
 }
 
 func (r *run) crawl(ctx context.Context) error {
@@ -542,8 +519,12 @@ func (r *run) fetchDoc(ctx context.Context, j job) *fetchResult {
 func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 	log := r.log.With("url", j.url, "reason", j.reason)
 	listing := archive.Listing{Title: j.entry.Title, Date: j.entry.Date}
+	// A response received whole before the run was stopped is still
+	// archived (else the next run fetches it again); one cut off is not.
+	runCtx := ctx
+	ctx = context.WithoutCancel(ctx)
 	switch {
-	case ctx.Err() != nil:
+	case runCtx.Err() != nil && (res.status == 0 || errors.Is(res.err, context.Canceled)):
 		return
 	case res.status == http.StatusNotModified && j.known != nil:
 		if err := r.w.NotModified(ctx, j.url, listing, res.at); err != nil {
@@ -631,7 +612,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		log.Info("document", "outcome", out.Kind, "version", out.Version, "restored", out.Restored, "title", doc.Title)
 	}
 	if r.src.Attachments {
-		r.fetchAttachments(ctx, out, doc.Attachments)
+		r.fetchAttachments(runCtx, out, doc.Attachments)
 	}
 }
 

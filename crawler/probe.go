@@ -28,7 +28,7 @@ type Page struct {
 // Probe returns a Prober for src (its Start URLs set the hosts it may
 // reach).
 func (c *Crawler) Probe(ctx context.Context, src config.Source) (*Prober, error) {
-	r := &run{Crawler: c, src: sourceDefaults(src), log: c.opts.Logger.With("source", src.Name)}
+	r := &run{Crawler: c, src: src.Complete(), log: c.opts.Logger.With("source", src.Name)}
 	f, err := r.newFetcher(ctx)
 	if err != nil {
 		return nil, err

@@ -39,7 +39,7 @@ func TestCLISendsTheConfiguredAuth(t *testing.T) {
 			t.Errorf("daemon: %v\n%s", err, derr.String())
 		}
 	}()
-	waitFor(t, func() bool { return strings.Contains(dout.String(), "web UI on") })
+	dout.waitFor(t, done, "readiness line", func(s string) bool { return strings.Contains(s, "web UI on") })
 
 	res, err := http.Get("http://" + listen + "/api/docs")
 	if err != nil {

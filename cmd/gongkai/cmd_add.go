@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gongkai/gongkai/web/api"
 	"io"
 	"log/slog"
 	"net"
@@ -128,11 +129,10 @@ columns to the config as sources (comments and layout kept).`, &o.common)
 // signalled. Otherwise it says how to reload by hand.
 func reloadDaemon(ctx context.Context, w io.Writer, cfg *config.Config) {
 	by := "reload it to start watching them: kill -HUP its pid, or systemctl reload gongkai"
-	r := &remoteReader{base: daemonURL(cfg.Web.Listen), auth: cfg.Web.Auth, client: &http.Client{Timeout: 10 * time.Second}}
-	var h struct {
-		PID int `json:"pid"`
-	}
-	if err := r.get(ctx, "/api/health", &h); err != nil || h.PID <= 0 {
+	c := api.NewClient(daemonURL(cfg.Web.Listen), api.Options{HTTP: &http.Client{Timeout: 10 * time.Second},
+		Authorize: func(req *http.Request) { authorize(req, cfg.Web.Auth) }})
+	h, err := c.Health(ctx)
+	if err != nil || h.PID <= 0 {
 		fmt.Fprintf(w, "A gongkai daemon holds %s; its API gave no pid (%v): %s.\n", cfg.DB, err, by)
 		return
 	}

@@ -3,28 +3,30 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/search"
 
 	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 func cmdDocs(ctx context.Context, e *env, args []string) error {
 	var c common
-	var q archive.Query
+	var f search.Query
+	var limit int
 	var asJSON bool
-	fs := e.flags("docs", "[-source S] [-q TEXT] [-json]", "List archived documents, newest published first.", &c)
-	fs.StringVar(&q.Source, "source", "", "only this source")
-	fs.StringVar(&q.Text, "q", "", "only documents whose title, index number or body contains TEXT")
-	fs.StringVar(&q.Status, "status", "", "only live or withdrawn documents")
-	fs.StringVar(&q.From, "from", "", "published on or after YYYY-MM-DD")
-	fs.StringVar(&q.To, "to", "", "published on or before YYYY-MM-DD")
-	fs.IntVar(&q.Limit, "n", 0, "at most N documents (0 = all)")
+	fs := e.flags("docs", "[-source S] [-q TEXT] [-json]", "List archived documents, newest published first, or search them (-q), best match first.", &c)
+	fs.StringVar(&f.Source, "source", "", "only this source")
+	fs.StringVar(&f.Text, "q", "", `search the title, index number, document number, publisher, topic, body and attachment names: terms, and "phrases" in quotes`)
+	fs.StringVar(&f.Status, "status", "", "only live or withdrawn documents")
+	fs.StringVar(&f.From, "from", "", "published on or after YYYY-MM-DD")
+	fs.StringVar(&f.To, "to", "", "published on or before YYYY-MM-DD")
+	fs.IntVar(&limit, "n", 0, "at most N documents (0 = all)")
 	fs.BoolVar(&asJSON, "json", false, "print JSON")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -34,14 +36,25 @@ func cmdDocs(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer r.Close()
-	docs, total, err := r.Docs(ctx, q)
-	if err != nil {
-		return err
+	if f.Text != "" {
+		return searchDocs(ctx, e, r, f, limit, asJSON)
+	}
+	q := archive.ListQuery{Source: f.Source, Status: f.Status, From: f.From, To: f.To}
+	docs := []archive.Doc{}
+	total := -1
+	for {
+		q.Limit = pageLimit(limit, len(docs))
+		p, err := r.List(ctx, q)
+		if err != nil {
+			return err
+		}
+		docs, total = append(docs, p.Docs...), p.Total
+		if p.Next == "" || limit > 0 && len(docs) >= limit {
+			break
+		}
+		q.After = p.Next
 	}
 	if asJSON {
-		if docs == nil {
-			docs = []archive.Doc{}
-		}
 		return writeJSON(e.stdout, docs)
 	}
 	e, done := e.terminal()
@@ -54,14 +67,61 @@ func cmdDocs(ctx context.Context, e *env, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "%d of %d document(s)\n", len(docs), total)
+	if total >= 0 {
+		fmt.Fprintf(e.stderr, "%d of %d document(s)\n", len(docs), total)
+	} else {
+		fmt.Fprintf(e.stderr, "%d document(s)\n", len(docs))
+	}
 	return nil
 }
+
+// pageLimit is the size of the next page when limit documents are wanted
+// (0 = all) and have already been read.
+func pageLimit(limit, have int) int {
+	const page = 500
+	if limit <= 0 {
+		return page
+	}
+	return min(page, limit-have)
+}
+
+// searchDocs prints the hits of a search, best first, with their snippets
+// as plain text (matches in 【】).
+func searchDocs(ctx context.Context, e *env, r reader, q search.Query, limit int, asJSON bool) error {
+	hits := []search.Hit{}
+	total := 0
+	for {
+		q.Limit = pageLimit(limit, len(hits))
+		res, err := r.Search(ctx, q)
+		if err != nil {
+			return err
+		}
+		hits, total = append(hits, res.Hits...), res.Total
+		if res.Next == "" || limit > 0 && len(hits) >= limit {
+			break
+		}
+		q.After = res.Next
+	}
+	if asJSON {
+		return writeJSON(e.stdout, hits)
+	}
+	e, done := e.terminal()
+	defer done()
+	for _, h := range hits {
+		d := h.Doc
+		fmt.Fprintf(e.stdout, "%d  %s  %s  %s\n    %s\n", d.ID, dash(d.Published), d.Source, plain(h.Title), plain(h.Snippet))
+	}
+	fmt.Fprintf(e.stderr, "%d of %d match(es)\n", len(hits), total)
+	return nil
+}
+
+// plain turns a snippet's HTML into text, the matches in 【】.
+var plain = strings.NewReplacer("<mark>", "【", "</mark>", "】", "&lt;", "<", "&gt;", ">", "&amp;", "&", "&#34;", `"`, "&#39;", "'").Replace
 
 // reader loads the config of parsed flags and opens the archive for reading.
 func (e *env) reader(ctx context.Context, c common) (reader, error) {
 	log := e.logger(c.verbose)
-	cfg, err := e.loadConfig(c, log)
+	cfg, err := e.readConfig(c, log)
 	if err != nil {
 		return nil, err
 	}
@@ -80,98 +140,6 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
-}
-
-func cmdShow(ctx context.Context, e *env, args []string) error {
-	var c common
-	var asJSON bool
-	fs := e.flags("show", "[-json] URL|ID", "One document: its metadata, latest body and version history.", &c)
-	fs.BoolVar(&asJSON, "json", false, "print JSON")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	r, err := e.reader(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	d, vs, latest, err := lookupDoc(ctx, r, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		return writeJSON(e.stdout, struct {
-			Doc      archive.Doc       `json:"doc"`
-			Latest   archive.Version   `json:"latest"`
-			Versions []archive.Version `json:"versions"`
-		}{d, latest, stripRecords(vs)})
-	}
-	e, done := e.terminal()
-	defer done()
-	rec := latest.Record
-	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
-	rows := [][2]string{
-		{"标题 title", rec.Title}, {"索引号 index_no", rec.IndexNo}, {"发布日期 published", rec.Published},
-		{"成文日期 written", rec.Written}, {"发布机构 publisher", rec.Publisher}, {"发文字号 doc_no", rec.DocNo},
-		{"主题分类 topic", rec.Topic}, {"公开方式 access", rec.Access},
-		{"url", d.URL}, {"source", d.Source}, {"status", status(d)},
-		{"first seen", local(d.FirstSeen)}, {"last seen", local(d.LastSeen)}, {"checks", fmt.Sprint(d.Checks)},
-	}
-	for _, row := range rows {
-		if row[1] != "" {
-			fmt.Fprintf(tw, "%s\t%s\n", row[0], row[1])
-		}
-	}
-	for _, a := range rec.Attachments {
-		fmt.Fprintf(tw, "附件 attachment\t%s %s\n", a.Name, a.URL)
-	}
-	tw.Flush()
-	fmt.Fprintf(e.stdout, "\nVersions:\n")
-	for _, v := range vs {
-		fmt.Fprintf(e.stdout, "  v%d  %s  sha256 %s  raw %d bytes\n", v.N, local(v.FetchedAt), v.SHA256[:min(12, len(v.SHA256))], v.RawSize)
-	}
-	fmt.Fprintf(e.stdout, "\n%s\n", rec.Body)
-	return nil
-}
-
-// lookupDoc finds a document and its versions, with the latest in full.
-func lookupDoc(ctx context.Context, r reader, ref string) (archive.Doc, []archive.Version, archive.Version, error) {
-	d, err := r.Lookup(ctx, ref)
-	if errors.Is(err, archive.ErrNotFound) {
-		return d, nil, archive.Version{}, fmt.Errorf("no archived document %q (give an id from \"gongkai docs\" or an archived URL)", ref)
-	}
-	if err != nil {
-		return d, nil, archive.Version{}, err
-	}
-	vs, err := r.Versions(ctx, d.ID)
-	if err != nil {
-		return d, nil, archive.Version{}, err
-	}
-	if len(vs) == 0 {
-		return d, nil, archive.Version{}, fmt.Errorf("document %d has no versions", d.ID)
-	}
-	latest, err := r.Version(ctx, d.ID, vs[len(vs)-1].N)
-	return d, vs, latest, err
-}
-
-func stripRecords(vs []archive.Version) []archive.Version {
-	out := make([]archive.Version, len(vs))
-	for i, v := range vs {
-		v.Record.Body = "" // the latest body is printed once, in latest
-		out[i] = v
-	}
-	return out
-}
-
-func status(d archive.Doc) string {
-	if d.Status == archive.StatusWithdrawn {
-		return fmt.Sprintf("withdrawn %s (%s)", local(d.WithdrawnAt), d.WithdrawnReason)
-	}
-	return d.Status
 }
 
 func local(t time.Time) string {

@@ -98,7 +98,7 @@ func TestOutputChecksWhileTheDaemonRuns(t *testing.T) {
 	done := make(chan error, 1)
 	var dout, derr lockedBuffer
 	go func() { done <- run(ctx, []string{"run", "-config", cfg}, &dout, &derr) }()
-	waitFor(t, func() bool { return strings.Contains(dout.String(), "web UI on") })
+	dout.waitFor(t, done, "readiness line", func(s string) bool { return strings.Contains(s, "web UI on") })
 
 	dir := filepath.Dir(cfg)
 	for name, out := range outputsOntoArchive(t, dir) {
