@@ -142,6 +142,8 @@ func (s RunStats) WalkNote() string {
 		parts = append(parts, "some list pages could not be read")
 	case "interrupted":
 		parts = append(parts, "interrupted")
+	case "robots.txt":
+		parts = append(parts, "robots.txt disallows some list pages")
 	default:
 		parts = append(parts, "stopped early at "+s.Stopped)
 	}

@@ -188,11 +188,12 @@ func (r *Run) prepare(ctx context.Context, canon string, rec extract.Document, f
 			prevFP = Fingerprint(prev)
 		}
 		if capture != nil {
-			if again, err := r.opts.Reextract(ctx, *capture); errors.Is(err, ErrNotExtractable) {
-				// compared as stored
-			} else if err != nil {
+			again, err := r.opts.Reextract(ctx, *capture)
+			switch {
+			case errors.Is(err, ErrNotExtractable): // compared as stored
+			case err != nil:
 				r.s.log.Warn("re-extraction failed; comparing with the stored record", "source", r.source, "doc", p.id, "err", err)
-			} else {
+			default:
 				again = validUTF8(again)
 				again.Sources = nil
 				prev, prevFP = again, Fingerprint(again)
@@ -208,6 +209,7 @@ func (r *Run) prepare(ctx context.Context, canon string, rec extract.Document, f
 			return p, nil
 		}
 		p.re = nil
+		_ = r.s.step("summary") // a test checks other writes go on meanwhile
 		p.summary = summarize(prev, rec)
 	}
 	raw, err := encodeCapture(o.Capture)

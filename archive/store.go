@@ -186,6 +186,7 @@ func (s *Store) open(readOnly bool) error {
 		if err := s.db.Update(s.create); err != nil {
 			return err
 		}
+		return nil // nothing to migrate, no dictionaries yet
 	}
 	if schema < schemaVersion {
 		if readOnly {

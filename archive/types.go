@@ -176,7 +176,7 @@ type RunStats struct {
 
 	// Why the list walk ended before the column's end, "" when it did not
 	// ("max_pages", "run_budget", "max_docs", "list page errors",
-	// "interrupted"), and what is left: list pages, documents left behind
+	// "interrupted", "robots.txt"), and what is left: list pages, documents left behind
 	// (estimated from the size the column declares; 0 = not known), and
 	// whether the next poll continues the walk.
 	Stopped       string `json:"stopped,omitempty"`

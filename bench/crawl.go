@@ -166,20 +166,9 @@ func procStatus(pid, field string) int64 {
 	return 0
 }
 
-// childMain runs one phase as the child process: arguments as JSON on
-// stdin, the result as JSON on stdout.
-func childMain() int {
-	var a crawlArgs
-	if err := json.NewDecoder(os.Stdin).Decode(&a); err != nil {
-		fmt.Fprintln(os.Stderr, "bench child:", err)
-		return 2
-	}
-	if path := os.Getenv("GONGKAI_BENCH_CPUPROFILE"); path != "" && a.Kind == "gongkai" {
-		f, err := os.Create(path + "." + a.Label)
-		if err == nil && pprof.StartCPUProfile(f) == nil {
-			defer pprof.StopCPUProfile()
-		}
-	}
+// samplePeakAnon samples this process's anonymous RSS every 10ms until the
+// returned function is called, which returns the largest sample.
+func samplePeakAnon() func() int64 {
 	stop, peak := make(chan struct{}), make(chan int64, 1)
 	go func() {
 		var m int64
@@ -195,9 +184,26 @@ func childMain() int {
 			}
 		}
 	}()
+	return func() int64 { close(stop); return <-peak }
+}
+
+// childMain runs one phase as the child process: arguments as JSON on
+// stdin, the result as JSON on stdout.
+func childMain() int {
+	var a crawlArgs
+	if err := json.NewDecoder(os.Stdin).Decode(&a); err != nil {
+		fmt.Fprintln(os.Stderr, "bench child:", err)
+		return 2
+	}
+	if path := os.Getenv("GONGKAI_BENCH_CPUPROFILE"); path != "" && a.Kind == "gongkai" {
+		f, err := os.Create(path + "." + a.Label)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
+	peakAnon := samplePeakAnon()
 	res := runPhase(context.Background(), a)
-	close(stop)
-	res.PeakAnon = <-peak
+	res.PeakAnon = peakAnon()
 	res.MaxRSS = selfHWM()
 	res.RSSAnon, res.RSSFile = procStatus("self", "RssAnon"), procStatus("self", "RssFile")
 	if err := json.NewEncoder(os.Stdout).Encode(res); err != nil {

@@ -10,6 +10,11 @@
 //
 //	go run ./bench                       # 10,000 documents, print the table
 //	go run ./bench -out bench/RESULTS.md # and write it down
+//
+// With -scale N it instead builds an archive of N generated documents
+// through the archive's API and measures reads, search and sizes (scale.go):
+//
+//	go run ./bench -scale 100000 -out bench/RESULTS.md
 package main
 
 import (
@@ -39,7 +44,11 @@ func main() {
 	if os.Getenv(childEnv) == "1" {
 		os.Exit(childMain())
 	}
+	if os.Getenv(serveEnv) == "1" {
+		os.Exit(serveMain())
+	}
 	var o benchOptions
+	var so scaleOptions
 	flag.IntVar(&o.docs, "docs", 10000, "documents on the generated site")
 	flag.IntVar(&o.perPage, "pages", 25, "documents per list page")
 	flag.IntVar(&o.parallel, "parallel", 4, "concurrent requests, for gongkai and bare colly alike")
@@ -47,7 +56,25 @@ func main() {
 	flag.DurationVar(&o.latency, "latency", 20*time.Millisecond, "also compare first crawls against a server answering each request after this long (0 = skip)")
 	flag.BoolVar(&o.wget, "wget", true, "compare with wget --mirror (skipped when wget is not installed)")
 	flag.StringVar(&o.dir, "dir", "", "work directory (default a temporary one, removed afterwards)")
+	flag.IntVar(&so.docs, "scale", 0, "instead: the scale benchmark on an archive of N generated documents written through the archive's API")
+	flag.IntVar(&so.reads, "reads", 40, "scale: requests per measured kind of read")
+	indexOpts := flag.Int("index-options", 0, "instead: index N generated documents under each search index layout and compare size, speed and query latency")
 	flag.Parse()
+	if *indexOpts > 0 {
+		if err := runIndexOptions(context.Background(), *indexOpts, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if so.docs > 0 {
+		so.dir, so.out = o.dir, o.out
+		if err := runScale(context.Background(), so, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := bench(context.Background(), o, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)

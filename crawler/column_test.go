@@ -32,8 +32,9 @@ type column struct {
 	times  []time.Time // arrival of every request, in order
 	// block, if set, is called before a request is answered (a test
 	// holds the crawl there to stop it halfway).
-	block func(path string)
-	fail  map[string]int // path → requests still to answer 503
+	block  func(path string)
+	fail   map[string]int // path → requests still to answer 503
+	robots string         // robots.txt; default disallows /private/
 }
 
 func newColumn(t *testing.T, pages, per int, script bool) *column {
@@ -71,7 +72,11 @@ func (c *column) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var page, id int
 	switch {
 	case r.URL.Path == "/robots.txt":
-		fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n")
+		robots := c.robots
+		if robots == "" {
+			robots = "User-agent: *\nDisallow: /private/\n"
+		}
+		fmt.Fprint(w, robots)
 	case scan(r.URL.Path, "/%3s/index.html", &col):
 		c.list(w, col, 0)
 	case scan(r.URL.Path, "/%3s/index_%d.html", &col, &page) && page < c.pages:
@@ -453,5 +458,60 @@ func TestBackfillRunBudget(t *testing.T) {
 	}
 	if again := c.refetched(); len(again) > 0 {
 		t.Errorf("fetched again: %v", again)
+	}
+}
+
+// StartBackfill walks a column first crawled with a page cap (and no
+// frontier, as archives from before frontiers were kept) to its end,
+// without fetching an archived document again.
+func TestStartBackfillCompletesCappedColumn(t *testing.T) {
+	t.Parallel()
+	c := newColumn(t, 15, 2, false)
+	st := archivetest.Open(t)
+	cr := newCrawler(st)
+	src := columnSource(c, "kkk")
+	src.MaxPages = 4
+	crawl(t, cr, src)
+	if err := st.ClearFrontier(ctx, "kkk"); err != nil {
+		t.Fatal(err)
+	}
+	src.MaxPages = 0
+	if poll := crawl(t, cr, src); liveDocs(t, st, "kkk") != 8 || poll.Backfill {
+		t.Fatalf("poll without a frontier = %+v, %d documents; want the 8 of the capped crawl, no backfill", poll, liveDocs(t, st, "kkk"))
+	}
+	if err := crawler.StartBackfill(ctx, st, src, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	stats := crawl(t, cr, src)
+	if n := liveDocs(t, st, "kkk"); n != c.docs() || stats.Stopped != "" {
+		t.Errorf("after StartBackfill and a poll: %d documents (%+v), want %d", n, stats, c.docs())
+	}
+	if again := c.refetched(); len(again) > 0 {
+		t.Errorf("fetched again: %v", again)
+	}
+	if _, ok, _ := st.Frontier(ctx, "kkk"); ok {
+		t.Error("frontier left after the backfill finished")
+	}
+}
+
+// A list page robots.txt forbids ends the backfill there, says so, and is
+// not retried: the site asked not to.
+func TestBackfillStopsAtRobots(t *testing.T) {
+	t.Parallel()
+	c := newColumn(t, 8, 2, false)
+	c.robots = "User-agent: *\nDisallow: /lll/index_3.html\n"
+	st := archivetest.Open(t)
+	stats := crawl(t, newCrawler(st), columnSource(c, "lll"))
+	if stats.Stopped != "robots.txt" || stats.Continues || stats.New != 6 {
+		t.Errorf("crawl = %+v, want 6 documents, stopped by robots.txt, not continuing", stats)
+	}
+	if !strings.Contains(stats.WalkNote(), "robots.txt disallows") {
+		t.Errorf("WalkNote = %q", stats.WalkNote())
+	}
+	if _, ok, _ := st.Frontier(ctx, "lll"); ok {
+		t.Error("frontier kept for a page robots.txt forbids")
+	}
+	if n := c.count("/lll/index_3.html"); n != 0 {
+		t.Errorf("forbidden list page fetched %d times", n)
 	}
 }

@@ -519,8 +519,12 @@ func (r *run) fetchDoc(ctx context.Context, j job) *fetchResult {
 func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 	log := r.log.With("url", j.url, "reason", j.reason)
 	listing := archive.Listing{Title: j.entry.Title, Date: j.entry.Date}
+	// A response received whole before the run was stopped is still
+	// archived (else the next run fetches it again); one cut off is not.
+	runCtx := ctx
+	ctx = context.WithoutCancel(ctx)
 	switch {
-	case ctx.Err() != nil:
+	case runCtx.Err() != nil && (res.status == 0 || errors.Is(res.err, context.Canceled)):
 		return
 	case res.status == http.StatusNotModified && j.known != nil:
 		if err := r.w.NotModified(ctx, j.url, listing, res.at); err != nil {
@@ -608,7 +612,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		log.Info("document", "outcome", out.Kind, "version", out.Version, "restored", out.Restored, "title", doc.Title)
 	}
 	if r.src.Attachments {
-		r.fetchAttachments(ctx, out, doc.Attachments)
+		r.fetchAttachments(runCtx, out, doc.Attachments)
 	}
 }
 

@@ -134,7 +134,7 @@ func TestGzipPageCapturedAsReceived(t *testing.T) {
 }
 
 // Links to another host or to another port of the start host are never
-// requested, robots.txt included.
+// requested, robots.txt and redirects included.
 func TestNoRequestOutsideTheSourceHosts(t *testing.T) {
 	t.Parallel()
 	s := newFaultSite(t)
@@ -142,7 +142,16 @@ func TestNoRequestOutsideTheSourceHosts(t *testing.T) {
 		otherPortDoc  = "/art/2025/1/4/art_100_3.html"
 		otherPortFile = "/files/other-port.pdf"
 	)
+	const redirected, moved = "/art/2025/1/5/art_100_9.html", "/art/moved.html"
 	s.links = []string{"http://" + siteHost + ":8081" + otherPortDoc}
+	s.listed = append(s.listed, redirected)
+	s.front = func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != redirected {
+			return false
+		}
+		http.Redirect(w, r, "http://"+siteHost+":8082"+moved, http.StatusFound)
+		return true
+	}
 	s.bad = func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		page := detailPage(badTitle, badBody)
@@ -161,7 +170,7 @@ func TestNoRequestOutsideTheSourceHosts(t *testing.T) {
 	if n := s.otherHits(); n != 0 {
 		t.Errorf("%d requests reached %s (its robots.txt included)", n, otherHost)
 	}
-	if n := s.hit(otherPortFile) + s.hit(otherPortDoc); n != 0 {
+	if n := s.hit(otherPortFile) + s.hit(otherPortDoc) + s.hit(moved); n != 0 {
 		t.Errorf("%d requests reached other ports of %s", n, siteHost)
 	}
 	if stats.New != 2 {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler/discover"
 )
 
@@ -28,6 +29,7 @@ const (
 	stopMaxDocs     = "max_docs"
 	stopListErrors  = "list page errors"
 	stopInterrupted = "interrupted"
+	stopRobots      = "robots.txt"
 )
 
 // maxListFails is how many runs a backfill list page may fail in before it
@@ -137,15 +139,16 @@ type walk struct {
 	deadline   time.Time
 	contiguous bool // walks on from the start URLs: list dates bound what it saw
 
-	fr       archive.Frontier
-	walked   map[uint64]bool // backfill: list requests walked by earlier runs and this one
-	frontier map[uint64]bool // head of a resumed backfill: pages the backfill walked before
-	fails    map[string]int  // backfill: failed runs per queued request
-	queued   map[string]bool // requests ever put in queue
-	failed   []archive.FrontierPage
-	pages    int    // list pages this walk fetched
-	cut      bool   // a page's further pages were not followed
-	stopped  string // why the walk ended early
+	fr        archive.Frontier
+	walked    map[uint64]bool // backfill: list requests walked by earlier runs and this one
+	frontier  map[uint64]bool // head of a resumed backfill: pages the backfill walked before
+	fails     map[string]int  // backfill: failed runs per queued request
+	queued    map[string]bool // requests ever put in queue
+	failed    []archive.FrontierPage
+	pages     int    // list pages this walk fetched
+	forbidden int    // list pages robots.txt disallows
+	cut       bool   // a page's further pages were not followed
+	stopped   string // why the walk ended early
 }
 
 func requestHash(req discover.Request) uint64 {
@@ -217,11 +220,18 @@ func (w *walker) page(ctx context.Context, wk *walk, req discover.Request, emit 
 		} else {
 			w.countErr("list page", req.URL, err)
 		}
-		if wk.head {
+		// robots.txt that forbids the page is final; one that could not
+		// be read (why != "") is a failure to retry like any other.
+		forbidden := errors.Is(err, errRobots) && w.f.robots.why(req.URL) == ""
+		switch {
+		case forbidden:
+			wk.forbidden++
+		case wk.head:
 			w.headFailed[req.Key()] = true
+		case wk.backfill:
+			w.keepFailed(wk, req)
 		}
 		if wk.backfill {
-			w.keepFailed(wk, req)
 			w.bf.walked(ctx, nil)
 		}
 		return
@@ -360,8 +370,11 @@ func (w *walker) finish(wk *walk) {
 		return
 	}
 	left := wk.pending()
-	if wk.stopped == "" && len(wk.failed) > 0 {
+	switch {
+	case wk.stopped == "" && len(wk.failed) > 0:
 		wk.stopped = stopListErrors
+	case wk.stopped == "" && wk.forbidden > 0:
+		wk.stopped = stopRobots // not resumed: the site asks not to
 	}
 	w.full = wk.contiguous && wk.stopped == "" && !wk.cut && len(left) == 0
 	w.add(func(s *archive.RunStats) {
@@ -564,7 +577,7 @@ func (b *backfill) end(ctx context.Context) {
 		return
 	}
 	b.mu.Lock()
-	finished := !b.frozen && len(b.walk.pending()) == 0 && b.walk.stopped == ""
+	finished := !b.frozen && len(b.walk.pending()) == 0 && (b.walk.stopped == "" || b.walk.stopped == stopRobots)
 	b.mu.Unlock()
 	if !finished {
 		return
@@ -574,4 +587,24 @@ func (b *backfill) end(ctx context.Context) {
 		return
 	}
 	b.run.log.Info("backfill complete: the column was walked to its end", "list_pages", b.walk.fr.Pages, "documents", b.walk.fr.Docs)
+}
+
+// StartBackfill makes src's next runs walk its column to the end again,
+// from the start URLs, as a first crawl does: for a source first crawled
+// with a page cap, or to look for documents a walk missed. Archived
+// documents are not fetched again. It does nothing when a backfill is
+// already under way.
+func StartBackfill(ctx context.Context, fs Frontiers, src config.Source, now time.Time) error {
+	if _, ok, err := fs.Frontier(ctx, src.Name); err != nil || ok {
+		return err
+	}
+	f := archive.Frontier{Started: now, Updated: now}
+	for _, s := range src.Start {
+		req := discover.Request{URL: s}
+		f.Queue = append(f.Queue, archive.FrontierPage{URL: s})
+		// The start pages are the head every poll reads (and alerts on);
+		// the backfill goes on from the pages they link.
+		f.Walked = binary.BigEndian.AppendUint64(f.Walked, requestHash(req))
+	}
+	return fs.SaveFrontier(ctx, src.Name, f)
 }

@@ -257,15 +257,6 @@ func boxInside(boxes []box, i, outer int) bool {
 	return false
 }
 
-func isAncestor(a, n *html.Node) bool {
-	for p := n.Parent; p != nil; p = p.Parent {
-		if p == a {
-			return true
-		}
-	}
-	return false
-}
-
 // fallbackBody finds the body of a page without a known container: the
 // readability algorithm on pages small enough, else the tightest element
 // holding most of the page's non-link text.
@@ -399,7 +390,7 @@ func cleanBody(tokens []token, title string, metaTexts map[string]bool) string {
 
 // squeeze drops all whitespace, for comparisons.
 func squeeze(s string) string {
-	if strings.IndexFunc(s, isSpaceRune) < 0 {
+	if !maySpace(s) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
@@ -538,3 +529,15 @@ func onlyWords(s string, words []string) bool {
 
 // runeLen is utf8.RuneCountInString, named for readability at call sites.
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// maySpace reports whether s may hold a space-like rune: an ASCII space or
+// the lead byte of U+0085…U+FEFF spaces. False means it surely has none.
+func maySpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\n', '\t', '\r', '\f', '\v', 0xC2, 0xE1, 0xE2, 0xE3, 0xEF:
+			return true
+		}
+	}
+	return false
+}

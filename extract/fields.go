@@ -186,11 +186,25 @@ var labelsByFirst = func() map[rune][]label {
 	return m
 }()
 
+// labelFirst is a bit set of the runes labels start with, checked before
+// the map on every rune of a scanned line.
+var labelFirst = func() (set [1 << 10]uint64) {
+	for r := range labelsByFirst {
+		if r < 1<<16 {
+			set[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return set
+}()
+
 // labelAt matches a label starting at rs[i], allowing whitespace between its
 // characters ("索 引 号", "文\u00a0\u00a0号"). It returns the label and the index
 // after it, or ok=false.
 func labelAt(rs []rune, i int) (label, int, bool) {
 	if i >= len(rs) {
+		return label{}, i, false
+	}
+	if r := rs[i]; r >= 0x10000 || labelFirst[r>>6]&(1<<(r&63)) == 0 {
 		return label{}, i, false
 	}
 	for _, l := range labelsByFirst[rs[i]] {

@@ -124,7 +124,7 @@ func scanMetadata(tokens []token, loc *time.Location) map[string]candidate {
 			add(label{field: FieldDocNo, rank: 3}, t.text, "body")
 			continue
 		}
-		if !strings.ContainsAny(t.text, ":：") {
+		if strings.IndexByte(t.text, ':') < 0 && !strings.Contains(t.text, "：") {
 			if t.body && isProse(t.text, t.runes) {
 				bodyStarted = true
 			}

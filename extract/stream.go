@@ -35,6 +35,7 @@ type streamer struct {
 	z      *html.Tokenizer
 	stack  []frame
 	attrs  []html.Attribute // reused for each start tag
+	name   []byte           // reused for each tag name
 	head   bool             // a <head> was opened
 	inHead bool
 	body   bool // <body> or body content seen
@@ -69,7 +70,7 @@ func (s *streamer) text(b []byte) {
 	}
 	w := s.w
 	if w.capture != 0 {
-		w.capBuf = append(w.capBuf, b...)
+		captureText(w, b)
 		return
 	}
 	if allSpace(b) {
@@ -98,7 +99,17 @@ func allSpace(b []byte) bool {
 
 // wantedAttr returns the walker's name for an attribute it reads, or "".
 func wantedAttr(k []byte) string {
-	switch string(k) {
+	if len(k) < 2 || len(k) > 11 {
+		return ""
+	}
+	var low [11]byte
+	for i, c := range k {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	switch string(low[:len(k)]) {
 	case "class":
 		return "class"
 	case "id":
@@ -124,22 +135,13 @@ func wantedAttr(k []byte) string {
 }
 
 func (s *streamer) start() {
-	z := s.z
-	name, more := z.TagName()
+	name, attrs := s.readTag(true)
+	s.attrs = attrs
 	a := atom.Lookup(name)
 	tag := ""
 	if a == 0 {
 		tag = string(name)
 	}
-	attrs := s.attrs[:0]
-	for more {
-		var k, v []byte
-		k, v, more = z.TagAttr()
-		if key := wantedAttr(k); key != "" {
-			attrs = append(attrs, html.Attribute{Key: key, Val: string(v)})
-		}
-	}
-	s.attrs = attrs
 
 	if s.inHead && !inHead(a) {
 		s.closeHead()
@@ -228,7 +230,7 @@ func (s *streamer) closeItem(match func(atom.Atom) bool) {
 }
 
 func (s *streamer) end() {
-	name, _ := s.z.TagName()
+	name, _ := s.readTag(false)
 	a := atom.Lookup(name)
 	switch a {
 	case atom.Html, atom.Body:
@@ -282,6 +284,103 @@ func (s *streamer) end() {
 			return
 		}
 	}
+}
+
+// readTag reads the current tag's lower-cased name and, with withAttrs,
+// the attributes the walker uses, from the tag's raw text. The tokenizer's own accessors copy
+// every name, key and value; this copies only the values kept. Names and
+// keys follow the tokenizer: up to a space, '/', '>' (or '=' for keys),
+// ASCII lower-cased; values may be quoted and have entities. The first of
+// two equal attributes wins.
+func (s *streamer) readTag(withAttrs bool) ([]byte, []html.Attribute) {
+	raw := s.z.Raw()
+	i := 1
+	if i < len(raw) && raw[i] == '/' {
+		i++
+	}
+	start := i
+	for i < len(raw) && !isTagSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' {
+		i++
+	}
+	s.name = append(s.name[:0], raw[start:i]...)
+	lowerBytes(s.name)
+	if !withAttrs {
+		return s.name, nil
+	}
+	attrs := s.attrs[:0]
+	for i < len(raw) {
+		for i < len(raw) && (isTagSpace(raw[i]) || raw[i] == '/') {
+			i++
+		}
+		if i >= len(raw) || raw[i] == '>' {
+			break
+		}
+		ks := i
+		i++ // a key may start with '='
+		for i < len(raw) && !isTagSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' && raw[i] != '=' {
+			i++
+		}
+		key := raw[ks:i]
+		for i < len(raw) && isTagSpace(raw[i]) {
+			i++
+		}
+		var val []byte
+		if i < len(raw) && raw[i] == '=' {
+			i++
+			for i < len(raw) && isTagSpace(raw[i]) {
+				i++
+			}
+			if i < len(raw) && (raw[i] == '"' || raw[i] == '\'') {
+				q := raw[i]
+				i++
+				vs := i
+				for i < len(raw) && raw[i] != q {
+					i++
+				}
+				val = raw[vs:i]
+				if i < len(raw) {
+					i++
+				}
+			} else {
+				vs := i
+				for i < len(raw) && !isTagSpace(raw[i]) && raw[i] != '>' {
+					i++
+				}
+				val = raw[vs:i]
+			}
+		}
+		k := wantedAttr(key)
+		if k == "" || hasAttr(attrs, k) {
+			continue
+		}
+		v := string(val)
+		if bytes.IndexByte(val, '&') >= 0 {
+			v = html.UnescapeString(v)
+		}
+		attrs = append(attrs, html.Attribute{Key: k, Val: v})
+	}
+	return s.name, attrs
+}
+
+func isTagSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'
+}
+
+func lowerBytes(b []byte) {
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+}
+
+func hasAttr(attrs []html.Attribute, key string) bool {
+	for _, a := range attrs {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *streamer) push(a atom.Atom, tag string, attrs []html.Attribute) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
@@ -59,4 +60,67 @@ func TestStreamMatchesTree(t *testing.T) {
 	}
 }
 
-var _ = strings.TrimSpace
+// TestReadTag checks the raw tag reader against the tokenizer's accessors
+// on every start and end tag of the fixtures and on odd tags.
+func TestReadTag(t *testing.T) {
+	pages := [][]byte{[]byte(`<DIV Class="a &amp; b" ID=x hidden STYLE='display: none'><a href=/x.pdf title="t"/><p class="x" class="y"><span id = "s" data-x="1">` +
+		`<input type=hidden name=q><meta name="PubDate" content="2024-01-02"><br/><td class=c>`)}
+	for _, f := range fixtures(t) {
+		pages = append(pages, f.raw)
+	}
+	for _, p := range pages {
+		z := html.NewTokenizer(bytes.NewReader(p))
+		s := &streamer{z: z}
+		for {
+			tt := z.Next()
+			if tt == html.ErrorToken {
+				break
+			}
+			if tt != html.StartTagToken && tt != html.SelfClosingTagToken && tt != html.EndTagToken {
+				continue
+			}
+			gotName, gotAttrs := s.readTag(tt != html.EndTagToken)
+			gotName = append([]byte(nil), gotName...)
+			name, more := z.TagName()
+			var want []html.Attribute
+			for more {
+				var k, v []byte
+				k, v, more = z.TagAttr()
+				if key := wantedAttr(k); key != "" && !hasAttr(want, key) {
+					want = append(want, html.Attribute{Key: key, Val: string(v)})
+				}
+			}
+			if string(gotName) != string(name) {
+				t.Errorf("readTag name = %q, want %q", gotName, name)
+			}
+			if tt == html.EndTagToken {
+				continue
+			}
+			if len(gotAttrs) == 0 && len(want) == 0 {
+				continue
+			}
+			if diff := cmp.Diff(want, gotAttrs); diff != "" {
+				t.Errorf("readTag(%s) attrs differ (-tokenizer +readTag):\n%s", name, diff)
+			}
+		}
+	}
+}
+
+// TestLongTextCutOnRunes checks that a cut <title> or link text ends on a
+// whole character, not on a replacement character.
+func TestLongTextCutOnRunes(t *testing.T) {
+	long := strings.Repeat("标题文字", 200) // 2400 bytes
+	page := `<html><head><title>` + "ab" + long + `</title></head><body><div id="zoom"><p><a href="/f.pdf">xy` + long + `</a></p><p>为进一步做好政府信息公开工作，根据有关规定，现将有关事项通知如下。</p></div></body></html>`
+	got, err := Extract([]byte(page), "https://www.example.gov.cn/a.html", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !utf8.ValidString(got.Title) || strings.ContainsRune(got.Title, utf8.RuneError) {
+		t.Errorf("Extract().Title is not UTF-8: %q", got.Title[len(got.Title)-8:])
+	}
+	for _, a := range got.Attachments {
+		if !utf8.ValidString(a.Name) || strings.ContainsRune(a.Name, utf8.RuneError) {
+			t.Errorf("Extract().Attachments name is not UTF-8: %q", a.Name[len(a.Name)-8:])
+		}
+	}
+}

@@ -41,8 +41,9 @@ type pageLink struct {
 	chrome            bool // inside a nav, header or footer
 }
 
-// walker turns a parsed tree into tokens and collects what Extract needs
-// besides: meta tags, <title>, headline candidates, links, script variables.
+// walker turns a page (its token stream, or a parsed tree) into tokens and
+// collects what Extract needs besides: meta tags, <title>, headline
+// candidates, links, script variables, and the boxes the body may be.
 type walker struct {
 	tokens []token
 
@@ -190,15 +191,6 @@ func (e *elem) attr(key string) string {
 	return ""
 }
 
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
 // walkNodes walks a parsed tree.
 func (w *walker) walkNodes(root *html.Node) {
 	var stack []elem // one entry per entered node; id 0 for non-elements
@@ -231,7 +223,7 @@ func (w *walker) walkNodes(root *html.Node) {
 // text takes a text node's content.
 func (w *walker) text(s string) {
 	if w.capture != 0 {
-		w.capBuf = append(w.capBuf, s...)
+		captureText(w, s)
 		return
 	}
 	if w.suppress == 0 {
@@ -342,7 +334,7 @@ func (w *walker) spanText(o openSpan, max int) string {
 		}
 		b := w.buf[o.bufStart:]
 		if len(b) > max {
-			return collapse(string(b[:max]))
+			return collapse(string(cutRunes(b, max)))
 		}
 		return strings.TrimSpace(string(b))
 	}
@@ -404,7 +396,7 @@ func (w *walker) exit(e *elem) {
 	case atom.Title:
 		if w.capture == atom.Title {
 			w.capture = 0
-			w.titleTag = collapse(string(w.capBuf[:min(len(w.capBuf), 1000)]))
+			w.titleTag = collapse(string(cutRunes(w.capBuf, 1000)))
 		}
 	case atom.A:
 		w.inLink--
@@ -874,4 +866,23 @@ func (w *walker) placeHeads() {
 	}
 	w.heads = out
 	w.headToks = nil
+}
+
+// captureText keeps the text of a <script> or <title>, no more than is
+// ever read of it (a longer script is not scanned at all).
+func captureText[S string | []byte](w *walker, s S) {
+	if len(w.capBuf) <= maxScriptScan {
+		w.capBuf = append(w.capBuf, s[:min(len(s), maxScriptScan+1)]...)
+	}
+}
+
+// cutRunes cuts b to at most max bytes on a rune boundary.
+func cutRunes(b []byte, max int) []byte {
+	if len(b) <= max {
+		return b
+	}
+	for max > 0 && !utf8.RuneStart(b[max]) {
+		max--
+	}
+	return b[:max]
 }

@@ -6,20 +6,26 @@ package web
 //
 //	GET /api/health                         {"status": "ok", "sources": N, "reload": {...} (daemon, after a reload)}
 //	GET /api/sources                        {"sources": [SourceState + "next_run"]}
-//	GET /api/docs?source=&q=&status=&from=&to=&limit=&offset=
-//	                                        {"total": N, "limit": N, "offset": N, "docs": [Doc]}
+//	GET /api/docs?source=&status=&from=&to=&limit=&after=
+//	                                        {"docs": [Doc], "next": CURSOR, "total": N}
+//	                                        newest published first; total -1 when not known
+//	GET /api/search?q=&source=&status=&from=&to=&limit=&after=
+//	                                        {"hits": [{"doc": Doc, "score": S, "snippet": HTML, "title_html": HTML}],
+//	                                         "total": N, "next": CURSOR} best first
 //	GET /api/docs/ID                        {"doc": Doc, "versions": [VersionInfo]}
 //	GET /api/lookup?ref=URL|ID              the same, for the document with that URL or id
 //	GET /api/docs/ID/versions/N             Version, with its extracted record
 //	GET /api/docs/ID/diff?a=&b=             {"doc": ID, "a": N, "b": N} + diff.Result
 //	GET /api/events?source=&doc=&before=&limit=&baseline=1
-//	                                        {"events": [Event]} newest first; before= pages by seq
+//	                                        {"events": [Event], "next": SEQ} newest first; before=SEQ pages
 //	GET /api/export?format=jsonl&since=     JSON Lines, one export.Line per version
 //	GET /api/backup                         a consistent copy of the database file
 //
 // Doc, Version, Event and SourceState are the archive package's types with
-// their JSON tags. limit defaults to 50; on /api/docs limit=0 means all
-// (the CLI lists a whole source that way), on /api/events it is capped at 1000.
+// their JSON tags; the response types are in package web/api, with a
+// client. Lists page by cursor: pass a response's "next" as after= (before=
+// for events); no "next" means the last page. limit defaults to 50 and is
+// capped at 1000. Snippets are HTML: escaped text, the matches in <mark>.
 
 import (
 	"errors"
@@ -33,6 +39,8 @@ import (
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/diff"
 	"github.com/gongkai/gongkai/export"
+	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/web/api"
 )
 
 // apiDefaultLimit is the page size of /api/docs and /api/events when no
@@ -43,7 +51,7 @@ func (s *Server) apiHealth(w http.ResponseWriter, r *http.Request) {
 	states, err := s.r.Sources(r.Context())
 	if err != nil {
 		s.log.Error("health check", "err", err)
-		s.writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "error", "error": "archive unreadable"})
+		s.writeJSON(w, http.StatusServiceUnavailable, api.Health{Status: "error", Error: "archive unreadable"})
 		return
 	}
 	out := map[string]any{"status": "ok", "sources": len(states)}
@@ -61,62 +69,84 @@ func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) {
 		s.jsonError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"sources": rows})
+	s.writeJSON(w, http.StatusOK, api.Sources{Sources: rows})
 }
 
-type docsResponse struct {
-	Total  int           `json:"total"`
-	Limit  int           `json:"limit"`
-	Offset int           `json:"offset"`
-	Docs   []archive.Doc `json:"docs"`
+// apiMaxLimit caps limit= on the lists.
+const apiMaxLimit = 1000
+
+// apiLimit reads limit=, defaulting to apiDefaultLimit and capped.
+func apiLimit(r *http.Request) (int, error) {
+	n, err := intParam(r, "limit", apiDefaultLimit)
+	if n == 0 {
+		n = apiDefaultLimit
+	}
+	return min(n, apiMaxLimit), err
 }
 
 func (s *Server) apiDocs(w http.ResponseWriter, r *http.Request) {
 	q, err := docQuery(r)
-	if err == nil {
-		q.Limit, err = intParam(r, "limit", apiDefaultLimit)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
 	}
-	if err == nil {
-		q.Offset, err = intParam(r, "offset", 0)
+	if q.Text != "" {
+		s.jsonError(w, r, badRequest{"q= is for /api/search; /api/docs lists by date"})
+		return
 	}
+	limit, err := apiLimit(r)
 	if err != nil {
 		s.jsonError(w, r, err)
 		return
 	}
 	q.Source = r.URL.Query().Get("source")
-	docs, total, err := s.r.Docs(r.Context(), q)
+	p, err := s.r.List(r.Context(), q.list(limit))
 	if err != nil {
 		s.jsonError(w, r, err)
 		return
 	}
-	if docs == nil {
-		docs = []archive.Doc{}
+	if p.Docs == nil {
+		p.Docs = []archive.Doc{}
 	}
-	s.writeJSON(w, http.StatusOK, docsResponse{Total: total, Limit: q.Limit, Offset: q.Offset, Docs: docs})
+	s.writeJSON(w, http.StatusOK, api.DocsPage{Docs: p.Docs, Next: p.Next, Total: p.Total})
 }
 
-// VersionInfo is a version in a document's version list: everything but
-// the extracted record, which /api/docs/ID/versions/N returns.
-type VersionInfo struct {
-	N         int       `json:"version"`
-	FetchedAt time.Time `json:"fetched_at"`
-	SHA256    string    `json:"sha256"`
-	RawSHA256 string    `json:"raw_sha256"`
-	RawSize   int       `json:"raw_size"`
-	Title     string    `json:"title"`
+func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
+	q, err := docQuery(r)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	limit, err := apiLimit(r)
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	if s.o.Search == nil {
+		s.jsonError(w, r, errNoSearch)
+		return
+	}
+	q.Source = r.URL.Query().Get("source")
+	res, err := s.o.Search.Search(r.Context(), q.search(limit))
+	if err != nil {
+		s.jsonError(w, r, err)
+		return
+	}
+	if res.Hits == nil {
+		res.Hits = []search.Hit{}
+	}
+	s.writeJSON(w, http.StatusOK, api.SearchPage{Hits: res.Hits, Total: res.Total, Next: res.Next})
 }
 
-type docResponse struct {
-	Doc      archive.Doc   `json:"doc"`
-	Versions []VersionInfo `json:"versions"`
-}
+// VersionInfo is a version in a document's version list (see api.VersionInfo).
+type VersionInfo = api.VersionInfo
 
-func (s *Server) docResponse(r *http.Request, d archive.Doc) (docResponse, error) {
+func (s *Server) docResponse(r *http.Request, d archive.Doc) (api.Doc, error) {
 	vs, err := s.r.Versions(r.Context(), d.ID)
 	if err != nil {
-		return docResponse{}, err
+		return api.Doc{}, err
 	}
-	out := docResponse{Doc: d, Versions: make([]VersionInfo, len(vs))}
+	out := api.Doc{Doc: d, Versions: make([]VersionInfo, len(vs))}
 	for i, v := range vs {
 		out.Versions[i] = VersionInfo{N: v.N, FetchedAt: v.FetchedAt, SHA256: v.SHA256,
 			RawSHA256: v.RawSHA256, RawSize: v.RawSize, Title: v.Record.Title}
@@ -211,10 +241,14 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
 		s.jsonError(w, r, err)
 		return
 	}
+	out := api.Events{Events: events}
 	if events == nil {
-		events = []archive.Event{}
+		out.Events = []archive.Event{}
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"events": events})
+	if len(events) == q.Limit {
+		out.Next = strconv.FormatUint(events[len(events)-1].Seq, 10)
+	}
+	s.writeJSON(w, http.StatusOK, out)
 }
 
 // apiExport streams the JSON Lines export, the same lines `gongkai export`

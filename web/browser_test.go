@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"github.com/gongkai/gongkai/internal/testenv"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/archive/archivetest"
+	"github.com/gongkai/gongkai/internal/testenv"
+	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/web/internal/demo"
 )
 
@@ -21,6 +22,18 @@ import (
 // (cd scripts/browser && npm ci); CI installs them. Set
 // GONGKAI_SCREENSHOTS=dir to keep the screenshots.
 func TestBrowser(t *testing.T) {
+	runBrowserScript(t, "browse.mjs")
+}
+
+// TestBrowserSearch searches a Chinese phrase in headless Chromium with
+// scripts/browser/search.mjs and checks the highlighted snippets.
+func TestBrowserSearch(t *testing.T) {
+	runBrowserScript(t, "search.mjs")
+}
+
+// runBrowserScript serves the demo archive, with its search index, and
+// runs a script of scripts/browser against it.
+func runBrowserScript(t *testing.T, script string) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
@@ -47,7 +60,15 @@ func TestBrowser(t *testing.T) {
 	if err := demo.Seed(context.Background(), store, time.Date(2025, 1, 23, 2, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
-	srv := newLocalServer(t, New(store, Options{}))
+	ix, err := search.Open(filepath.Join(t.TempDir(), "search"), store, search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if _, err := ix.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv := newLocalServer(t, New(store, Options{Search: ix}))
 
 	shots := os.Getenv("GONGKAI_SCREENSHOTS")
 	if shots == "" {
@@ -55,11 +76,11 @@ func TestBrowser(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "browse.mjs", srv, shots)
+	cmd := exec.CommandContext(ctx, node, script, srv, shots)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
 	out, err := cmd.CombinedOutput()
-	t.Logf("browse.mjs:\n%s", out)
+	t.Logf("%s:\n%s", script, out)
 	if err != nil {
 		t.Fatalf("browser checks failed: %v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/search"
 
 	"github.com/gongkai/gongkai/internal/chinatime"
 )
@@ -60,10 +61,26 @@ func dateParam(r *http.Request, name string) (string, error) {
 	return raw, nil
 }
 
+// filter is what the document lists and search pages are asked for.
+type filter struct {
+	Text           string // full-text query; "" = list by date
+	Source, Status string
+	From, To       string // published YYYY-MM-DD inclusive
+	After          string // cursor
+}
+
+func (f filter) list(limit int) archive.ListQuery {
+	return archive.ListQuery{Source: f.Source, Status: f.Status, From: f.From, To: f.To, After: f.After, Limit: limit}
+}
+
+func (f filter) search(limit int) search.Query {
+	return search.Query{Text: f.Text, Source: f.Source, Status: f.Status, From: f.From, To: f.To, After: f.After, Limit: limit}
+}
+
 // docQuery reads the document filters shared by the pages and the API:
-// q, status, from and to (and source when allowed).
-func docQuery(r *http.Request) (archive.Query, error) {
-	q := archive.Query{Text: strings.TrimSpace(r.URL.Query().Get("q"))}
+// q, status, from, to, after (and source, which callers set).
+func docQuery(r *http.Request) (filter, error) {
+	q := filter{Text: strings.TrimSpace(r.URL.Query().Get("q")), After: r.URL.Query().Get("after")}
 	switch st := r.URL.Query().Get("status"); st {
 	case "", archive.StatusLive, archive.StatusWithdrawn:
 		q.Status = st

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -36,6 +37,9 @@ var funcs = template.FuncMap{
 	"event":      eventLabel,
 	"skipped":    diff.SkippedText,
 	"add":        func(a, b int) int { return a + b },
+	// markup passes the search index's snippets, which it built escaped
+	// with only <mark> added, into the page as HTML.
+	"markup":     func(s string) template.HTML { return template.HTML(s) },
 	"docURL":     func(id uint64) string { return "/docs/" + strconv.FormatUint(id, 10) },
 	"versionURL": func(id uint64, n int) string { return fmt.Sprintf("/docs/%d/v/%d", id, n) },
 	"rawURL":     func(id uint64, n int) string { return fmt.Sprintf("/docs/%d/v/%d/raw", id, n) },
@@ -101,7 +105,7 @@ type errorData struct {
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, err error) {
 	code := status(err)
 	msg := err.Error()
-	if code >= 500 {
+	if code >= 500 && !errors.Is(err, errNoSearch) {
 		s.log.Error("web page", "path", r.URL.Path, "err", err)
 		msg = "The archive could not answer this request. The error has been logged."
 	}
@@ -143,7 +147,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, code int, v any) {
 func (s *Server) jsonError(w http.ResponseWriter, r *http.Request, err error) {
 	code := status(err)
 	msg := err.Error()
-	if code >= 500 {
+	if code >= 500 && !errors.Is(err, errNoSearch) {
 		s.log.Error("web api", "path", r.URL.Path, "err", err)
 		msg = "internal error"
 	}

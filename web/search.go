@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"unicode/utf8"
 )
 
 type searchData struct {
@@ -11,9 +10,10 @@ type searchData struct {
 	Sources  []string
 }
 
-// searchPage searches the title, index number, document number and body of
-// every source's documents. The match is a plain substring match, which is
-// what Chinese needs: any run of characters finds the documents containing it.
+// searchPage searches every source's documents through the search index:
+// terms and "quoted phrases" in the title, index number, document number,
+// publisher, topic, body and attachment names, best matches first, each
+// with a highlighted snippet.
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	q, err := docQuery(r)
 	if err != nil {
@@ -21,7 +21,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.Source = r.URL.Query().Get("source")
-	data := searchData{Searched: utf8.RuneCountInString(q.Text) > 0 || q.From != "" || q.To != "" || q.Status != "" || q.Source != ""}
+	data := searchData{Searched: q.Text != "" || q.From != "" || q.To != "" || q.Status != "" || q.Source != ""}
 	if data.Searched {
 		if data.docList, err = s.listDocs(r, q, "/search"); err != nil {
 			s.errorPage(w, r, err)

@@ -21,13 +21,14 @@ import (
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/diff"
+	"github.com/gongkai/gongkai/search"
 )
 
 // Reader is the part of the archive the web server reads. *archive.Store
 // satisfies it.
 type Reader interface {
 	Sources(ctx context.Context) ([]archive.SourceState, error)
-	Docs(ctx context.Context, q archive.Query) ([]archive.Doc, int, error)
+	List(ctx context.Context, q archive.ListQuery) (archive.Page, error)
 	Doc(ctx context.Context, id uint64) (archive.Doc, error)
 	Lookup(ctx context.Context, ref string) (archive.Doc, error)
 	Versions(ctx context.Context, id uint64) ([]archive.Version, error)
@@ -36,6 +37,11 @@ type Reader interface {
 	Events(ctx context.Context, q archive.EventQuery) ([]archive.Event, error)
 	ForEachVersion(ctx context.Context, since time.Time, fn func(archive.Doc, archive.Version) error) error
 	Backup(ctx context.Context, w io.Writer) (int64, error)
+}
+
+// Searcher runs full-text searches. *search.Index satisfies it.
+type Searcher interface {
+	Search(ctx context.Context, q search.Query) (search.Result, error)
 }
 
 // FeedOptions describe the Atom feed Options.Feed is asked to build.
@@ -60,6 +66,9 @@ type Options struct {
 	BaseURL string
 	// PageSize is how many documents a list page shows; 0 means 50.
 	PageSize int
+	// Search answers /search, /api/search and the q= filter of list pages;
+	// nil means search is unavailable (those answer 503).
+	Search Searcher
 	// Listen is the address the server listens on. When set, only requests
 	// whose Host is a loopback name, an IP address, Listen's host or
 	// BaseURL's host are answered (against DNS rebinding), and unless it is
@@ -73,6 +82,9 @@ type Options struct {
 	// Health, if set, adds the daemon's own state (its last config
 	// reload) to /api/health.
 	Health func() map[string]any
+	// Metrics, if set, is served at /metrics behind the same Host check
+	// and auth as every other page.
+	Metrics http.Handler
 }
 
 // Server is the web UI and JSON API. It is an http.Handler.
@@ -107,6 +119,9 @@ func New(r Reader, o Options) *Server {
 
 func (s *Server) routes() {
 	m := s.mux
+	if s.o.Metrics != nil {
+		m.Handle("GET /metrics", s.o.Metrics)
+	}
 	m.HandleFunc("GET /{$}", s.sourcesPage)
 	m.HandleFunc("GET /sources/{name}", s.sourcePage)
 	m.HandleFunc("GET /docs/{id}", s.docPage)
@@ -123,6 +138,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/health", s.apiHealth)
 	m.HandleFunc("GET /api/sources", s.apiSources)
 	m.HandleFunc("GET /api/docs", s.apiDocs)
+	m.HandleFunc("GET /api/search", s.apiSearch)
 	m.HandleFunc("GET /api/docs/{id}", s.apiDoc)
 	m.HandleFunc("GET /api/docs/{id}/versions/{n}", s.apiVersion)
 	m.HandleFunc("GET /api/docs/{id}/diff", s.apiDiff)
@@ -169,6 +185,10 @@ func status(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, archive.ErrNotFound):
 		return http.StatusNotFound
+	case errors.Is(err, search.ErrBadQuery):
+		return http.StatusBadRequest
+	case errors.Is(err, errNoSearch):
+		return http.StatusServiceUnavailable
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable
 	}

@@ -1,27 +1,22 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
-	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/web/api"
 )
 
-// sourceRow is a source with its next scheduled run.
-type sourceRow struct {
-	archive.SourceState
-	NextRun time.Time `json:"next_run,omitzero"`
-}
-
-func (s *Server) sourceRows(r *http.Request) ([]sourceRow, error) {
+func (s *Server) sourceRows(r *http.Request) ([]api.SourceRow, error) {
 	states, err := s.r.Sources(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	rows := make([]sourceRow, len(states))
+	rows := make([]api.SourceRow, len(states))
 	for i, st := range states {
 		rows[i].SourceState = st
 		if s.o.Schedule != nil {
@@ -42,17 +37,16 @@ func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) {
 	s.html(w, r, http.StatusOK, "sources", page{Title: "来源 Sources", Nav: "sources", Data: rows})
 }
 
-// docList is a page of documents with the filters that chose them.
+// docList is a page of documents, or of search hits, with the filters
+// that chose them.
 type docList struct {
 	Source string
-	Query  archive.Query
+	Query  filter
 	Docs   []archive.Doc
-	Total  int
-	Page   int
-	Pages  int
-	First  int // 1-based position of the first row shown
-	Prev   string
-	Next   string
+	Hits   []search.Hit   // when Query.Text is set
+	Total  int            // -1 when not known
+	First  string         // link to the first page, when this is a later one
+	Next   string         // link to the next page
 	Action string         // where the filter form submits
 	Health archive.Health // the source's, on a source page
 	// State is the source's crawl state on a source's page (its backfill
@@ -60,33 +54,49 @@ type docList struct {
 	State *archive.SourceState
 }
 
-// listDocs runs a paginated document query for a page.
-func (s *Server) listDocs(r *http.Request, q archive.Query, action string) (docList, error) {
-	pageNo, err := intParam(r, "page", 1)
-	if err != nil {
-		return docList{}, err
+// errNoSearch answers searches when the server has no index.
+var errNoSearch = errors.New("search is unavailable: the search index could not be opened (see the daemon's log; gongkai reindex rebuilds it)")
+
+// listDocs reads one page of documents by cursor: a search when the filter
+// has text, else the listing newest published first.
+func (s *Server) listDocs(r *http.Request, q filter, action string) (docList, error) {
+	l := docList{Source: q.Source, Query: q, Action: action}
+	var next string
+	if q.Text != "" {
+		if s.o.Search == nil {
+			return docList{}, errNoSearch
+		}
+		res, err := s.o.Search.Search(r.Context(), q.search(s.o.PageSize))
+		if err != nil {
+			return docList{}, err
+		}
+		l.Hits, l.Total, next = res.Hits, res.Total, res.Next
+	} else {
+		p, err := s.r.List(r.Context(), q.list(s.o.PageSize))
+		if err != nil {
+			return docList{}, err
+		}
+		l.Docs, l.Total, next = p.Docs, p.Total, p.Next
 	}
-	pageNo = max(pageNo, 1)
-	q.Limit, q.Offset = s.o.PageSize, (pageNo-1)*s.o.PageSize
-	docs, total, err := s.r.Docs(r.Context(), q)
-	if err != nil {
-		return docList{}, err
-	}
-	l := docList{Source: q.Source, Query: q, Docs: docs, Total: total, Page: pageNo,
-		Pages: (total + s.o.PageSize - 1) / s.o.PageSize, First: q.Offset + 1, Action: action}
-	link := func(p int) string {
+	link := func(after string) string {
 		v := url.Values{}
 		for k, vs := range r.URL.Query() {
 			v[k] = vs
 		}
-		v.Set("page", strconv.Itoa(p))
+		v.Del("after")
+		if after != "" {
+			v.Set("after", after)
+		}
+		if len(v) == 0 {
+			return action
+		}
 		return action + "?" + v.Encode()
 	}
-	if pageNo > 1 {
-		l.Prev = link(pageNo - 1)
+	if q.After != "" {
+		l.First = link("")
 	}
-	if pageNo < l.Pages {
-		l.Next = link(pageNo + 1)
+	if next != "" {
+		l.Next = link(next)
 	}
 	return l, nil
 }

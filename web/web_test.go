@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +21,8 @@ import (
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/archive/archivetest"
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/web/api"
 )
 
 // Fixture documents. The report has two versions: v2 changes one digit of
@@ -73,13 +76,15 @@ type fixture struct {
 	rawWithScript          []byte
 	nextRun                time.Time
 	reportCaptureMediaType string
+	t                      *testing.T
+	index                  *search.Index // opened by the first server
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	s := archivetest.Open(t)
-	f := &fixture{store: s,
+	f := &fixture{store: s, t: t,
 		t1:      time.Date(2025, 1, 23, 2, 0, 0, 0, time.UTC), // 10:00 in Shanghai
 		t2:      time.Date(2025, 1, 24, 2, 0, 0, 0, time.UTC),
 		nextRun: time.Date(2025, 1, 25, 1, 30, 0, 0, time.UTC),
@@ -117,7 +122,26 @@ func (f *fixture) server(o Options) *Server {
 	if o.Schedule == nil {
 		o.Schedule = func(source string) (time.Time, bool) { return f.nextRun, source == "ninghai" }
 	}
+	if o.Search == nil {
+		o.Search = f.searchIndex()
+	}
 	return New(f.store, o)
+}
+
+// searchIndex indexes the fixture's archive, once.
+func (f *fixture) searchIndex() *search.Index {
+	if f.index == nil {
+		ix, err := search.Open(filepath.Join(f.t.TempDir(), "search"), f.store, search.Options{})
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		f.t.Cleanup(func() { ix.Close() })
+		if _, err := ix.CatchUp(context.Background()); err != nil {
+			f.t.Fatal(err)
+		}
+		f.index = ix
+	}
+	return f.index
 }
 
 type response struct {
@@ -196,7 +220,7 @@ func TestSourcePageSearchAndFilters(t *testing.T) {
 		notWant []string
 	}{
 		{"all documents", "/sources/ninghai", []string{reportTitle, noticeTitle, oldNoticeTitle, "3 个文件"}, []string{cixiTitle}},
-		{"two-character Chinese title term", "/sources/ninghai?q=" + url.QueryEscape("安全"), []string{noticeTitle, "1 个文件"}, []string{reportTitle, oldNoticeTitle}},
+		{"two-character Chinese title term", "/sources/ninghai?q=" + url.QueryEscape("安全"), []string{"关于开展春季<mark>安全</mark>生产大检查的通知", "1 个文件"}, []string{reportTitle, oldNoticeTitle}},
 		{"body text", "/sources/ninghai?q=" + url.QueryEscape("警情"), []string{reportTitle}, []string{noticeTitle}},
 		{"index number", "/sources/ninghai?q=" + url.QueryEscape("2025-42001"), []string{noticeTitle}, []string{reportTitle}},
 		{"withdrawn only", "/sources/ninghai?status=withdrawn", []string{oldNoticeTitle, "1 个文件"}, []string{reportTitle, noticeTitle}},
@@ -219,11 +243,43 @@ func TestSourcePagePagination(t *testing.T) {
 	f := newFixture(t)
 	h := f.server(Options{PageSize: 2})
 	r := get(t, h, "/sources/ninghai")
-	r.mustContain(t, "page 1", "第 1 / 2 页", `href="/sources/ninghai?page=2"`, noticeTitle, reportTitle)
-	r.mustNotContain(t, "page 1", oldNoticeTitle)
-	r = get(t, h, "/sources/ninghai?page=2")
-	r.mustContain(t, "page 2", oldNoticeTitle, `href="/sources/ninghai?page=1"`, `<ol class="docs" start="3">`)
-	r.mustNotContain(t, "page 2", reportTitle)
+	r.mustContain(t, "page 1", "3 个文件", noticeTitle, reportTitle, `rel="next"`)
+	r.mustNotContain(t, "page 1", oldNoticeTitle, "第一页 First")
+	next := regexp.MustCompile(`rel="next" href="([^"]+)"`).FindStringSubmatch(r.body)
+	if next == nil {
+		t.Fatalf("page 1 has no next link:\n%s", r.body)
+	}
+	if !strings.HasPrefix(next[1], "/sources/ninghai?after=") {
+		t.Errorf("next link = %s, want a cursor link", next[1])
+	}
+	r = get(t, h, html.UnescapeString(next[1]))
+	r.mustContain(t, "page 2", oldNoticeTitle, `href="/sources/ninghai"`, "第一页 First")
+	r.mustNotContain(t, "page 2", reportTitle, noticeTitle, `rel="next"`)
+}
+
+func TestAPIDocsPagesEveryDocumentOnce(t *testing.T) {
+	f := newFixture(t)
+	h := f.server(Options{})
+	seen := map[uint64]int{}
+	after := ""
+	for range 10 {
+		var p api.DocsPage
+		getJSON(t, h, "/api/docs?limit=1&after="+url.QueryEscape(after), &p)
+		if p.Total != 4 {
+			t.Errorf("docs total = %d, want 4", p.Total)
+		}
+		for _, d := range p.Docs {
+			seen[d.ID]++
+		}
+		if after = p.Next; after == "" {
+			break
+		}
+	}
+	for _, id := range []uint64{f.report, f.notice, f.oldNotice, f.cixi} {
+		if seen[id] != 1 {
+			t.Errorf("doc %d seen %d times paging /api/docs, want once", id, seen[id])
+		}
+	}
 }
 
 func TestSearchAcrossSources(t *testing.T) {
@@ -233,15 +289,21 @@ func TestSearchAcrossSources(t *testing.T) {
 	if r.code != http.StatusOK {
 		t.Fatalf("search = %d", r.code)
 	}
-	r.mustContain(t, "search 法治", reportTitle, cixiTitle, "2 个文件", `value="法治"`)
+	markedCixi := "慈溪市公安局2022年<mark>法治</mark>政府建设工作情况"
+	r.mustContain(t, "search 法治", markedCixi, "2 个文件", `value="法治"`,
+		"宁海县公安局2024年<mark>法治</mark>政府建设年度报告",
+		`<p class="snippet" lang="zh-CN">2022年，市公安局坚持依法行政，推进<mark>法治</mark>政府建设。</p>`)
 	r.mustNotContain(t, "search 法治", noticeTitle)
 
+	r = get(t, h, "/search?q="+url.QueryEscape(`"依法行政"`))
+	r.mustContain(t, "phrase search", cixiTitle, "1 个文件", "<mark>依法行政</mark>")
+
 	r = get(t, h, "/search?q="+url.QueryEscape("法治")+"&source=cixi")
-	r.mustContain(t, "search 法治 in cixi", cixiTitle)
+	r.mustContain(t, "search 法治 in cixi", markedCixi)
 	r.mustNotContain(t, "search 法治 in cixi", reportTitle)
 
 	r = get(t, h, "/search")
-	r.mustContain(t, "empty search", "two characters")
+	r.mustContain(t, "empty search", "shortest term")
 	r.mustNotContain(t, "empty search", reportTitle)
 }
 
@@ -365,7 +427,8 @@ func TestNotFoundAndBadRequest(t *testing.T) {
 		{"/sources/nowhere", http.StatusNotFound, false},
 		{"/sources/ninghai?from=2025-13-01", http.StatusBadRequest, false},
 		{"/sources/ninghai?status=deleted", http.StatusBadRequest, false},
-		{"/sources/ninghai?page=-1", http.StatusBadRequest, false},
+		{"/search?q=x&after=bogus", http.StatusBadRequest, false},
+		{"/api/search?q=" + url.QueryEscape("，"), http.StatusBadRequest, true},
 		{"/sources/ninghai?from=2025-02-01&to=2025-01-01", http.StatusBadRequest, false},
 		{"/events?before=x", http.StatusBadRequest, false},
 		{"/no/such/page", http.StatusNotFound, false},
@@ -495,23 +558,27 @@ func TestAPI(t *testing.T) {
 		}
 	})
 	t.Run("docs", func(t *testing.T) {
-		var v docsResponse
-		getJSON(t, h, "/api/docs?source=ninghai&q="+url.QueryEscape("安全"), &v)
-		if v.Total != 1 || len(v.Docs) != 1 || v.Docs[0].ID != f.notice || v.Limit != 50 {
-			t.Errorf("docs?q=安全 = %+v", v)
-		}
-		getJSON(t, h, "/api/docs?limit=1&offset=1", &v)
-		if v.Total != 4 || len(v.Docs) != 1 || v.Offset != 1 {
-			t.Errorf("docs?limit=1&offset=1 = %+v", v)
-		}
-		getJSON(t, h, "/api/docs?limit=0", &v)
-		if v.Total != 4 || len(v.Docs) != 4 {
-			t.Errorf("docs?limit=0 = %d of %d, want all 4", len(v.Docs), v.Total)
+		var v api.DocsPage
+		getJSON(t, h, "/api/docs?source=ninghai&status=live", &v)
+		if v.Total != 2 || len(v.Docs) != 2 || v.Docs[0].ID != f.notice || v.Next != "" {
+			t.Errorf("docs?source=ninghai&status=live = %+v", v)
 		}
 		var raw map[string]any
-		getJSON(t, h, "/api/docs?q="+url.QueryEscape("没有这个"), &raw)
+		getJSON(t, h, "/api/docs?from=2030-01-01", &raw)
 		if docs, ok := raw["docs"].([]any); !ok || len(docs) != 0 {
 			t.Errorf("empty docs = %v, want an empty array", raw["docs"])
+		}
+	})
+	t.Run("search", func(t *testing.T) {
+		var v api.SearchPage
+		getJSON(t, h, "/api/search?source=ninghai&q="+url.QueryEscape("安全"), &v)
+		if v.Total != 1 || len(v.Hits) != 1 || v.Hits[0].Doc.ID != f.notice || !strings.Contains(v.Hits[0].Snippet, "<mark>安全</mark>") {
+			t.Errorf("search?q=安全 = %+v", v)
+		}
+		var raw map[string]any
+		getJSON(t, h, "/api/search?q="+url.QueryEscape("没有这个"), &raw)
+		if hits, ok := raw["hits"].([]any); !ok || len(hits) != 0 {
+			t.Errorf("no hits = %v, want an empty array", raw["hits"])
 		}
 	})
 	t.Run("doc", func(t *testing.T) {

@@ -45,6 +45,7 @@ func commands() []command {
 		{"validate", "", "check the config and print every problem with its line", cmdValidate},
 		{"add", "[-select 1,3 | -all] [-dry-run] URL", "list the columns of a 政府信息公开 directory page and add the chosen ones as sources", cmdAdd},
 		{"verify", "", "check the archive's consistency and every stored digest", cmdVerify},
+		{"reindex", "[-check]", "rebuild the search index from the archive (or check it is in step)", cmdReindex},
 		{"reextract", "[-source S] [-dry-run]", "re-run the current extractor over every stored capture (no alerts)", cmdReextract},
 		{"backup", "[-force] FILE", "write a consistent copy of the archive (works while the daemon runs)", cmdBackup},
 		{"compact", "", "rewrite the archive file without free pages (daemon stopped)", cmdCompact},

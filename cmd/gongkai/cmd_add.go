@@ -6,16 +6,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gongkai/gongkai/web/api"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -113,9 +117,58 @@ columns to the config as sources (comments and layout kept).`, &o.common)
 		fmt.Fprintf(e.stdout, "  line %d: %s\n", l.first, l.name)
 	}
 	if daemonHolds(cfg.DB) {
-		fmt.Fprintf(e.stdout, "A gongkai daemon holds %s: reload it to start watching them (kill -HUP its pid, or systemctl reload gongkai).\n", cfg.DB)
+		reloadDaemon(ctx, e.stdout, cfg)
 	}
 	return nil
+}
+
+// reloadDaemon asks the daemon holding the archive to reload the config:
+// it reads the daemon's pid from its /api/health and sends it SIGHUP, but
+// only after checking (on Linux, in /proc) that this process has the
+// archive file open, so a stranger answering on web.listen is never
+// signalled. Otherwise it says how to reload by hand.
+func reloadDaemon(ctx context.Context, w io.Writer, cfg *config.Config) {
+	by := "reload it to start watching them: kill -HUP its pid, or systemctl reload gongkai"
+	c := api.NewClient(daemonURL(cfg.Web.Listen), api.Options{HTTP: &http.Client{Timeout: 10 * time.Second},
+		Authorize: func(req *http.Request) { authorize(req, cfg.Web.Auth) }})
+	h, err := c.Health(ctx)
+	if err != nil || h.PID <= 0 {
+		fmt.Fprintf(w, "A gongkai daemon holds %s; its API gave no pid (%v): %s.\n", cfg.DB, err, by)
+		return
+	}
+	if !holdsFile(h.PID, cfg.DB) {
+		fmt.Fprintf(w, "A gongkai daemon holds %s, but process %d (named by its API) cannot be checked to be it: %s.\n", cfg.DB, h.PID, by)
+		return
+	}
+	p, err := os.FindProcess(h.PID)
+	if err == nil {
+		err = p.Signal(syscall.SIGHUP)
+	}
+	if err != nil {
+		fmt.Fprintf(w, "A gongkai daemon (pid %d) holds %s; SIGHUP failed (%v): %s.\n", h.PID, cfg.DB, err, by)
+		return
+	}
+	fmt.Fprintf(w, "sent SIGHUP to the gongkai daemon (pid %d): it reloads the config and schedules the new sources (see /api/health).\n", h.PID)
+}
+
+// holdsFile reports whether process pid has the file at path open (Linux:
+// its /proc/PID/fd entries).
+func holdsFile(pid int, path string) bool {
+	want, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	dir := fmt.Sprintf("/proc/%d/fd", pid)
+	fds, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, fd := range fds {
+		if fi, err := os.Stat(filepath.Join(dir, fd.Name())); err == nil && os.SameFile(fi, want) {
+			return true
+		}
+	}
+	return false
 }
 
 // configFile is the config as text plus what add needs from it.

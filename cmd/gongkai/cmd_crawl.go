@@ -29,6 +29,8 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("crawl", "[-source NAME]...", "Crawl all (or the named) sources once now, deliver the alerts, then exit.", &c)
 	fs.Var(&names, "source", "crawl only this source (repeatable)")
 	fs.BoolVar(&noNotify, "no-notify", false, "archive only; leave alerts in the outbox for the daemon")
+	var backfill bool
+	fs.BoolVar(&backfill, "backfill", false, "walk the columns to their end again from the start pages (for sources first crawled with a max_pages cap); later polls continue it")
 	cfg, log, err := e.start(fs, args, &c)
 	if err != nil {
 		return err
@@ -42,10 +44,18 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	for _, src := range sources {
+		if !backfill {
+			break
+		}
+		if err := crawler.StartBackfill(ctx, st, src, time.Now()); err != nil {
+			return err
+		}
+	}
 	p := newProgress(e.stderr)
 	cr := crawler.New(st, crawler.Options{UserAgent: cfg.UserAgent, Location: cfg.Location, Logger: log, Progress: p.update,
 		Hosts: crawler.NewHosts()}) // one politeness per host for every source
-	failed := crawlAll(ctx, cr, sources, e.stdout, p)
+	failed := crawlIndexed(ctx, st, log, func() []string { return crawlAll(ctx, cr, sources, e.stdout, p) })
 	if !noNotify && len(cfg.Notify) > 0 && ctx.Err() == nil {
 		n, err := newNotifier(st, cfg, log)
 		if err != nil {

@@ -108,7 +108,14 @@ serve the web UI so you can browse the versions and the diff.`, nil)
 		fmt.Fprint(e.stdout, " (the temporary archive is removed)")
 	}
 	fmt.Fprintln(e.stdout, ".")
-	srv := web.HTTPServer(newWeb(st, cfg, log, nil))
+	ix := openIndex(st, log, nil)
+	if ix != nil {
+		defer ix.Close()
+		if _, err := ix.CatchUp(ctx); err != nil {
+			return err
+		}
+	}
+	srv := web.HTTPServer(newWeb(st, cfg, log, nil, withSearch(ix)))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -5,25 +5,28 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/search"
 
 	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
 func cmdDocs(ctx context.Context, e *env, args []string) error {
 	var c common
-	var q archive.Query
+	var f search.Query
+	var limit int
 	var asJSON bool
-	fs := e.flags("docs", "[-source S] [-q TEXT] [-json]", "List archived documents, newest published first.", &c)
-	fs.StringVar(&q.Source, "source", "", "only this source")
-	fs.StringVar(&q.Text, "q", "", "only documents whose title, index number or body contains TEXT")
-	fs.StringVar(&q.Status, "status", "", "only live or withdrawn documents")
-	fs.StringVar(&q.From, "from", "", "published on or after YYYY-MM-DD")
-	fs.StringVar(&q.To, "to", "", "published on or before YYYY-MM-DD")
-	fs.IntVar(&q.Limit, "n", 0, "at most N documents (0 = all)")
+	fs := e.flags("docs", "[-source S] [-q TEXT] [-json]", "List archived documents, newest published first, or search them (-q), best match first.", &c)
+	fs.StringVar(&f.Source, "source", "", "only this source")
+	fs.StringVar(&f.Text, "q", "", `search the title, index number, document number, publisher, topic, body and attachment names: terms, and "phrases" in quotes`)
+	fs.StringVar(&f.Status, "status", "", "only live or withdrawn documents")
+	fs.StringVar(&f.From, "from", "", "published on or after YYYY-MM-DD")
+	fs.StringVar(&f.To, "to", "", "published on or before YYYY-MM-DD")
+	fs.IntVar(&limit, "n", 0, "at most N documents (0 = all)")
 	fs.BoolVar(&asJSON, "json", false, "print JSON")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -33,14 +36,25 @@ func cmdDocs(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer r.Close()
-	docs, total, err := r.Docs(ctx, q)
-	if err != nil {
-		return err
+	if f.Text != "" {
+		return searchDocs(ctx, e, r, f, limit, asJSON)
+	}
+	q := archive.ListQuery{Source: f.Source, Status: f.Status, From: f.From, To: f.To}
+	docs := []archive.Doc{}
+	total := -1
+	for {
+		q.Limit = pageLimit(limit, len(docs))
+		p, err := r.List(ctx, q)
+		if err != nil {
+			return err
+		}
+		docs, total = append(docs, p.Docs...), p.Total
+		if p.Next == "" || limit > 0 && len(docs) >= limit {
+			break
+		}
+		q.After = p.Next
 	}
 	if asJSON {
-		if docs == nil {
-			docs = []archive.Doc{}
-		}
 		return writeJSON(e.stdout, docs)
 	}
 	e, done := e.terminal()
@@ -53,9 +67,56 @@ func cmdDocs(ctx context.Context, e *env, args []string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "%d of %d document(s)\n", len(docs), total)
+	if total >= 0 {
+		fmt.Fprintf(e.stderr, "%d of %d document(s)\n", len(docs), total)
+	} else {
+		fmt.Fprintf(e.stderr, "%d document(s)\n", len(docs))
+	}
 	return nil
 }
+
+// pageLimit is the size of the next page when limit documents are wanted
+// (0 = all) and have already been read.
+func pageLimit(limit, have int) int {
+	const page = 500
+	if limit <= 0 {
+		return page
+	}
+	return min(page, limit-have)
+}
+
+// searchDocs prints the hits of a search, best first, with their snippets
+// as plain text (matches in 【】).
+func searchDocs(ctx context.Context, e *env, r reader, q search.Query, limit int, asJSON bool) error {
+	hits := []search.Hit{}
+	total := 0
+	for {
+		q.Limit = pageLimit(limit, len(hits))
+		res, err := r.Search(ctx, q)
+		if err != nil {
+			return err
+		}
+		hits, total = append(hits, res.Hits...), res.Total
+		if res.Next == "" || limit > 0 && len(hits) >= limit {
+			break
+		}
+		q.After = res.Next
+	}
+	if asJSON {
+		return writeJSON(e.stdout, hits)
+	}
+	e, done := e.terminal()
+	defer done()
+	for _, h := range hits {
+		d := h.Doc
+		fmt.Fprintf(e.stdout, "%d  %s  %s  %s\n    %s\n", d.ID, dash(d.Published), d.Source, plain(h.Title), plain(h.Snippet))
+	}
+	fmt.Fprintf(e.stderr, "%d of %d match(es)\n", len(hits), total)
+	return nil
+}
+
+// plain turns a snippet's HTML into text, the matches in 【】.
+var plain = strings.NewReplacer("<mark>", "【", "</mark>", "】", "&lt;", "<", "&gt;", ">", "&amp;", "&", "&#34;", `"`, "&#39;", "'").Replace
 
 // reader loads the config of parsed flags and opens the archive for reading.
 func (e *env) reader(ctx context.Context, c common) (reader, error) {

@@ -57,7 +57,7 @@ documented schema) or warc (WARC/1.1, gzip per record, with the raw captures).`,
 	defer r.Close()
 	write := func(w io.Writer) (int, error) { return r.JSONL(ctx, w, from) }
 	if format == "warc" {
-		local, ok := r.(localReader)
+		local, ok := r.(*localReader)
 		if !ok {
 			return fmt.Errorf("WARC export reads the archive file, which the daemon holds: take a backup (gongkai backup copy.db) and run: gongkai export -db copy.db -format warc -o %s", out)
 		}

@@ -48,7 +48,7 @@ func cmdReextract(ctx context.Context, e *env, args []string) error {
 		}
 		return config.Source{Name: name} // no longer configured: the default rules
 	}
-	bar := newBar(e.stderr)
+	bar := newBar(e.stderr, "reextract")
 	rep, err := st.Reextract(ctx, archive.ReextractOptions{
 		Source: *source,
 		Rules:  func(name string) string { return cr.ExtractionID(src(name)) },
@@ -71,7 +71,7 @@ func printReextract(w io.Writer, rep archive.ReextractReport, dryRun bool) {
 	if dryRun {
 		verb = "would change (dry run, nothing stored)"
 	}
-	fmt.Fprintf(w, "%d documents read, %d %s, %d could not be extracted\n", rep.Docs, rep.Changed, verb, rep.Failed)
+	fmt.Fprintf(w, "%d documents read, %d %s, %d could not be extracted, %d files skipped\n", rep.Docs, rep.Changed, verb, rep.Failed, rep.Skipped)
 	for _, f := range append(extract.Fields(), extract.Field{Key: extract.FieldAttachments, ZH: "附件", EN: "Attachments"}) {
 		n := rep.Fields[f.Key]
 		if n == 0 {
@@ -106,13 +106,14 @@ func clip(s string) string {
 // bar is a progress bar on a terminal, nothing elsewhere.
 type bar struct{ pb *progressbar.ProgressBar }
 
-func newBar(w io.Writer) *bar {
+func newBar(w io.Writer, what string) *bar {
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return &bar{}
 	}
-	return &bar{pb: progressbar.NewOptions(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("reextract"),
-		progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond))}
+	return &bar{pb: progressbar.NewOptions(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }))}
 }
 
 func (b *bar) update(done, total int) {

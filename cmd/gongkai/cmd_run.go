@@ -17,6 +17,7 @@ import (
 	"github.com/gongkai/gongkai/metrics"
 	"github.com/gongkai/gongkai/notify"
 	"github.com/gongkai/gongkai/schedule"
+	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/web"
 )
 
@@ -38,9 +39,14 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("web.listen %s: %w", cfg.Web.Listen, err)
 	}
-	d := &daemon{cfg: cfg, st: st, log: log, crawler: newCrawler(st, cfg, log, nil),
+	m := metrics.New(metrics.Options{Archive: st, Logger: log})
+	ix := openIndex(st, log, m.SetIndexLag)
+	if ix != nil {
+		defer ix.Close()
+	}
+	d := &daemon{cfg: cfg, st: st, log: log, crawler: newCrawler(st, cfg, log, nil), index: ix,
 		configPath: c.config, load: func() (*config.Config, error) { return e.loadConfig(c, log) },
-		metrics: metrics.New(metrics.Options{Archive: st, Logger: log})}
+		metrics: m}
 	fmt.Fprintf(e.stdout, "gongkai: archive %s, %d source(s), web UI on http://%s/\n", cfg.DB, len(cfg.Sources), ln.Addr())
 	return d.serve(ctx, ln, now)
 }
@@ -52,7 +58,8 @@ type daemon struct {
 	st      *archive.Store
 	log     *slog.Logger
 	crawler *crawler.Crawler
-	poke    func() // wakes the notifier after a poll
+	index   *search.Index // nil when it cannot be opened: search is off, archiving is not
+	poke    func()        // wakes the notifier after a poll
 	next    func(source string) (time.Time, bool)
 
 	configPath string
@@ -82,10 +89,9 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 		return err
 	}
 	d.metrics.SetSources(d.set.names())
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", d.metrics.Handler())
-	mux.Handle("/", newWeb(d.st, d.cfg, d.log, sched.Next, func(o *web.Options) { o.Health = d.health }))
-	srv := web.HTTPServer(mux)
+	srv := web.HTTPServer(newWeb(d.st, d.cfg, d.log, sched.Next, func(o *web.Options) {
+		o.Health, o.Metrics = d.health, d.metrics.Handler()
+	}, withSearch(d.index)))
 
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
@@ -97,6 +103,9 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 		}
 	}()
 	runCtx, stopRun := context.WithCancel(ctx)
+	// The index follows the archive behind the crawl; it catches up on
+	// whatever the last run committed before it stopped.
+	defer runIndexer(runCtx, d.index)()
 	go func() {
 		defer wg.Done()
 		if err := notifier.Run(runCtx, wake); err != nil && !errors.Is(err, context.Canceled) {
@@ -186,6 +195,9 @@ func (d *daemon) crawlOne(ctx context.Context, src config.Source) {
 	}
 	defer d.set.done(src.Name)
 	stats, err := d.crawler.Crawl(ctx, src)
+	if d.index != nil {
+		d.index.Notify()
+	}
 	if d.metrics != nil {
 		state, serr := d.st.Source(context.WithoutCancel(ctx), src.Name)
 		if serr != nil {

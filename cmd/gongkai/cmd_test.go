@@ -164,8 +164,25 @@ func TestCrawlThenRead(t *testing.T) {
 		t.Errorf("warc export: %v", err)
 	}
 	out, _, err = gongkai(t, "verify", "-config", cfg)
-	if err != nil || !strings.Contains(out, "ok: no damage found") {
+	if err != nil || !strings.Contains(out, "ok: no damage found") || !strings.Contains(out, "search index: 10 documents, in step") {
 		t.Errorf("verify: %v\n%s", err, out)
+	}
+	// The crawl indexed as it went; docs -q searches that index.
+	out, stderr, err := gongkai(t, "docs", "-config", cfg, "-q", `"法治政府建设"`)
+	if err != nil || !strings.Contains(out, "宁海县公安局2024年【法治政府建设】年度报告") || !strings.Contains(stderr, "5 of 5 match(es)") {
+		t.Errorf("docs -q: %v\n%s\n%s", err, out, stderr)
+	}
+	out, _, err = gongkai(t, "reindex", "-config", cfg)
+	if err != nil || !strings.Contains(out, "reindexed 10 documents") {
+		t.Errorf("reindex: %v\n%s", err, out)
+	}
+	out, _, err = gongkai(t, "reindex", "-config", cfg, "-check")
+	if err != nil || !strings.Contains(out, "in step") {
+		t.Errorf("reindex -check: %v\n%s", err, out)
+	}
+	out, _, err = gongkai(t, "docs", "-config", cfg, "-q", "出入境", "-json")
+	if err != nil || !strings.Contains(out, `"snippet"`) || !strings.Contains(out, "<mark>出入境</mark>") {
+		t.Errorf("docs -q -json after reindex: %v\n%s", err, out)
 	}
 }
 
@@ -195,6 +212,10 @@ func TestReadsGoThroughTheDaemon(t *testing.T) {
 	out, _, err := gongkai(t, "docs", "-config", cfg)
 	if err != nil || !strings.Contains(out, "宁海县公安局2024年法治政府建设年度报告") {
 		t.Errorf("docs through the daemon: %v\n%s", err, out)
+	}
+	out, stderr, err := gongkai(t, "docs", "-config", cfg, "-q", `"法治政府建设"`, "-n", "2")
+	if err != nil || !strings.Contains(out, "【法治政府建设】") || !strings.Contains(stderr, "2 of 5 match(es)") {
+		t.Errorf("docs -q through the daemon: %v\n%s\n%s", err, out, stderr)
 	}
 	out, _, err = gongkai(t, "export", "-config", cfg)
 	if err != nil || strings.Count(out, "\n") != 9 {

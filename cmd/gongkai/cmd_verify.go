@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/search"
 )
 
 func cmdVerify(ctx context.Context, e *env, args []string) error {
@@ -37,8 +38,14 @@ func cmdVerify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: checked bbolt pages, %d documents, %d versions (content SHA-256), %d raw captures (SHA-256), %d events\n",
-		cfg.DB, r.Docs, r.Versions, r.Captures, r.Events)
+	fmt.Fprintf(e.stdout, "%s: checked bbolt pages, %d documents, %d versions (content SHA-256), %d raw captures (SHA-256), %d re-extractions, %d events, list index and counters\n",
+		cfg.DB, r.Docs, r.Versions, r.Captures, r.Reextractions, r.Events)
+	// The search index is derived data: its drift is reported, not damage.
+	if d, err := indexDrift(ctx, st, search.Dir(cfg.DB), log); err != nil {
+		fmt.Fprintf(e.stdout, "search index: %v\n", err)
+	} else {
+		fmt.Fprintln(e.stdout, d)
+	}
 	for _, p := range r.Problems {
 		fmt.Fprintln(e.stdout, "DAMAGE:", p)
 	}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -75,7 +76,9 @@ sources:
 	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := startGongkai(t, "crawl", "-config", cfg)
+	// Memory is measured on a real gongkai binary: the test binary under
+	// -race keeps shadow memory that users' binaries do not have.
+	c := startExe(t, buildGongkai(t), "crawl", "-config", cfg)
 	code := c.wait(t, 3*time.Minute)
 	ru, ok := c.cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	if !ok {
@@ -182,4 +185,16 @@ notify:
 	if code != 0 {
 		t.Errorf("exit %d\n%s", code, c.stderr.String())
 	}
+}
+
+// buildGongkai builds the command as users build it (no race detector,
+// no test hooks) into a temporary directory.
+func buildGongkai(t *testing.T) string {
+	t.Helper()
+	exe := filepath.Join(t.TempDir(), "gongkai")
+	cmd := exec.Command("go", "build", "-o", exe, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return exe
 }

@@ -204,6 +204,13 @@ func startGongkai(t *testing.T, args ...string) *child {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startExe(t, exe, args...)
+}
+
+// startExe runs exe (the test binary standing in for gongkai, or a real
+// gongkai binary) with args.
+func startExe(t *testing.T, exe string, args ...string) *child {
+	t.Helper()
 	c := &child{cmd: exec.Command(exe, args...), done: make(chan struct{})}
 	c.cmd.Env = append(os.Environ(), childEnv+"=1")
 	c.cmd.Stdout, c.cmd.Stderr = &c.stdout, &c.stderr

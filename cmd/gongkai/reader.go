@@ -2,29 +2,28 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/export"
-	"github.com/gongkai/gongkai/web"
+	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/web/api"
 )
 
 // reader is what the read commands (docs, show, diff, export) need. bbolt
 // lets one process hold the file, so while the daemon runs they read
 // through its API instead of the file.
 type reader interface {
-	Docs(ctx context.Context, q archive.Query) ([]archive.Doc, int, error)
+	List(ctx context.Context, q archive.ListQuery) (archive.Page, error)
+	Search(ctx context.Context, q search.Query) (search.Result, error)
 	Lookup(ctx context.Context, ref string) (archive.Doc, error)
 	Versions(ctx context.Context, id uint64) ([]archive.Version, error) // records may be empty when remote
 	Version(ctx context.Context, id uint64, n int) (archive.Version, error)
@@ -36,30 +35,54 @@ type reader interface {
 func openReader(ctx context.Context, cfg *config.Config, log *slog.Logger) (reader, error) {
 	st, err := archive.Open(cfg.DB, storeOptions(log, true))
 	if err == nil {
-		return localReader{st}, nil
+		return &localReader{Store: st, log: log}, nil
 	}
 	if !errors.Is(err, archive.ErrLocked) {
 		return nil, err
 	}
 	base := daemonURL(cfg.Web.Listen)
-	r := &remoteReader{base: base, auth: cfg.Web.Auth, client: &http.Client{Timeout: 5 * time.Minute}}
-	if herr := r.get(ctx, "/api/health", nil); herr != nil {
+	r := remoteReader{api.NewClient(base, api.Options{
+		Authorize:        func(req *http.Request) { authorize(req, cfg.Web.Auth) },
+		UnauthorizedHint: authHint(cfg.Web.Auth),
+	})}
+	if _, herr := r.Health(ctx); herr != nil {
 		return nil, fmt.Errorf("%w, and its API at %s does not answer (%v); check web.listen in the config", err, base, herr)
 	}
 	log.Debug("archive in use; reading through the daemon's API", "url", base)
 	return r, nil
 }
 
-type localReader struct{ *archive.Store }
+// localReader reads the archive file and, for searches, the index beside it.
+type localReader struct {
+	*archive.Store
+	log   *slog.Logger
+	index *search.Index
+}
 
-func (l localReader) JSONL(ctx context.Context, w io.Writer, since time.Time) (int, error) {
+func (l *localReader) JSONL(ctx context.Context, w io.Writer, since time.Time) (int, error) {
 	return export.JSONL(ctx, l.Store, w, export.Options{Since: since})
 }
 
-type remoteReader struct {
-	base   string
-	auth   config.WebAuth
-	client *http.Client
+// Search opens the index on first use and brings it up to date first.
+func (l *localReader) Search(ctx context.Context, q search.Query) (search.Result, error) {
+	if l.index == nil {
+		ix, err := search.OpenExisting(search.Dir(l.Path()), l.Store, search.Options{Logger: l.log})
+		if err != nil {
+			return search.Result{}, err
+		}
+		l.index = ix
+		if _, err := ix.CatchUp(ctx); err != nil {
+			return search.Result{}, err
+		}
+	}
+	return l.index.Search(ctx, q)
+}
+
+func (l *localReader) Close() error {
+	if l.index != nil {
+		l.index.Close()
+	}
+	return l.Store.Close()
 }
 
 // daemonURL is the base URL the CLI reaches the daemon's API at: its
@@ -101,115 +124,30 @@ func authHint(a config.WebAuth) string {
 	return " (check web.auth in the config)"
 }
 
-func (r *remoteReader) Close() error { return nil }
+// remoteReader reads through the daemon's API.
+type remoteReader struct{ *api.Client }
 
-func (r *remoteReader) do(ctx context.Context, path string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.base+path, nil)
+func (r remoteReader) Close() error { return nil }
+
+func (r remoteReader) Lookup(ctx context.Context, ref string) (archive.Doc, error) {
+	d, err := r.Client.Lookup(ctx, ref)
+	return d.Doc, err
+}
+
+func (r remoteReader) Versions(ctx context.Context, id uint64) ([]archive.Version, error) {
+	d, err := r.Client.Doc(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	authorize(req, r.auth)
-	res, err := r.client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("daemon API: %w", err)
-	}
-	if res.StatusCode != http.StatusOK {
-		defer res.Body.Close()
-		var e struct {
-			Error string `json:"error"`
-		}
-		json.NewDecoder(io.LimitReader(res.Body, 1<<16)).Decode(&e)
-		switch res.StatusCode {
-		case http.StatusNotFound:
-			return nil, fmt.Errorf("%s: %w", e.Error, archive.ErrNotFound)
-		case http.StatusUnauthorized:
-			e.Error += authHint(r.auth)
-		}
-		return nil, fmt.Errorf("daemon API %s: HTTP %d: %s", path, res.StatusCode, e.Error)
-	}
-	return res, nil
-}
-
-func (r *remoteReader) get(ctx context.Context, path string, v any) error {
-	res, err := r.do(ctx, path)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	if v == nil {
-		return nil
-	}
-	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
-		return fmt.Errorf("daemon API %s: %w", path, err)
-	}
-	return nil
-}
-
-func (r *remoteReader) Docs(ctx context.Context, q archive.Query) ([]archive.Doc, int, error) {
-	v := url.Values{}
-	for k, s := range map[string]string{"source": q.Source, "status": q.Status, "q": q.Text, "from": q.From, "to": q.To} {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	if q.Limit > 0 {
-		v.Set("limit", strconv.Itoa(q.Limit))
-	} else {
-		v.Set("limit", "1000000")
-	}
-	if q.Offset > 0 {
-		v.Set("offset", strconv.Itoa(q.Offset))
-	}
-	var out struct {
-		Total int           `json:"total"`
-		Docs  []archive.Doc `json:"docs"`
-	}
-	err := r.get(ctx, "/api/docs?"+v.Encode(), &out)
-	return out.Docs, out.Total, err
-}
-
-func (r *remoteReader) Lookup(ctx context.Context, ref string) (archive.Doc, error) {
-	var out struct {
-		Doc archive.Doc `json:"doc"`
-	}
-	err := r.get(ctx, "/api/lookup?ref="+url.QueryEscape(ref), &out)
-	return out.Doc, err
-}
-
-func (r *remoteReader) Versions(ctx context.Context, id uint64) ([]archive.Version, error) {
-	var out struct {
-		Versions []web.VersionInfo `json:"versions"`
-	}
-	if err := r.get(ctx, fmt.Sprintf("/api/docs/%d", id), &out); err != nil {
-		return nil, err
-	}
-	vs := make([]archive.Version, len(out.Versions))
-	for i, v := range out.Versions {
+	vs := make([]archive.Version, len(d.Versions))
+	for i, v := range d.Versions {
 		vs[i] = archive.Version{Doc: id, N: v.N, FetchedAt: v.FetchedAt, SHA256: v.SHA256, RawSHA256: v.RawSHA256, RawSize: v.RawSize}
 		vs[i].Record.Title = v.Title
 	}
 	return vs, nil
 }
 
-func (r *remoteReader) Version(ctx context.Context, id uint64, n int) (archive.Version, error) {
-	var v archive.Version
-	err := r.get(ctx, fmt.Sprintf("/api/docs/%d/versions/%d", id, n), &v)
-	return v, err
-}
-
-func (r *remoteReader) JSONL(ctx context.Context, w io.Writer, since time.Time) (int, error) {
-	path := "/api/export?format=jsonl"
-	if !since.IsZero() {
-		path += "&since=" + url.QueryEscape(since.Format(time.RFC3339))
-	}
-	res, err := r.do(ctx, path)
-	if err != nil {
-		return 0, err
-	}
-	defer res.Body.Close()
-	n, err := io.Copy(w, res.Body)
-	if err != nil {
-		return 0, fmt.Errorf("daemon API export: %w", err)
-	}
-	return int(n), nil
+func (r remoteReader) JSONL(ctx context.Context, w io.Writer, since time.Time) (int, error) {
+	n, err := r.Export(ctx, w, since)
+	return int(n), err
 }

@@ -1,7 +1,7 @@
 // Package discover reads list pages of disclosure sites: which links on a
 // page lead to documents, and which requests fetch the next list pages. It
 // knows the common government CMS platforms (Hanweb, TRS, Guangdong NFCMS
-// and gkmlpt, gov.cn) and falls back to generic next-page links; each
+// and gkmlpt, gov.cn, Lonsun) and falls back to generic next-page links; each
 // platform is one type in the ordered registry of platform.go. It also finds
 // the column pages a directory page links to (Columns). It is pure: bytes
 // in, links out; the crawler does the fetching.

@@ -108,6 +108,24 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
+			name: "lonsun column: a platform added with one file and one line",
+			url:  host + "/public/column/6789?type=4&catId=123&action=list",
+			body: chrome(`<div class="nav"><a href="/public/column/6789?type=4&catId=100&action=list">机构职能</a></div>
+<ul class="clearfix xxgk_nav_list"><li><a href="/public/6789/1003.html" title="关于印发2025年工作要点的通知">关于印发2025年工作要点的通知</a><span class="date">2025-03-03</span></li>
+<li><a href="/public/6789/1002.html">关于开展安全生产大检查的通知</a><span class="date">2025-02-14</span></li>
+<li><a href="/public/6789/1001.html">2024年政府信息公开工作年度报告</a><span class="date">2025-01-20</span></li></ul>
+<div class="pagination"><a href="/public/column/6789?type=4&catId=123&action=list&pageIndex=2">下一页</a></div>`),
+			want: Result{
+				Platform: "lonsun",
+				Entries: []Entry{
+					entry("/public/6789/1003.html", "关于印发2025年工作要点的通知", "2025-03-03"),
+					entry("/public/6789/1002.html", "关于开展安全生产大检查的通知", "2025-02-14"),
+					entry("/public/6789/1001.html", "2024年政府信息公开工作年度报告", "2025-01-20"),
+				},
+				Next: []Request{get("/public/column/6789?type=4&catId=123&action=list&pageIndex=2")},
+			},
+		},
+		{
 			name: "generic document shapes outside the list",
 			url:  host + "/zwgk/index.html",
 			body: chrome(`<div class="side"><a href="/art/2025/1/23/art_1_2.html">侧栏文章</a></div>

@@ -13,13 +13,10 @@ import (
 )
 
 // genericPlatform reads any page by its shape: dated rows and pager links.
-// It owns the document URL shapes of platforms read generically (Lonsun).
 type genericPlatform struct{}
 
-var lonsunDocRe = regexp.MustCompile(`^/public/(?:[0-9A-Za-z]+/)+\d+\.html?$`)
-
 func (genericPlatform) name() string               { return PlatformGeneric }
-func (genericPlatform) docPaths() []*regexp.Regexp { return []*regexp.Regexp{lonsunDocRe} }
+func (genericPlatform) docPaths() []*regexp.Regexp { return nil }
 func (genericPlatform) score(*page) int            { return 0 }
 func (genericPlatform) parse(p *parser, pg *page)  { p.genericPage(pg.doc.Selection, pg.raw) }
 

@@ -50,6 +50,7 @@ var registry = []platform{
 	govcnPlatform{},
 	trsPlatform{},
 	nfcmsPlatform{},
+	lonsunPlatform{},
 	genericPlatform{},
 }
 

@@ -41,3 +41,16 @@ export function steps() {
   }
   return { step, failures: () => failures };
 }
+
+// args reads a script's command line: the server's base URL and where to
+// put screenshots (default: a new temp dir).
+export function args(script) {
+  const base = (process.argv[2] || '').replace(/\/$/, '');
+  if (!base) {
+    console.error(`usage: node ${script} BASE_URL [SCREENSHOT_DIR]`);
+    process.exit(2);
+  }
+  const shots = process.argv[3] || fs.mkdtempSync(path.join(os.tmpdir(), 'gongkai-shots-'));
+  fs.mkdirSync(shots, { recursive: true });
+  return { base, shots };
+}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/web"
 	"github.com/gongkai/gongkai/web/internal/demo"
 )
@@ -49,7 +50,15 @@ func run(ctx context.Context) error {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	next := time.Now().Add(time.Hour).Truncate(time.Hour)
-	h := web.New(store, web.Options{Logger: log, Schedule: func(string) (time.Time, bool) { return next, true }})
+	ix, err := search.Open(search.Dir(store.Path()), store, search.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	if _, err := ix.CatchUp(ctx); err != nil {
+		return err
+	}
+	h := web.New(store, web.Options{Logger: log, Schedule: func(string) (time.Time, bool) { return next, true }, Search: ix})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

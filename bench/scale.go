@@ -1,0 +1,562 @@
+package main
+
+// The scale benchmark: archives of many realistic documents written
+// straight through the archive's API (no HTTP, so 100k documents take
+// minutes), then what reading them costs through a daemon-like server in a
+// child process: list, document and search pages, its memory, and the
+// bytes on disk against the raw HTML and a WARC.gz of the same captures.
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/export"
+	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/search"
+	"github.com/gongkai/gongkai/web"
+)
+
+// serveEnv makes the binary a read-only daemon for the read workload.
+const serveEnv = "GONGKAI_BENCH_SERVE"
+
+type scaleOptions struct {
+	docs  int
+	reads int // requests per measured kind
+	dir   string
+	out   string
+}
+
+// scaleSources are the archive's sources; documents are spread over them.
+var scaleSources = []string{"ninghai-xxgk", "cixi-xxgk", "yuyao-xxgk", "fenghua-xxgk"}
+
+// gen makes the documents of the scale archive, deterministic per id.
+type gen struct {
+	m    *model
+	site *site // for the page chrome
+	docs int   // how many the archive gets, for sourceOf
+}
+
+// scaleDoc is one version of a generated document and its page.
+type scaleDoc struct {
+	id      int
+	version int
+	source  string
+	url     string
+	rec     extract.Document
+	page    []byte
+	at      time.Time
+}
+
+var scaleEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func (g *gen) doc(id int) []scaleDoc {
+	r := rand.New(rand.NewPCG(uint64(id), 0x5ca1e))
+	src := sourceOf(id, g.docs)
+	pub := scaleEpoch.Add(-time.Duration(id) * 57 * time.Minute) // ~11 years at 100k
+	kinds := []string{"的通知", "的实施意见", "工作方案", "年度报告", "的公告", "的批复"}
+	rec := extract.Document{
+		Title:     g.m.line(r, 8+r.IntN(14)) + kinds[r.IntN(len(kinds))],
+		IndexNo:   fmt.Sprintf("11330226002966124X/%s-%06d", pub.Format("2006"), id),
+		Published: pub.Format("2006-01-02"),
+		Written:   pub.Add(-72 * time.Hour).Format("2006-01-02"),
+		Publisher: g.m.line(r, 4+r.IntN(4)) + "办公室",
+		DocNo:     fmt.Sprintf("宁政办发〔%s〕%d号", pub.Format("2006"), id%300+1),
+		Topic:     "综合政务",
+		Access:    "主动公开",
+		// Most notices are short, some reports long: 400 characters plus
+		// an exponential tail averaging 1,200, at most 12,000.
+		Body: g.m.text(r, 400+min(int(r.ExpFloat64()*1200), 11600)),
+	}
+	if r.IntN(5) == 0 {
+		rec.Attachments = []extract.Attachment{{Name: g.m.line(r, 10) + ".pdf", URL: fmt.Sprintf("https://www.example.gov.cn/module/download/%d.pdf", id)}}
+	}
+	u := fmt.Sprintf("https://www.%s.gov.cn/art/%s/art_1229_%d.html", strings.TrimSuffix(src, "-xxgk"), pub.Format("2006/1/2"), id)
+	at := scaleEpoch.Add(time.Duration(id) * time.Second)
+	out := []scaleDoc{{id: id, version: 1, source: src, url: u, rec: rec, page: g.page(rec), at: at}}
+	// 5% of documents change once or twice after publication.
+	if id%20 == 7 {
+		for v := 2; v <= 2+r.IntN(2); v++ {
+			rec.Body = strings.Replace(rec.Body, "。", "。"+g.m.line(r, 30)+"。", 1+r.IntN(3))
+			at = at.Add(30 * 24 * time.Hour)
+			out = append(out, scaleDoc{id: id, version: v, source: src, url: u, rec: rec, page: g.page(rec), at: at})
+		}
+	}
+	return out
+}
+
+// page renders a record in the bench site's real-size chrome.
+func (g *gen) page(rec extract.Document) []byte {
+	var b bytes.Buffer
+	head(&b, rec.Title+"_人民政府")
+	fmt.Fprintf(&b, `<div class="main"><table class="xxgk_table"><tr><td class="t">索引号</td><td>%s</td><td class="t">发布机构</td><td>%s</td></tr>
+<tr><td class="t">发文字号</td><td>%s</td><td class="t">成文日期</td><td>%s</td></tr><tr><td class="t">发布日期</td><td>%s</td><td class="t">公开方式</td><td>主动公开</td></tr></table>
+<h1 class="title">%s</h1><div id="zoom">`, rec.IndexNo, rec.Publisher, rec.DocNo, rec.Written, rec.Published, rec.Title)
+	for _, p := range strings.Split(rec.Body, "\n") {
+		b.WriteString("<p style=\"text-indent:2em\">" + p + "</p>\n")
+	}
+	b.WriteString("</div>")
+	for _, a := range rec.Attachments {
+		fmt.Fprintf(&b, `<p>附件：<a href="%s">%s</a></p>`, a.URL, a.Name)
+	}
+	b.WriteString("</div>")
+	g.site.foot(&b)
+	return b.Bytes()
+}
+
+// sourceOf spreads the ids over the sources in blocks, so the archive is
+// written one crawl run per source.
+func sourceOf(id, docs int) string {
+	return scaleSources[min((id-1)*len(scaleSources)/max(docs, 1), len(scaleSources)-1)]
+}
+
+// buildScale writes docs documents into a new archive at db, one quiet
+// crawl run per source with the archive's default group commits, and
+// returns the raw HTML bytes and the body text bytes it wrote.
+func buildScale(ctx context.Context, db string, docs int, logf func(string, ...any)) (raw, text int64, versions int, err error) {
+	st, err := archive.Open(db, archive.Options{})
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer st.Close()
+	g := &gen{m: trainModel(), site: newSite(0, 25), docs: docs}
+	// Two generators feed one writer; results are written in id order.
+	ids := make(chan int)
+	type batch struct {
+		id int
+		vs []scaleDoc
+	}
+	out := make(chan batch, 64)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for id := range ids {
+				out <- batch{id, g.doc(id)}
+			}
+		})
+	}
+	go func() {
+		defer close(ids)
+		for id := 1; id <= docs; id++ {
+			select {
+			case ids <- id:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(out) }()
+	start := time.Now()
+	pending := map[int][]scaleDoc{}
+	next := 1
+	var run *archive.Run
+	runSource := ""
+	rules := fmt.Sprintf("r%d", extract.RulesVersion)
+	defer func() {
+		if run != nil {
+			run.End(context.WithoutCancel(ctx), archive.RunStats{}, err)
+		}
+	}()
+	for b := range out {
+		pending[b.id] = b.vs
+		for vs, ok := pending[next]; ok; vs, ok = pending[next] {
+			delete(pending, next)
+			next++
+			for _, d := range vs {
+				if d.source != runSource {
+					if run != nil {
+						if err := run.End(ctx, archive.RunStats{New: next - 1}, nil); err != nil {
+							return 0, 0, 0, err
+						}
+					}
+					if run, err = st.Begin(ctx, d.source, archive.RunOptions{Quiet: true, Rules: rules}); err != nil {
+						return 0, 0, 0, err
+					}
+					runSource = d.source
+				}
+				_, err := run.Record(ctx, archive.Observation{URL: d.url, Doc: d.rec,
+					Listing: archive.Listing{Title: d.rec.Title, Date: d.rec.Published},
+					Capture: archive.Capture{URL: d.url, Method: http.MethodGet, Proto: "HTTP/1.1", Status: 200,
+						Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}, "Server": {"nginx"}}, Body: d.page, FetchedAt: d.at}})
+				if err != nil {
+					return 0, 0, 0, fmt.Errorf("record %d v%d: %w", d.id, d.version, err)
+				}
+				raw += int64(len(d.page))
+				text += int64(len(d.rec.Body))
+				versions++
+			}
+			if n := next - 1; n%10000 == 0 {
+				logf("scale: %d documents written (%.0f/s)", n, float64(n)/time.Since(start).Seconds())
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, 0, 0, err
+	}
+	if run != nil {
+		err = run.End(ctx, archive.RunStats{}, nil)
+		run = nil
+	}
+	return raw, text, versions, err
+}
+
+// scanSearch is search without an index: every document's current record
+// read and matched as a substring, the way /search worked before the index.
+func scanSearch(ctx context.Context, st *archive.Store, text string) (int, error) {
+	n := 0
+	q := archive.ListQuery{Limit: 1000}
+	for {
+		p, err := st.List(ctx, q)
+		if err != nil {
+			return 0, err
+		}
+		for _, d := range p.Docs {
+			_, rec, err := st.Current(ctx, d.ID)
+			if err != nil {
+				return 0, err
+			}
+			if strings.Contains(rec.Title+"\n"+rec.IndexNo+"\n"+rec.DocNo+"\n"+rec.Body, text) {
+				n++
+			}
+		}
+		if p.Next == "" {
+			return n, nil
+		}
+		q.After = p.Next
+	}
+}
+
+// counter counts bytes written.
+type counter struct{ n int64 }
+
+func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+func runScale(ctx context.Context, o scaleOptions, w io.Writer) error {
+	if o.reads <= 0 {
+		o.reads = 40
+	}
+	dir := o.dir
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "gongkai-scale-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	}
+	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+	var rows []row
+	add := func(what, value, note string) { rows = append(rows, row{what, value, note}) }
+	db := filepath.Join(dir, "gongkai.db")
+	os.Remove(db)
+	os.RemoveAll(search.Dir(db))
+
+	logf("scale: writing %d documents to %s", o.docs, db)
+	t0, c0 := time.Now(), cpuTime()
+	raw, text, versions, err := buildScale(ctx, db, o.docs, logf)
+	if err != nil {
+		return err
+	}
+	build, buildCPU := time.Since(t0), cpuTime()-c0
+	add("archive build (a Run per source, group commits)", fmt.Sprintf("%.0f docs/s (%.0f s)", float64(o.docs)/build.Seconds(), build.Seconds()),
+		fmt.Sprintf("%d documents, %d versions; %.0f s of CPU including the text generation", o.docs, versions, buildCPU.Seconds()))
+
+	st, err := archive.Open(db, archive.Options{})
+	if err != nil {
+		return err
+	}
+	logf("scale: reindex")
+	t0, c0 = time.Now(), cpuTime()
+	if err := search.Rebuild(ctx, search.Dir(db), st, search.Options{}, nil); err != nil {
+		st.Close()
+		return err
+	}
+	reindex, reindexCPU := time.Since(t0), cpuTime()-c0
+	add("reindex from scratch (search.Rebuild)", fmt.Sprintf("%.0f s", reindex.Seconds()),
+		fmt.Sprintf("%.0f docs/s, %.1f MB/s of body text; %.0f s of CPU (%.1f MB/s of text per CPU second)", float64(o.docs)/reindex.Seconds(),
+			float64(text)/(1<<20)/reindex.Seconds(), reindexCPU.Seconds(), float64(text)/(1<<20)/reindexCPU.Seconds()))
+
+	logf("scale: WARC export for comparison")
+	var warc counter
+	t0 = time.Now()
+	if _, err := export.WARC(ctx, st, &warc, export.Options{}); err != nil {
+		st.Close()
+		return err
+	}
+	warcTime := time.Since(t0)
+
+	// Today's search, for comparison: a substring scan of every document.
+	var scan []float64
+	for range 3 {
+		t := time.Now()
+		if _, err := scanSearch(ctx, st, "法治政府建设"); err != nil {
+			st.Close()
+			return err
+		}
+		scan = append(scan, ms(time.Since(t)))
+	}
+	st.Close()
+
+	dbSize := fileSize(db)
+	ixSize, _ := dirSize(search.Dir(db))
+	pct := func(n, of int64) string { return fmt.Sprintf("%.0f%%", 100*float64(n)/float64(of)) }
+	add("raw HTML of the captures", mb(raw), fmt.Sprintf("%.1f KB a page; body text %s (%.1f KB a version)", float64(raw)/float64(versions)/1024, mb(text), float64(text)/float64(versions)/1024))
+	add("WARC.gz of the same captures (gzip per record)", mb(warc.n), pct(warc.n, raw)+" of raw; export took "+fmt.Sprintf("%.0f s", warcTime.Seconds()))
+	add("archive file", mb(dbSize), pct(dbSize, raw)+" of raw, "+pct(dbSize, warc.n)+" of the WARC.gz")
+	add("search index", mb(ixSize), pct(ixSize, raw)+" of raw, "+pct(ixSize, warc.n)+" of the WARC.gz, "+fmt.Sprintf("%.1f× the body text", float64(ixSize)/float64(text)))
+
+	logf("scale: read workload")
+	reads, err := readWorkload(ctx, db, o)
+	if err != nil {
+		return err
+	}
+	rows = append(rows, reads...)
+	slices.Sort(scan)
+	add("search without the index (substring scan of every current record)", fmt.Sprintf("%.0f ms", scan[1]), "median of 3, in-process: what /search cost before the index")
+
+	table := render(rows)
+	fmt.Fprint(w, table)
+	if o.out != "" {
+		return writeScaleSection(o, table)
+	}
+	return nil
+}
+
+// cpuTime is the user and system CPU this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// readWorkload starts the daemon-like child on db and measures requests.
+func readWorkload(ctx context.Context, db string, o scaleOptions) ([]row, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, exe, db)
+	cmd.Env = append(os.Environ(), serveEnv+"=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	defer cmd.Wait()
+	defer stdin.Close()
+	out := bufio.NewReader(stdout)
+	addr, err := out.ReadString('\n')
+	if err != nil {
+		return nil, fmt.Errorf("serve child: %w: %s", err, stderr.String())
+	}
+	base := "http://" + strings.TrimSpace(addr)
+	hc := &http.Client{Timeout: 5 * time.Minute}
+	get := func(path string, v any) (time.Duration, error) {
+		t := time.Now()
+		res, err := hc.Get(base + path)
+		if err != nil {
+			return 0, err
+		}
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
+		if err != nil {
+			return 0, err
+		}
+		took := time.Since(t)
+		if res.StatusCode != 200 {
+			return 0, fmt.Errorf("GET %s: %d %s", path, res.StatusCode, body)
+		}
+		if v != nil {
+			return took, json.Unmarshal(body, v)
+		}
+		return took, nil
+	}
+	var rows []row
+	measure := func(what, note string, paths func(i int) (string, any), after func(i int, v any)) error {
+		var ds []float64
+		for i := range o.reads {
+			p, v := paths(i)
+			d, err := get(p, v)
+			if err != nil {
+				return fmt.Errorf("%s: %w", what, err)
+			}
+			if after != nil {
+				after(i, v)
+			}
+			ds = append(ds, ms(d))
+		}
+		slices.Sort(ds)
+		rows = append(rows, row{what, fmt.Sprintf("p50 %.1f ms, p95 %.1f ms", pctl(ds, 50), pctl(ds, 95)), note})
+		return nil
+	}
+	r := rand.New(rand.NewPCG(42, 42))
+
+	// Warm up: first requests open files and fill caches.
+	get("/api/docs?limit=1", nil)
+
+	var cursor string
+	if err := measure("list page: /api/docs, 50 a page, following next", fmt.Sprintf("%d pages from the first", o.reads), func(int) (string, any) {
+		return "/api/docs?limit=50&after=" + url.QueryEscape(cursor), &struct{ Next string }{}
+	}, func(_ int, v any) { cursor = v.(*struct{ Next string }).Next }); err != nil {
+		return nil, err
+	}
+	if err := measure("list page: /sources/NAME (HTML)", "first page of a source, filtered by status", func(i int) (string, any) {
+		return "/sources/" + scaleSources[i%len(scaleSources)] + "?status=live", nil
+	}, nil); err != nil {
+		return nil, err
+	}
+	if err := measure("document page: /docs/ID (HTML)", "random documents", func(int) (string, any) {
+		return fmt.Sprintf("/docs/%d", 1+r.IntN(o.docs)), nil
+	}, nil); err != nil {
+		return nil, err
+	}
+	// Rare terms: six characters from a random document's body.
+	g := &gen{m: trainModel(), site: newSite(0, 25), docs: o.docs}
+	var rare []string
+	for len(rare) < o.reads {
+		body := []rune(g.doc(1 + r.IntN(o.docs))[0].rec.Body)
+		at := r.IntN(max(len(body)-6, 1))
+		if term := string(body[at : at+6]); isHan(term) {
+			rare = append(rare, term)
+		}
+	}
+	type sr struct {
+		Total int `json:"total"`
+	}
+	for _, q := range []struct {
+		what  string
+		terms []string
+	}{
+		{"search: rare term", rare},
+		{"search: common term", []string{"工作", "发展", "建设", "管理"}},
+		{"search: phrase", []string{`"法治政府建设"`, `"高质量发展"`, `"人民群众"`, `"安全生产"`}},
+	} {
+		var hits []int
+		if err := measure(q.what+" (/api/search, 20 hits)", "", func(i int) (string, any) {
+			return "/api/search?limit=20&q=" + url.QueryEscape(q.terms[i%len(q.terms)]), &sr{}
+		}, func(_ int, v any) { hits = append(hits, v.(*sr).Total) }); err != nil {
+			return nil, err
+		}
+		slices.Sort(hits)
+		rows[len(rows)-1].note = fmt.Sprintf("%s; matches: median %d, max %d", strings.Join(q.terms[:min(4, len(q.terms))], " "), hits[len(hits)/2], hits[len(hits)-1])
+	}
+	if err := measure("search page: /search?q= (HTML, 50 hits)", "common term with snippets", func(i int) (string, any) {
+		return "/search?q=" + url.QueryEscape([]string{"工作", "发展"}[i%2]), nil
+	}, nil); err != nil {
+		return nil, err
+	}
+	stdin.Close()
+	var mem crawlResult
+	if err := json.NewDecoder(out).Decode(&mem); err != nil {
+		return nil, fmt.Errorf("serve child: %w: %s", err, stderr.String())
+	}
+	rows = append(rows, row{"daemon RSS during the read workload", mb(mem.MaxRSS),
+		"VmHWM of the serving child, archive and index pages mapped from the page cache included; target < 300 MB; " + rssParts(mem)})
+	return rows, nil
+}
+
+func isHan(s string) bool {
+	for _, r := range s {
+		if r < 0x4e00 || r > 0x9fff {
+			return false
+		}
+	}
+	return true
+}
+
+// pctl is the p-th percentile of sorted values.
+func pctl(sorted []float64, p int) float64 {
+	i := (len(sorted)*p + 99) / 100
+	return sorted[min(max(i-1, 0), len(sorted)-1)]
+}
+
+// serveMain is the read workload's daemon: the archive and its index
+// behind the web server, on a free port it prints; it runs until stdin
+// closes, then prints its memory figures as JSON.
+func serveMain() int {
+	fail := func(err error) int { fmt.Fprintln(os.Stderr, "bench serve:", err); return 2 }
+	db := os.Args[1]
+	st, err := archive.Open(db, archive.Options{})
+	if err != nil {
+		return fail(err)
+	}
+	defer st.Close()
+	ix, err := search.OpenExisting(search.Dir(db), st, search.Options{})
+	if err != nil {
+		return fail(err)
+	}
+	defer ix.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fail(err)
+	}
+	srv := &http.Server{Handler: web.New(st, web.Options{Search: ix})}
+	go srv.Serve(ln)
+	fmt.Println(ln.Addr())
+	peakAnon := samplePeakAnon()
+	io.Copy(io.Discard, os.Stdin)
+	res := crawlResult{PeakAnon: peakAnon(), MaxRSS: selfHWM(), RSSAnon: procStatus("self", "RssAnon"), RSSFile: procStatus("self", "RssFile")}
+	srv.Close()
+	json.NewEncoder(os.Stdout).Encode(res)
+	return 0
+}
+
+const (
+	scaleBegin = "<!-- scale benchmark: begin -->"
+	scaleEnd   = "<!-- scale benchmark: end -->"
+)
+
+// writeScaleSection puts the table into o.out between the scale markers,
+// keeping the rest of the file (the crawl benchmark's results).
+func writeScaleSection(o scaleOptions, table string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n## Scale: %d documents\n\n", scaleBegin, o.docs)
+	fmt.Fprintf(&b, "Produced by `go run ./bench -scale %d -out %s` on %s; %d CPUs (%s); %s RAM; %s.\n", o.docs, o.out, machine(), runtime.NumCPU(), cpuModel(), memTotal(), runtime.Version())
+	b.WriteString(`Documents are written through the archive's own API (one quiet Run per source,
+group commits), spread over 4 sources; each page is about 20 KB of real-site chrome around body text
+sampled from an order-2 character model of the seed reports (unique per
+document), 5% of documents have 2–3 versions. Reads go over HTTP to a
+daemon-like child process (archive + search index + web server) on
+loopback; each figure is over the stated requests after one warm-up request.
+The machine was shared with other jobs during the run (load average well
+above its 2 cores), so wall-clock figures are pessimistic; CPU seconds are
+given where they tell more.
+
+`)
+	b.WriteString(table)
+	b.WriteString(scaleEnd + "\n")
+	old, _ := os.ReadFile(o.out)
+	s := string(old)
+	if i, j := strings.Index(s, scaleBegin), strings.Index(s, scaleEnd); i >= 0 && j > i {
+		s = s[:i] + b.String() + s[j+len(scaleEnd)+1:]
+	} else {
+		s = strings.TrimRight(s, "\n") + "\n\n" + b.String()
+	}
+	return os.WriteFile(o.out, []byte(s), 0o644)
+}
