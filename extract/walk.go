@@ -449,9 +449,10 @@ func (w *walker) exit(e *elem) {
 }
 
 // appendText adds text, collapsing every run of whitespace (including U+3000
-// and NBSP) to one space and dropping zero-width characters. It also counts
-// the text for the container scores. Only the lead bytes of space-like
-// runes (U+0085…U+FEFF) are decoded; a Han character is stepped over.
+// and NBSP) to one space, dropping zero-width characters and replacing
+// bytes that are not UTF-8. It also counts the text for the container
+// scores. A well-formed three-byte Han character is stepped over without
+// decoding.
 func (w *walker) appendText(s string) {
 	count := w.inLink == 0 && w.chrome == 0
 	start, runes := 0, 0
@@ -463,19 +464,27 @@ func (w *walker) appendText(s string) {
 			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
 				brk, space = true, true
 			}
-		case c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 || c == 0xEF:
+		case c >= 0xE4 && c <= 0xEE && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
+			size = 3 // most Han characters: never a space
+		default:
 			var r rune
 			r, size = utf8.DecodeRuneInString(s[i:])
 			switch {
+			case r == utf8.RuneError && size == 1:
+				// Not UTF-8 although the page said so: a replacement
+				// character, so that every field stays valid UTF-8.
+				if i > start {
+					w.appendRun(s[start:i], runes, count)
+				}
+				w.appendRun("\uFFFD", 1, count)
+				i++
+				start, runes = i, 0
+				continue
 			case r == '\u200b' || r == '\ufeff' || r == '\u200c' || r == '\u200d':
 				brk = true
-			case isSpaceRune(r):
+			case r >= 0x80 && isSpaceRune(r):
 				brk, space = true, true
 			}
-		case c >= 0xE4 && c <= 0xEE && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
-			size = 3
-		default:
-			_, size = utf8.DecodeRuneInString(s[i:])
 		}
 		if !brk {
 			i += size
