@@ -191,17 +191,7 @@ func TestReadsGoThroughTheDaemon(t *testing.T) {
 	if _, _, err := gongkai(t, "crawl", "-config", cfg); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var dout, derr lockedBuffer
-	go func() { done <- run(ctx, []string{"run", "-config", cfg}, &dout, &derr) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("daemon: %v\n%s", err, derr.String())
-		}
-	}()
-	dout.waitFor(t, done, "readiness line", func(s string) bool { return strings.Contains(s, "web UI on") })
+	defer runDaemon(t, cfg)()
 
 	// The daemon holds the bbolt lock: a second writer fails clearly (how
 	// fast is TestSecondWriterGivesUpWithinASecond's business).
@@ -281,6 +271,24 @@ func (l *lockedBuffer) next() (string, <-chan struct{}) {
 		l.changed = make(chan struct{})
 	}
 	return l.b.String(), l.changed
+}
+
+// runDaemon starts "gongkai run -config cfg" in this process and returns
+// once it says its web UI is up; stop ends it and fails the test if it
+// ended with an error.
+func runDaemon(t *testing.T, cfg string) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var dout, derr lockedBuffer
+	go func() { done <- run(ctx, []string{"run", "-config", cfg}, &dout, &derr) }()
+	dout.waitFor(t, done, "readiness line", func(s string) bool { return strings.Contains(s, "web UI on") })
+	return func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("daemon: %v\n%s", err, derr.String())
+		}
+	}
 }
 
 // readyCap bounds waits for a readiness signal. It is generous on purpose:
