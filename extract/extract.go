@@ -370,25 +370,8 @@ func (x *extraction) run() error {
 }
 
 func (x *extraction) set(field, value, source string) {
-	switch field {
-	case FieldTitle:
-		x.doc.Title = value
-	case FieldIndexNo:
-		x.doc.IndexNo = value
-	case FieldPublished:
-		x.doc.Published = value
-	case FieldWritten:
-		x.doc.Written = value
-	case FieldPublisher:
-		x.doc.Publisher = value
-	case FieldDocNo:
-		x.doc.DocNo = value
-	case FieldTopic:
-		x.doc.Topic = value
-	case FieldAccess:
-		x.doc.Access = value
-	case FieldBody:
-		x.doc.Body = value
+	if f, ok := FieldByKey(field); ok {
+		*f.Ptr(&x.doc) = value
 	}
 	if value == "" {
 		delete(x.sources, field)
@@ -408,7 +391,11 @@ var metaFields = []struct{ name, field string }{
 // fillFields sets the metadata fields from, in order of trust, the visible
 // labelled block, the gkmlpt DETAIL JSON and the meta tags.
 func (x *extraction) fillFields(found map[string]candidate) {
-	for _, f := range []string{FieldIndexNo, FieldPublished, FieldWritten, FieldPublisher, FieldDocNo, FieldTopic, FieldAccess} {
+	for _, fd := range fieldTable {
+		f := fd.Key
+		if !fd.Meta || f == FieldTitle {
+			continue // the title and the body have their own rules
+		}
 		if c, ok := found[f]; ok && c.value != "" {
 			x.set(f, c.value, c.source)
 			continue
