@@ -17,20 +17,27 @@ func (s *Store) maybeTrainDict(ctx context.Context, source string) {
 	if s.dictAfter < 0 || s.codec.hasDict(source) {
 		return
 	}
+	// Count first: a small source must not decode its captures at the end
+	// of every run only to find too few.
+	var ids []uint64
 	var samples [][]byte
 	err := s.db.View(func(tx *bolt.Tx) error {
 		prefix := []byte(source + "\x00")
 		c := tx.Bucket(bucketCrawl).Cursor()
 		raw := tx.Bucket(bucketRaw)
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(samples) < s.dictAfter; k, _ = c.Next() {
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(ids) < s.dictAfter; k, _ = c.Next() {
+			if id := seqOf(k[len(prefix):]); raw.Get(versionKey(id, 1)) != nil {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) < s.dictAfter {
+			return nil
+		}
+		for _, id := range ids {
 			if err := ctxErr(ctx); err != nil {
 				return err
 			}
-			z := raw.Get(versionKey(seqOf(k[len(prefix):]), 1))
-			if z == nil {
-				continue
-			}
-			data, err := s.codec.decompress(z)
+			data, err := s.codec.decompress(raw.Get(versionKey(id, 1)))
 			if err != nil {
 				continue // Verify reports it
 			}
@@ -38,7 +45,7 @@ func (s *Store) maybeTrainDict(ctx context.Context, source string) {
 		}
 		return nil
 	})
-	if err != nil || len(samples) < s.dictAfter {
+	if err != nil || len(samples) < s.dictAfter*9/10 {
 		return
 	}
 	start := time.Now()
@@ -75,4 +82,31 @@ func (s *Store) maybeTrainDict(ctx context.Context, source string) {
 		s.log.Info("compression dictionary trained", "source", source, "captures", len(samples), "bytes", len(dict), "duration", time.Since(start))
 	}
 	s.codec.bySrc[source] = id
+	s.codec.mu.Unlock()
+	if dict != nil {
+		s.recompress(source, ids)
+	}
+	s.codec.mu.Lock() // for the deferred unlock
+}
+
+// recompress stores the captures a dictionary was trained from again with
+// it. The capture bytes, and so their digests, stay the same.
+func (s *Store) recompress(source string, ids []uint64) {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		raw := tx.Bucket(bucketRaw)
+		for _, id := range ids {
+			key := versionKey(id, 1)
+			data, err := s.codec.decompress(raw.Get(key))
+			if err != nil {
+				continue // Verify reports it
+			}
+			if err := raw.Put(key, s.codec.compressCapture(source, data)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Warn("recompress captures with the dictionary", "source", source, "err", err)
+	}
 }

@@ -20,3 +20,16 @@ func StoredSize(s *Store, id uint64, n int) (size int) {
 	})
 	return size
 }
+
+// DeleteKey and PutKey damage and repair an index, for tests of Verify.
+func DeleteKey(t interface{ Fatal(...any) }, s *Store, bucket, key string) {
+	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucket)).Delete([]byte(key)) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func PutKey(t interface{ Fatal(...any) }, s *Store, bucket, key string) {
+	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte(bucket)).Put([]byte(key), nil) }); err != nil {
+		t.Fatal(err)
+	}
+}

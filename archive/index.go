@@ -65,6 +65,14 @@ func addCount(b *bolt.Bucket, key []byte, delta int64) error {
 	return b.Put(key, u64(uint64(n)))
 }
 
+// count reads a counter (scope "" = all sources, status anyStatus = any).
+func count(tx *bolt.Tx, scope, status string) int {
+	if v := tx.Bucket(bucketCounts).Get(countKey(scope, status)); len(v) == 8 {
+		return int(binary.BigEndian.Uint64(v))
+	}
+	return 0
+}
+
 // saveDoc writes a document record with its crawl state and keeps the list
 // index and counters in step with the record it replaces (before; zero ID for
 // a new document). A change of the current record or status (changed) gets
@@ -169,11 +177,7 @@ func (s *Store) List(ctx context.Context, q ListQuery) (Page, error) {
 	var lastTail []byte
 	err := s.db.View(func(tx *bolt.Tx) error {
 		if !dated {
-			if v := tx.Bucket(bucketCounts).Get(countKey(q.Source, status)); len(v) == 8 {
-				page.Total = int(binary.BigEndian.Uint64(v))
-			} else {
-				page.Total = 0
-			}
+			page.Total = count(tx, q.Source, status)
 		}
 		c := tx.Bucket(bucketList).Cursor()
 		k, _ := c.Seek(upper)
@@ -234,7 +238,7 @@ func (s *Store) Sources(ctx context.Context) ([]SourceState, error) {
 		}); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketCounts).ForEach(func(k, v []byte) error {
+		if err := tx.Bucket(bucketCounts).ForEach(func(k, v []byte) error {
 			scope, status, _ := bytes.Cut(k, []byte{0})
 			if len(scope) == 0 || len(v) != 8 {
 				return nil
@@ -247,7 +251,13 @@ func (s *Store) Sources(ctx context.Context) ([]SourceState, error) {
 				get(string(scope)).Withdrawn = n
 			}
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
+		for _, st := range byName {
+			withBackfill(tx, st) // also a first crawl still running, before its first end
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sources: %w", err)

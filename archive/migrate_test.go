@@ -189,3 +189,35 @@ func TestReadOnlyOpenOfV1AsksForMigration(t *testing.T) {
 		t.Fatalf("read-only Open of a schema-1 archive: %v", err)
 	}
 }
+
+// A migration checks whether the archive needs it: running the registry
+// again over a migrated archive (as after a crash before the schema was
+// recorded) changes nothing.
+func TestMigrationsAreIdempotent(t *testing.T) {
+	path := copyFixture(t)
+	s, err := archive.Open(path, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.Verify(ctx)
+	ch1, _ := s.Changes(ctx, 0, 0)
+	s.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("1")) })
+	db.Close()
+	s, err = archive.Open(path, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	after, err := s.Verify(ctx)
+	if err != nil || !after.OK() || after.Docs != before.Docs || after.Versions != before.Versions || after.Events != before.Events {
+		t.Errorf("verify after migrating twice: %+v %v, want %+v", after, err, before)
+	}
+	if ch2, _ := s.Changes(ctx, 0, 0); !slices.Equal(ch1, ch2) {
+		t.Errorf("the change log was rebuilt: %v, then %v", ch1, ch2)
+	}
+}

@@ -55,23 +55,7 @@ func (s *Store) Lookup(ctx context.Context, ref string) (Doc, error) {
 
 // Versions returns a document's versions, oldest first.
 func (s *Store) Versions(ctx context.Context, id uint64) ([]Version, error) {
-	var out []Version
-	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketVersions).Cursor()
-		prefix := u64(id)
-		for k, z := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, z = c.Next() {
-			data, err := s.codec.decompress(z)
-			if err != nil {
-				return err
-			}
-			var v Version
-			if err := json.Unmarshal(data, &v); err != nil {
-				return err
-			}
-			out = append(out, v)
-		}
-		return nil
-	})
+	out, err := readAll[Version](s, bucketVersions, id)
 	if err != nil {
 		return nil, fmt.Errorf("versions of doc %d: %w", id, err)
 	}
@@ -81,6 +65,29 @@ func (s *Store) Versions(ctx context.Context, id uint64) ([]Version, error) {
 		}
 	}
 	return out, nil
+}
+
+// readAll decodes the compressed JSON records of document id in bucket
+// (keyed id(8) n(4)), in key order.
+func readAll[T any](s *Store, bucket []byte, id uint64) ([]T, error) {
+	var out []T
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucket).Cursor()
+		prefix := u64(id)
+		for k, z := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, z = c.Next() {
+			data, err := s.codec.decompress(z)
+			if err != nil {
+				return err
+			}
+			var v T
+			if err := json.Unmarshal(data, &v); err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Version returns version n (1-based) of a document.

@@ -31,6 +31,9 @@ type Observation struct {
 	Doc     extract.Document
 	Capture Capture
 	Listing Listing
+	// Quiet makes this observation's events baseline (logged, never sent)
+	// in a run that is not quiet: an old document a resumed backfill finds.
+	Quiet bool
 }
 
 // Outcome says what Record did.
@@ -185,11 +188,12 @@ func (r *Run) prepare(ctx context.Context, canon string, rec extract.Document, f
 			prevFP = Fingerprint(prev)
 		}
 		if capture != nil {
-			if again, err := r.opts.Reextract(ctx, *capture); errors.Is(err, ErrNotExtractable) {
-				// compared as stored
-			} else if err != nil {
+			again, err := r.opts.Reextract(ctx, *capture)
+			switch {
+			case errors.Is(err, ErrNotExtractable): // compared as stored
+			case err != nil:
 				r.s.log.Warn("re-extraction failed; comparing with the stored record", "source", r.source, "doc", p.id, "err", err)
-			} else {
+			default:
 				again = validUTF8(again)
 				again.Sources = nil
 				prev, prevFP = again, Fingerprint(again)
@@ -205,6 +209,7 @@ func (r *Run) prepare(ctx context.Context, canon string, rec extract.Document, f
 			return p, nil
 		}
 		p.re = nil
+		_ = r.s.step("summary") // a test checks other writes go on meanwhile
 		p.summary = summarize(prev, rec)
 	}
 	raw, err := encodeCapture(o.Capture)
@@ -306,12 +311,12 @@ func (r *Run) apply(tx *bolt.Tx, p prepared) (Outcome, error) {
 		if err := r.s.step("version"); err != nil {
 			return out, err
 		}
-		if err := r.s.addEvent(tx, d, Event{Kind: out.Kind, Version: n, FetchedAt: p.at, Summary: p.summary}, r.opts.Quiet); err != nil {
+		if err := r.s.addEvent(tx, d, Event{Kind: out.Kind, Version: n, FetchedAt: p.at, Summary: p.summary}, r.opts.Quiet || p.o.Quiet); err != nil {
 			return out, err
 		}
 	}
 	if out.Restored {
-		if err := r.s.addEvent(tx, d, Event{Kind: EventRestored, Version: d.Versions, FetchedAt: p.at}, r.opts.Quiet); err != nil {
+		if err := r.s.addEvent(tx, d, Event{Kind: EventRestored, Version: d.Versions, FetchedAt: p.at}, r.opts.Quiet || p.o.Quiet); err != nil {
 			return out, err
 		}
 	}

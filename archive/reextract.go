@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -62,23 +63,7 @@ func (s *Store) getReext(tx *bolt.Tx, id uint64, n int) (Reextraction, error) {
 
 // Reextractions returns a document's re-extraction records, oldest first.
 func (s *Store) Reextractions(ctx context.Context, id uint64) ([]Reextraction, error) {
-	var out []Reextraction
-	err := s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketReext).Cursor()
-		prefix := u64(id)
-		for k, z := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, z = c.Next() {
-			data, err := s.codec.decompress(z)
-			if err != nil {
-				return err
-			}
-			var x Reextraction
-			if err := json.Unmarshal(data, &x); err != nil {
-				return err
-			}
-			out = append(out, x)
-		}
-		return nil
-	})
+	out, err := readAll[Reextraction](s, bucketReext, id)
 	if err != nil {
 		return nil, fmt.Errorf("re-extractions of doc %d: %w", id, err)
 	}
@@ -106,6 +91,7 @@ type ReextractReport struct {
 	Docs     int                           `json:"docs"`    // documents read
 	Changed  int                           `json:"changed"` // documents whose current record changes
 	Failed   int                           `json:"failed"`  // captures that could not be extracted
+	Skipped  int                           `json:"skipped"` // files, which have nothing to extract
 	Fields   map[string]int                `json:"fields"`  // field key → documents where it changes
 	Examples map[string][]ReextractExample `json:"examples,omitempty"`
 }
@@ -176,6 +162,10 @@ func (s *Store) reextractOne(ctx context.Context, id uint64, opts ReextractOptio
 	rep.Docs++
 	rules := opts.Rules(d.Source)
 	rec, err := opts.Extract(ctx, d.Source, c)
+	if errors.Is(err, ErrNotExtractable) {
+		rep.Skipped++
+		return nil
+	}
 	if err != nil {
 		rep.Failed++
 		s.log.Warn("re-extraction failed", "doc", d.ID, "url", d.URL, "err", err)

@@ -184,7 +184,9 @@ func (r *Run) End(ctx context.Context, stats RunStats, runErr error) error {
 }
 
 // endRun records the end of a crawl of a source: the one place a run's
-// outcome reaches the source's state and its health (health.go).
+// outcome reaches the source's state and its health (health.go). It runs in
+// the transaction of the run's last batch; events it adds (s.addEvent) are
+// committed with it.
 func (s *Store) endRun(tx *bolt.Tx, name string, stats RunStats, runErr error) error {
 	b := tx.Bucket(bucketSources)
 	st := SourceState{Name: name}
@@ -212,15 +214,19 @@ func (s *Store) endRun(tx *bolt.Tx, name string, stats RunStats, runErr error) e
 	return putJSON(b, []byte(name), st)
 }
 
-// Source is the crawl state of one source (zero state if never crawled).
+// Source is the crawl state of one source (zero state if never crawled),
+// with its counters.
 func (s *Store) Source(ctx context.Context, name string) (SourceState, error) {
 	st := SourceState{Name: name}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		err := getJSON(tx.Bucket(bucketSources), []byte(name), &st)
-		if err == ErrNotFound {
-			return nil
+		if err != nil && err != ErrNotFound {
+			return err
 		}
-		return err
+		withBackfill(tx, &st)
+		st.Docs = count(tx, name, anyStatus)
+		st.Withdrawn = count(tx, name, StatusWithdrawn)
+		return nil
 	})
 	if err != nil {
 		return st, fmt.Errorf("source %s: %w", name, err)

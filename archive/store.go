@@ -42,6 +42,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strconv"
 	"time"
 
@@ -102,6 +103,10 @@ type Options struct {
 	// dictionary is trained from them (at the end of a run); later captures
 	// of the source use it. 0 means 100; negative means never.
 	DictAfter int
+	// OpenFile opens the archive file (as bbolt's Options.OpenFile); nil
+	// means os.OpenFile. Tests use it to give the store a disk that
+	// refuses writes, which file permissions cannot do for root.
+	OpenFile func(name string, flag int, perm os.FileMode) (*os.File, error)
 }
 
 // Store is an open archive. It is safe for concurrent use.
@@ -135,6 +140,7 @@ func Open(path string, opts Options) (*Store, error) {
 		Timeout:      opts.Timeout,
 		ReadOnly:     opts.ReadOnly,
 		FreelistType: bolt.FreelistMapType,
+		OpenFile:     opts.OpenFile,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open archive %s: %w", path, lockErr(err))
@@ -180,6 +186,7 @@ func (s *Store) open(readOnly bool) error {
 		if err := s.db.Update(s.create); err != nil {
 			return err
 		}
+		return nil // nothing to migrate, no dictionaries yet
 	}
 	if schema < schemaVersion {
 		if readOnly {

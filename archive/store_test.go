@@ -361,3 +361,21 @@ func TestCrawlStateBuiltForOlderArchives(t *testing.T) {
 		t.Errorf("verify after rebuild: %+v %v", r, err)
 	}
 }
+
+// A new archive is created at the current schema: nothing to migrate, no
+// backup beside it.
+func TestNewArchiveTakesNoBackup(t *testing.T) {
+	dir := t.TempDir()
+	s, err := archive.Open(filepath.Join(dir, "gongkai.db"), archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = archive.Open(filepath.Join(dir, "gongkai.db"), archive.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) != 1 {
+		t.Errorf("files beside a new archive: %v", files)
+	}
+}

@@ -147,6 +147,7 @@ type SourceState struct {
 	Docs      int       `json:"docs"`
 	Withdrawn int       `json:"withdrawn"`
 	Health    Health    `json:"health"`
+	Backfill  *Backfill `json:"backfill,omitempty"` // an unfinished walk to the column's end (frontier.go)
 }
 
 // RunStats counts what one crawl of a source did.
@@ -172,4 +173,18 @@ type RunStats struct {
 	Fields      map[string]int `json:"fields,omitempty"`
 	// AlertAfter is the source's alert_after_failures (0 = 2); not stored.
 	AlertAfter int `json:"-"`
+
+	// Why the list walk ended before the column's end, "" when it did not
+	// ("max_pages", "run_budget", "max_docs", "list page errors",
+	// "interrupted", "robots.txt"), and what is left: list pages, documents left behind
+	// (estimated from the size the column declares; 0 = not known), and
+	// whether the next poll continues the walk.
+	Stopped       string `json:"stopped,omitempty"`
+	LeftPages     int    `json:"left_pages,omitempty"`
+	LeftDocs      int    `json:"left_docs,omitempty"`
+	Continues     bool   `json:"continues,omitempty"`
+	Capped        int    `json:"capped,omitempty"`         // links left unfetched by max_docs / max_page_docs
+	Backfill      bool   `json:"backfill,omitempty"`       // the run walked (part of) the column's backfill
+	BackfillPages int    `json:"backfill_pages,omitempty"` // list pages the backfill has walked, all runs
+	PagesTotal    int    `json:"pages_total,omitempty"`    // list pages the column declares
 }

@@ -4,24 +4,32 @@
 // ones that vanished, ones due for a re-check), fetches them politely with a
 // fresh colly collector, extracts them and hands each result to a Sink.
 //
-// Within a run the stages are sequential: list pages (one at a time, in
-// order) → the fetch plan → documents (a pool of Source.Parallel workers) →
-// the run's statistics to the Sink.
+// A run walks the list pages (the head of the column on later polls, and
+// the backfill to the column's end, resumed from a saved frontier, see
+// walk.go) while a pool of fetchers fetches the documents the walk plans
+// and processors extract and store them; the documents missing from the
+// lists are planned at the walk's end. Every request of every source waits
+// its turn per host in the shared Hosts (hosts.go).
 package crawler
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
-	"net/url"
 	"path"
 	"regexp"
 	"runtime"
+	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -46,6 +54,19 @@ type Sink interface {
 	Known(ctx context.Context, source string) ([]archive.Doc, error)
 	Source(ctx context.Context, name string) (archive.SourceState, error)
 	HasFile(ctx context.Context, url string) (bool, error)
+	Frontiers // where an unfinished backfill resumes (walk.go)
+}
+
+// recorder is what a run writes through; *archive.Run is the one
+// implementation outside tests.
+type recorder interface {
+	Record(ctx context.Context, o archive.Observation) (archive.Outcome, error)
+	NotModified(ctx context.Context, url string, l archive.Listing, at time.Time) error
+	Withdraw(ctx context.Context, url, reason string, at time.Time) (bool, error)
+	Failed(ctx context.Context, url string, at time.Time) error
+	RecordFile(ctx context.Context, doc uint64, c archive.Capture) (bool, error)
+	Commit(ctx context.Context) error
+	End(ctx context.Context, stats archive.RunStats, runErr error) error
 }
 
 // Options configure a Crawler. The zero value works.
@@ -65,6 +86,9 @@ type Options struct {
 	// archive.RunOptions; zero = its defaults).
 	BatchDocs int
 	BatchWait time.Duration
+	// Hosts spaces the requests to each host across all sources (see
+	// Hosts). nil = one made by New, shared by this Crawler's runs.
+	Hosts *Hosts
 }
 
 // Crawler polls sources into a Sink. Each Crawl uses its own collector, so
@@ -72,6 +96,9 @@ type Options struct {
 type Crawler struct {
 	sink Sink
 	opts Options
+	// wrapRecorder lets tests stand between a run and its archive run
+	// (export_test.go); nil outside tests.
+	wrapRecorder func(recorder) recorder
 }
 
 // New returns a Crawler writing to sink.
@@ -86,13 +113,18 @@ func New(sink Sink, opts Options) *Crawler {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.Transport == nil {
-		opts.Transport = http.DefaultTransport.(*http.Transport).Clone()
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxResponseHeaderBytes = maxHeaderBytes
+		opts.Transport = t
 	}
 	if opts.Backoff <= 0 {
 		opts.Backoff = time.Second
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Hosts == nil {
+		opts.Hosts = NewHosts()
 	}
 	return &Crawler{sink: sink, opts: opts}
 }
@@ -107,7 +139,8 @@ type run struct {
 	src     config.Source
 	log     *slog.Logger
 	f       *fetcher
-	w       *archive.Run // where the run's writes go
+	w       recorder // where the run's writes go: the *archive.Run begun for it
+	leave   func()   // withdraws the run's politeness from Hosts
 	quiet   bool
 	polled  bool // the source has a baseline: this is a later poll
 	mu      sync.Mutex
@@ -118,6 +151,10 @@ type run struct {
 	oldest  string   // oldest list date seen this run
 	full    bool     // the list walk reached its natural end
 	lastErr error
+
+	bf        *backfill // the run's backfill walk, if any (walk.go)
+	planned   int       // document requests planned, against max_docs
+	capLogged bool
 }
 
 // Crawl polls src once: list pages, then the documents that need fetching.
@@ -125,12 +162,15 @@ type run struct {
 // be crawled at all (or ctx ended the run); failures of single documents are
 // counted and logged, not returned.
 func (c *Crawler) Crawl(ctx context.Context, src config.Source) (archive.RunStats, error) {
-	src = sourceDefaults(src)
+	src = src.Complete() // a Source built in code may leave its limits zero
 	r := &run{Crawler: c, src: src, log: c.opts.Logger.With("source", src.Name),
 		known: map[string]archive.Doc{}, listed: map[string]discover.Entry{}}
 	r.stats.Started = c.opts.Now()
 	r.stats.AlertAfter = src.AlertAfterFailures
 	err := r.crawl(ctx)
+	if r.leave != nil {
+		r.leave()
+	}
 	r.stats.Duration = c.opts.Now().Sub(r.stats.Started)
 	if r.w == nil {
 		return r.stats, err
@@ -209,26 +249,6 @@ func Extract(cp archive.Capture, src config.Source, loc *time.Location) (extract
 	return extract.Extract(body, cp.URL, extract.Options{Location: loc, Fields: src.Fields})
 }
 
-// sourceDefaults fills the limits a Source built in code (not parsed from
-// gongkai.yaml) may leave zero: without them a request could hang forever
-// (no timeout), every body would be cut to one byte (max_body 0), or no list
-// page would be read at all.
-func sourceDefaults(s config.Source) config.Source {
-	if s.Timeout <= 0 {
-		s.Timeout = config.DefaultTimeout
-	}
-	if s.MaxBody <= 0 {
-		s.MaxBody = config.DefaultMaxBody
-	}
-	if s.MaxPages <= 0 {
-		s.MaxPages = config.DefaultMaxPages
-	}
-	if s.PollPages <= 0 {
-		s.PollPages = config.DefaultPollPages
-	}
-	return s
-}
-
 func (r *run) crawl(ctx context.Context) error {
 	st, err := r.sink.Source(ctx, r.src.Name)
 	if err != nil {
@@ -236,11 +256,15 @@ func (r *run) crawl(ctx context.Context) error {
 	}
 	r.polled = st.Baselined
 	r.quiet = !st.Baselined && !r.src.AlertOnBaseline
-	r.w, err = r.sink.Begin(ctx, r.src.Name, archive.RunOptions{Quiet: r.quiet,
+	w, err := r.sink.Begin(ctx, r.src.Name, archive.RunOptions{Quiet: r.quiet,
 		Rules: extractionID(r.src, r.opts.Location), Reextract: r.reextract(r.src),
 		BatchDocs: r.opts.BatchDocs, BatchWait: r.opts.BatchWait})
 	if err != nil {
 		return err
+	}
+	r.w = w
+	if r.wrapRecorder != nil {
+		r.w = r.wrapRecorder(w)
 	}
 	docs, err := r.sink.Known(ctx, r.src.Name)
 	if err != nil {
@@ -282,8 +306,16 @@ func (r *run) crawl(ctx context.Context) error {
 	}
 	close(jobs)
 	<-docsDone
+	r.mu.Lock()
+	if r.capLogged && r.stats.Stopped == "" {
+		r.stats.Stopped = stopMaxDocs
+	}
+	r.mu.Unlock()
 	if err != nil {
 		return err
+	}
+	if r.bf != nil {
+		r.bf.end(ctx)
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("crawl %s: %w", r.src.Name, err)
@@ -292,17 +324,11 @@ func (r *run) crawl(ctx context.Context) error {
 }
 
 func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
-	hosts := map[string]bool{}
-	for _, s := range r.src.Start {
-		u, err := url.Parse(s)
-		if err != nil {
-			return nil, fmt.Errorf("start url %q: %w", s, err)
-		}
-		hosts[u.Hostname()] = true
+	sc, err := newScope(r.src.Start, r.src.Hosts)
+	if err != nil {
+		return nil, err
 	}
-	for _, h := range r.src.Hosts {
-		hosts[h] = true
-	}
+	transport := scopedTransport{scope: sc, next: r.opts.Transport}
 	c := colly.NewCollector(colly.StdlibContext(ctx))
 	// Set after construction: COLLY_* environment variables would
 	// otherwise override these.
@@ -311,19 +337,31 @@ func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
 	c.AllowURLRevisit = true // "seen" state lives in the archive, per run here
 	c.DetectCharset = false
 	c.MaxBodySize = int(r.src.MaxBody) + 1 // one more byte tells a cut body
-	for h := range hosts {
-		c.AllowedDomains = append(c.AllowedDomains, h)
+	// Host names only (colly ignores ports): the scope checks host, port
+	// and scheme before every request, redirects included.
+	for hp := range sc {
+		h, _, _ := net.SplitHostPort(hp)
+		if !slices.Contains(c.AllowedDomains, h) {
+			c.AllowedDomains = append(c.AllowedDomains, h)
+		}
 	}
-	c.WithTransport(rawTransport{next: r.opts.Transport})
+	// Politeness is the shared Hosts' job, not a colly LimitRule: a rule
+	// is per collector, and two sources on one host would each get the
+	// full rate.
+	own := Politeness{Delay: r.src.Delay, Parallel: r.src.Parallel}
+	var joined []string
+	for hp := range sc {
+		h, _, _ := net.SplitHostPort(hp)
+		joined = append(joined, h)
+	}
+	r.leave = r.opts.Hosts.Join(joined, own)
+	c.WithTransport(rawTransport{next: transport})
 	c.SetRequestTimeout(r.src.Timeout)
-	parallel := max(r.src.Parallel, 1)
-	if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: parallel, Delay: r.src.Delay, RandomDelay: r.src.Delay / 2}); err != nil {
-		return nil, fmt.Errorf("politeness rule: %w", err)
-	}
-	f := &fetcher{c: c, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
+	f := &fetcher{c: c, scope: sc, hosts: r.opts.Hosts, own: own, retries: max(r.src.Retries, 1), maxBody: r.src.MaxBody, backoff: r.opts.Backoff, now: r.opts.Now, log: r.log}
 	if r.src.Robots {
-		f.robots = &robots{client: &http.Client{Transport: r.opts.Transport, Timeout: r.src.Timeout, CheckRedirect: sameHost},
-			agent: r.opts.UserAgent, hosts: map[string]*robotstxt.RobotsData{}}
+		f.robots = &robots{client: &http.Client{Transport: transport, Timeout: r.src.Timeout, CheckRedirect: sameHost},
+			limit: r.opts.Hosts, own: own,
+			agent: r.opts.UserAgent, scope: sc, hosts: map[string]*robotstxt.RobotsData{}}
 	}
 	f.install()
 	return f, nil
@@ -338,129 +376,6 @@ func (r *run) progress() {
 	}
 }
 
-// walkLists fetches list pages breadth-first from the start URLs, each at
-// most once, until no new page appears, a page adds no new document, or
-// the page budget (max_pages on a first crawl, poll_pages later) is spent.
-func (r *run) walkLists(ctx context.Context, emit func(job)) error {
-	budget := r.src.MaxPages
-	if r.polled {
-		budget = r.src.PollPages
-	}
-	var queue []discover.Request
-	for _, s := range r.src.Start {
-		queue = append(queue, discover.Request{URL: s})
-	}
-	seen := map[string]bool{}
-	opts := discover.Options{Platform: r.src.Platform, Link: r.src.Link, Next: r.src.Next, Location: r.opts.Location}
-	fetched, blocked, stoppedEarly := 0, 0, false
-	for len(queue) > 0 && ctx.Err() == nil {
-		req := queue[0]
-		queue = queue[1:]
-		if seen[req.Key()] {
-			continue
-		}
-		seen[req.Key()] = true
-		if fetched >= budget {
-			stoppedEarly = true
-			break
-		}
-		fetched++
-		res := r.f.get(ctx, req, nil)
-		r.add(func(s *archive.RunStats) { s.ListPages++ })
-		if errors.Is(res.err, errRobots) {
-			// Counted like an error below: a source whose every list page
-			// is blocked (robots.txt down answers "disallow all") must fail
-			// the run, not end it as a successful, empty baseline.
-			blocked++
-			r.mu.Lock()
-			r.lastErr = res.err
-			r.mu.Unlock()
-			r.log.Warn("list page skipped", "url", req.URL, "err", res.err)
-			continue
-		}
-		if res.err != nil {
-			r.fail("list page", req.URL, res)
-			continue
-		}
-		body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
-		if err != nil {
-			r.countErr("list page", req.URL, err)
-			continue
-		}
-		if discover.Challenge(body) {
-			r.countErr("list page", req.URL, errors.New("the site answered with an anti-bot challenge page; it needs a browser and is not supported"))
-			continue
-		}
-		pageURL := req.URL
-		if res.finalURL != "" && req.Method == "" {
-			pageURL = res.finalURL
-		}
-		out, err := discover.Parse(pageURL, res.header.Get("Content-Type"), body, opts)
-		if err != nil {
-			r.countErr("list page", req.URL, err)
-			continue
-		}
-		r.add(func(s *archive.RunStats) {
-			if s.Platform == "" {
-				s.Platform = out.Platform
-			}
-			s.ListEntries += len(out.Entries)
-		})
-		fresh, changed := 0, 0
-		for _, e := range out.Entries {
-			canon, err := archive.CanonicalURL(e.URL)
-			if err != nil {
-				continue
-			}
-			if _, dup := r.listed[canon]; dup {
-				continue
-			}
-			if !r.f.robots.allowed(ctx, canon) {
-				r.log.Debug("link disallowed by robots.txt", "url", canon)
-				continue
-			}
-			e.URL = canon
-			r.listed[canon] = e
-			r.order = append(r.order, canon)
-			fresh++
-			if e.Date != "" && (r.oldest == "" || e.Date < r.oldest) {
-				r.oldest = e.Date
-			}
-			if d, ok := r.known[canon]; !ok || listingChanged(d, e) || d.Status == archive.StatusWithdrawn {
-				changed++
-			}
-			if j, ok := r.planListed(e); ok {
-				emit(j)
-			}
-		}
-		r.log.Debug("list page", "url", req.URL, "platform", out.Platform, "entries", len(out.Entries), "new_links", fresh, "unknown_or_changed", changed, "next", len(out.Next))
-		r.progress()
-		if fresh == 0 && len(out.Entries) > 0 || fresh == 0 && fetched > 1 {
-			// A page with nothing new this run (deep TRS index_N stubs, a
-			// pager that loops): further pages would not help.
-			stoppedEarly = len(out.Next) > 0
-			continue
-		}
-		if r.polled && changed == 0 {
-			// Later polls: new documents appear at the top; a page
-			// with nothing new or changed ends the walk.
-			stoppedEarly = len(out.Next) > 0 || len(queue) > 0
-			queue = nil
-			continue
-		}
-		queue = append(queue, out.Next...)
-	}
-	r.full = !stoppedEarly && len(queue) == 0 && ctx.Err() == nil
-	r.mu.Lock()
-	st := r.stats
-	r.mu.Unlock()
-	if fetched > 0 && len(r.listed) == 0 && st.Errors+blocked >= fetched {
-		return fmt.Errorf("crawl %s: %w: %s", r.src.Name, ErrNoListPage, r.lastErrText())
-	}
-	r.log.Info("list pages walked", "platform", st.Platform, "list_pages", st.ListPages, "documents", len(r.order), "complete", r.full)
-	return ctx.Err()
-}
-
 func listingChanged(d archive.Doc, e discover.Entry) bool {
 	return e.Title != "" && d.ListTitle != "" && normTitle(e.Title) != normTitle(d.ListTitle) ||
 		e.Date != "" && d.ListDate != "" && e.Date != d.ListDate
@@ -473,7 +388,9 @@ type job struct {
 	url    string
 	entry  discover.Entry
 	known  *archive.Doc
-	reason string // "new", "listing changed", "vanished", "revisit", "withdrawn listed"
+	reason string  // "new", "listing changed", "vanished", "revisit", "withdrawn listed"
+	quiet  bool    // found by a backfill: old documents, recorded without alerts
+	ticket *ticket // the backfill list page it came from
 }
 
 // planListed decides whether a document seen on a list page is fetched
@@ -505,18 +422,24 @@ func (r *run) planUnlisted(planned map[uint64]bool, emit func(job)) int {
 		if _, listed := r.listed[u]; listed || planned[d.ID] || u != d.URL {
 			continue
 		}
-		planned[d.ID] = true
 		vanished := d.Status == archive.StatusLive && r.full ||
 			d.Status == archive.StatusLive && d.ListDate != "" && r.oldest != "" && d.ListDate > r.oldest
 		due := now.Sub(d.LastChecked) >= r.src.Revisit
+		reason := ""
 		switch {
 		case vanished:
-			emit(job{url: d.URL, known: &d, reason: "vanished"})
+			reason = "vanished"
 		case due && len(r.listed) > 0:
-			emit(job{url: d.URL, known: &d, reason: "revisit"})
+			reason = "revisit"
 		default:
 			continue
 		}
+		if !r.takeDoc() {
+			r.add(func(s *archive.RunStats) { s.Capped++ })
+			continue
+		}
+		planned[d.ID] = true
+		emit(job{url: d.URL, known: &d, reason: reason})
 		n++
 	}
 	return n
@@ -530,7 +453,7 @@ type fetched struct {
 
 // fetchDocs runs the document stage: Source.Parallel fetchers (the
 // politeness limit) hand responses over the fetched channel to processors
-// (one per CPU) that decode, extract and store them. A fetcher never waits
+// (one per fetch slot up to the CPUs, at least two) that decode, extract and store them. A fetcher never waits
 // for extraction or the archive's commit, so the fetch slots stay busy on a
 // slow server and the CPUs stay busy on a fast one.
 func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
@@ -544,16 +467,24 @@ func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
 		go func() {
 			defer fetchers.Done()
 			for j := range work {
-				out <- fetched{j, r.fetchDoc(ctx, j)}
+				res := &fetchResult{err: errors.New("fetch aborted")}
+				r.guard("document", j.url, func() { res = r.fetchDoc(ctx, j) })
+				out <- fetched{j, res}
 			}
 		}()
 	}
-	for range min(runtime.GOMAXPROCS(0), parallel) {
+	// At least two processors, even at parallel 1: while one waits for
+	// the archive's commit (an fsync), the other decodes and extracts the
+	// next response, and the fetcher is not held up by either.
+	for range max(min(runtime.GOMAXPROCS(0), parallel), 2) {
 		processors.Add(1)
 		go func() {
 			defer processors.Done()
 			for f := range out {
-				r.processDoc(ctx, f.job, f.res)
+				r.guard("document", f.job.url, func() { r.processDoc(ctx, f.job, f.res) })
+				if f.job.ticket != nil {
+					r.bf.done(ctx, f.job.ticket, ctx.Err() == nil)
+				}
 				r.progress()
 			}
 		}()
@@ -588,8 +519,12 @@ func (r *run) fetchDoc(ctx context.Context, j job) *fetchResult {
 func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 	log := r.log.With("url", j.url, "reason", j.reason)
 	listing := archive.Listing{Title: j.entry.Title, Date: j.entry.Date}
+	// A response received whole before the run was stopped is still
+	// archived (else the next run fetches it again); one cut off is not.
+	runCtx := ctx
+	ctx = context.WithoutCancel(ctx)
 	switch {
-	case ctx.Err() != nil:
+	case runCtx.Err() != nil && (res.status == 0 || errors.Is(res.err, context.Canceled)):
 		return
 	case res.status == http.StatusNotModified && j.known != nil:
 		if err := r.w.NotModified(ctx, j.url, listing, res.at); err != nil {
@@ -625,7 +560,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 	if !isPage {
 		doc = fileDocument(j, pageURL, mt, res.body)
 	} else {
-		body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
+		body, err := r.f.decode(res)
 		if err != nil {
 			r.countErr("document", j.url, err)
 			return
@@ -652,7 +587,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		return
 	}
 	out, err := r.w.Record(ctx, archive.Observation{URL: j.url, Doc: doc,
-		Capture: res.capture(http.MethodGet, j.url), Listing: listing})
+		Capture: res.capture(http.MethodGet, j.url), Listing: listing, Quiet: j.quiet})
 	if err != nil {
 		r.countErr("document", j.url, err)
 		return
@@ -677,7 +612,7 @@ func (r *run) processDoc(ctx context.Context, j job, res *fetchResult) {
 		log.Info("document", "outcome", out.Kind, "version", out.Version, "restored", out.Restored, "title", doc.Title)
 	}
 	if r.src.Attachments {
-		r.fetchAttachments(ctx, out, doc.Attachments)
+		r.fetchAttachments(runCtx, out, doc.Attachments)
 	}
 }
 
@@ -743,13 +678,29 @@ func mediaType(res *fetchResult) (string, bool) { return mediaTypeOf(res.header,
 func mediaTypeOf(h http.Header, body []byte) (string, bool) {
 	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
 	if mt == "" || mt == "application/octet-stream" {
-		mt, _, _ = mime.ParseMediaType(http.DetectContentType(body))
+		mt, _, _ = mime.ParseMediaType(http.DetectContentType(sniffable(h, body)))
 	}
 	switch {
 	case strings.HasPrefix(mt, "text/"), strings.Contains(mt, "html"), strings.Contains(mt, "xml"), strings.Contains(mt, "json"):
 		return mt, true
 	}
 	return mt, false
+}
+
+// sniffable is the start of a body to sniff its type from: inflated when
+// the server gzipped it (Content-Encoding), since the capture keeps it as
+// received.
+func sniffable(h http.Header, body []byte) []byte {
+	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding")))
+	if enc != "gzip" && enc != "x-gzip" {
+		return body
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return body
+	}
+	head, _ := io.ReadAll(io.LimitReader(zr, 512))
+	return head
 }
 
 // fileDocument is the record of a file (a PDF, a Word document) a list
@@ -817,6 +768,19 @@ func (r *run) countErr(what, u string, err error) {
 	r.lastErr = err
 	r.mu.Unlock()
 	r.log.Warn(what+" skipped", "url", u, "err", err)
+}
+
+// guard runs one document's step in a worker and turns a panic in it (a
+// parser or the archive meeting something it never expected) into a
+// counted, logged error: the other documents of the run go on.
+func (r *run) guard(what, u string, fn func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			r.countErr(what, u, fmt.Errorf("internal error (recovered panic): %v", v))
+			r.log.Error("panic in crawler worker", "url", u, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		}
+	}()
+	fn()
 }
 
 func (r *run) lastErrText() string {

@@ -1,6 +1,8 @@
 package crawler
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/crawler/discover"
 
+	"github.com/gongkai/gongkai/extract"
 	"github.com/gongkai/gongkai/internal/backoff"
 )
 
@@ -25,6 +29,13 @@ import (
 // bytes exactly as received, so the transport hides the charset from it.
 const rawContentType = "X-Gongkai-Content-Type"
 
+// It also keeps colly from decoding a content encoding: colly inflates a
+// gzip body (Content-Encoding gzip or x-gzip, a Content-Type naming gzip, a
+// .xml.gz path) after its size cap, without limit, so a small "gzip bomb"
+// would take gigabytes. Marking the response Uncompressed turns that off;
+// the capture keeps the bytes as received and decoding is left to
+// extract.Decode behind the fetcher's own inflated-size check (see
+// fetcher.decode).
 type rawTransport struct{ next http.RoundTripper }
 
 func (t rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -32,6 +43,7 @@ func (t rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	res.Uncompressed = true
 	if ct := res.Header.Get("Content-Type"); ct != "" {
 		res.Header.Set(rawContentType, ct)
 		mt, _, _ := strings.Cut(ct, ";")
@@ -55,9 +67,54 @@ type fetchResult struct {
 // truncated page would look like an edit.
 var errTooLarge = errors.New("page larger than max_body")
 
+// maxHeaderBytes bounds the response header a capture may keep. The
+// transport built by New refuses larger ones while reading them
+// (MaxResponseHeaderBytes); this also covers a transport passed in Options.
+const maxHeaderBytes = 256 << 10
+
+// errHeaderTooLarge marks a response whose header exceeds maxHeaderBytes: it
+// is not archived.
+var errHeaderTooLarge = errors.New("response header larger than the limit")
+
+func headerSize(h http.Header) int {
+	n := 0
+	for k, vs := range h {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4 // ": " and CRLF
+		}
+	}
+	return n
+}
+
+// decode turns a response body into UTF-8 text for the extractor. A gzip
+// body (the server's Content-Encoding, or gzip nobody asked for) is first
+// inflated into nothing to measure it: what it expands to counts against
+// max_body like the bytes received, so a small "gzip bomb" is refused
+// before extract.Decode inflates it for real.
+func (f *fetcher) decode(res *fetchResult) ([]byte, error) {
+	if len(res.body) >= 2 && res.body[0] == 0x1f && res.body[1] == 0x8b && f.maxBody > 0 {
+		zr, err := gzip.NewReader(bytes.NewReader(res.body))
+		if err != nil {
+			return nil, fmt.Errorf("gunzip: %w", err)
+		}
+		n, err := io.Copy(io.Discard, io.LimitReader(zr, f.maxBody+1))
+		if n > f.maxBody {
+			return nil, fmt.Errorf("%w (%d bytes once inflated)", errTooLarge, f.maxBody)
+		}
+		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("gunzip: %w", err)
+		}
+	}
+	body, _, err := extract.Decode(res.body, res.header.Get("Content-Type"))
+	return body, err
+}
+
 // fetcher wraps one colly collector for one source run.
 type fetcher struct {
 	c       *colly.Collector
+	scope   scope
+	hosts   *Hosts
+	own     Politeness
 	retries int
 	maxBody int64
 	backoff time.Duration
@@ -110,6 +167,11 @@ func (f *fetcher) get(ctx context.Context, req discover.Request, hdr http.Header
 	if method == "" {
 		method = http.MethodGet
 	}
+	if u, err := url.Parse(req.URL); err != nil {
+		return &fetchResult{at: f.now(), err: fmt.Errorf("%s: %w", req.URL, err)}
+	} else if err := f.scope.check(u); err != nil {
+		return &fetchResult{at: f.now(), err: err}
+	}
 	if !f.robots.allowed(ctx, req.URL) {
 		err := fmt.Errorf("%s: %w", req.URL, errRobots)
 		if why := f.robots.why(req.URL); why != "" {
@@ -130,12 +192,27 @@ func (f *fetcher) get(ctx context.Context, req discover.Request, hdr http.Header
 		if h == nil {
 			h = http.Header{}
 		}
-		err := f.c.Request(method, req.URL, body, cctx, h)
+		if h.Get("Accept-Encoding") == "" {
+			// Asked for explicitly, so net/http does not inflate the body
+			// on its own: the capture keeps the bytes as received.
+			h.Set("Accept-Encoding", "gzip")
+		}
+		done, err := f.hosts.turn(ctx, req.URL, f.own)
+		if err != nil {
+			res.err = err
+			return res
+		}
+		err = f.c.Request(method, req.URL, body, cctx, h)
+		done()
 		if res.err == nil {
 			res.err = err
 		}
 		if res.err == nil && f.maxBody > 0 && int64(len(res.body)) > f.maxBody {
 			res.err = fmt.Errorf("%w (%d bytes)", errTooLarge, f.maxBody)
+			return res
+		}
+		if res.err == nil && headerSize(res.header) > maxHeaderBytes {
+			res.err = fmt.Errorf("%w (%d bytes)", errHeaderTooLarge, maxHeaderBytes)
 			return res
 		}
 		wait, retry := f.retryable(res, attempt)
@@ -179,8 +256,8 @@ func transient(err error) bool {
 	switch {
 	case err == nil:
 		return false
-	case errors.Is(err, errRobots), errors.Is(err, colly.ErrForbiddenDomain),
-		errors.Is(err, context.Canceled), errors.Is(err, errTooLarge):
+	case errors.Is(err, errRobots), errors.Is(err, colly.ErrForbiddenDomain), errors.Is(err, errOffScope),
+		errors.Is(err, context.Canceled), errors.Is(err, errTooLarge), errors.Is(err, errHeaderTooLarge):
 		return false
 	case errors.As(err, &ne) && ne.Timeout():
 		return true

@@ -22,7 +22,10 @@ var errRobots = errors.New("disallowed by robots.txt")
 // decisions), and one robots.txt request per host is enough.
 type robots struct {
 	client *http.Client
+	limit  *Hosts // robots.txt requests wait their turn like the rest
+	own    Politeness
 	agent  string
+	scope  scope // hosts outside it are not asked: the fetcher refuses them anyway
 	mu     sync.Mutex
 	hosts  map[string]*robotstxt.RobotsData // nil value = allow all
 	notes  map[string]string                // host → why its robots.txt could not be read
@@ -35,6 +38,11 @@ func (rb *robots) allowed(ctx context.Context, raw string) bool {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return false
+	}
+	if rb.scope != nil && rb.scope.check(u) != nil {
+		// Not robots.txt's call, and its request would itself leave
+		// the source's hosts: the fetcher refuses the URL.
+		return true
 	}
 	rb.mu.Lock()
 	defer rb.mu.Unlock() // one fetch per host even when workers ask at once
@@ -86,6 +94,11 @@ func (rb *robots) fetch(ctx context.Context, u *url.URL) (*robotstxt.RobotsData,
 		return disallowAll, "robots.txt: " + err.Error() + all
 	}
 	req.Header.Set("User-Agent", rb.agent)
+	done, err := rb.limit.turn(ctx, target, rb.own)
+	if err != nil {
+		return disallowAll, "robots.txt could not be fetched: " + err.Error() + all
+	}
+	defer done()
 	res, err := rb.client.Do(req)
 	if err != nil {
 		return disallowAll, "robots.txt could not be fetched: " + err.Error() + all

@@ -111,19 +111,25 @@ func (r Result) Same() bool {
 	return len(r.Fields) == 0 && r.Added == 0 && r.Removed == 0 && r.Changed == 0
 }
 
-// Field names, in the order Documents reports them; they are the JSON names
-// of extract.Document.
-var fieldOrder = [...]string{"title", "index_no", "published", "written", "publisher", "doc_no", "topic", "access", "attachments"}
+// Attachments is the FieldChange.Field of a changed attachment list, which
+// Documents reports after the metadata fields of extract.Fields().
+const Attachments = "attachments"
 
-// Documents compares two extracted documents: metadata fields first, then
-// the body sentence by sentence.
+// Documents compares two extracted documents: metadata fields first (those
+// of extract.Fields() with Meta set, in the table's order, then the
+// attachment list), then the body sentence by sentence.
 func Documents(old, new extract.Document) Result {
 	var r Result
-	for _, f := range fieldOrder {
-		o, n := fieldValue(old, f), fieldValue(new, f)
-		if o != n {
-			r.Fields = append(r.Fields, FieldChange{Field: f, Old: o, New: n})
+	for _, f := range extract.Fields() {
+		if !f.Meta {
+			continue
 		}
+		if o, n := f.Value(old), f.Value(new); o != n {
+			r.Fields = append(r.Fields, FieldChange{Field: f.Key, Old: o, New: n})
+		}
+	}
+	if o, n := attachmentList(old), attachmentList(new); o != n {
+		r.Fields = append(r.Fields, FieldChange{Field: Attachments, Old: o, New: n})
 	}
 	var b budget
 	r.Body, r.Added, r.Removed, r.Changed, r.Truncated = text(old.Body, new.Body, &b)
@@ -131,32 +137,12 @@ func Documents(old, new extract.Document) Result {
 	return r
 }
 
-func fieldValue(d extract.Document, field string) string {
-	switch field {
-	case "title":
-		return d.Title
-	case "index_no":
-		return d.IndexNo
-	case "published":
-		return d.Published
-	case "written":
-		return d.Written
-	case "publisher":
-		return d.Publisher
-	case "doc_no":
-		return d.DocNo
-	case "topic":
-		return d.Topic
-	case "access":
-		return d.Access
-	case "attachments":
-		lines := make([]string, len(d.Attachments))
-		for i, a := range d.Attachments {
-			lines[i] = strings.TrimSpace(a.Name + " " + a.URL)
-		}
-		return strings.Join(lines, "\n")
+func attachmentList(d extract.Document) string {
+	lines := make([]string, len(d.Attachments))
+	for i, a := range d.Attachments {
+		lines[i] = strings.TrimSpace(a.Name + " " + a.URL)
 	}
-	return ""
+	return strings.Join(lines, "\n")
 }
 
 // Text compares two bodies sentence by sentence. Concatenating the Old texts

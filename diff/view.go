@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/gongkai/gongkai/extract"
 )
 
 // Chunk is one row of a diff view: either an Op, or (Skipped > 0) a run of
@@ -72,27 +74,14 @@ func SkippedText(n int) string {
 	return fmt.Sprintf("… %d unchanged sentences …", n)
 }
 
-// FieldLabel gives a field's Chinese label followed by its English name.
+// FieldLabel gives a field's Chinese label followed by its English name,
+// from extract's field table.
 func FieldLabel(field string) string {
-	switch field {
-	case "title":
-		return "标题 Title"
-	case "index_no":
-		return "索引号 Index No."
-	case "published":
-		return "发布日期 Published"
-	case "written":
-		return "成文日期 Written"
-	case "publisher":
-		return "发布机构 Publisher"
-	case "doc_no":
-		return "发文字号 Document No."
-	case "topic":
-		return "主题分类 Topic"
-	case "access":
-		return "公开方式 Access"
-	case "attachments":
+	if field == Attachments {
 		return "附件 Attachments"
+	}
+	if f, ok := extract.FieldByKey(field); ok {
+		return f.Label()
 	}
 	return field
 }

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/extract"
 )
 
 func TestJSONL(t *testing.T) {
@@ -65,9 +68,9 @@ func TestJSONLSchema(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	want := []string{
-		`{"url":"http://example.gov.cn/art/2025/1/23/art_1229104585_1.html","source":"demo","version":1,"fetched_at":"2025-01-23T06:48:26Z","sha256":"aa","status":"live","title":"年度报告","index_no":"002966124/2025-41880","published":"2025-01-23","written":"","publisher":"","doc_no":"","topic":"","body":"第一版。","attachments":[]}`,
-		`{"url":"http://example.gov.cn/art/2025/1/23/art_1229104585_1.html","source":"demo","version":2,"fetched_at":"2025-01-25T06:48:26Z","sha256":"bb","status":"live","title":"年度报告","index_no":"002966124/2025-41880","published":"2025-01-23","written":"","publisher":"","doc_no":"","topic":"","body":"第二版。","attachments":[{"name":"附件.pdf","url":"http://example.gov.cn/a.pdf"}]}`,
-		`{"url":"http://example.gov.cn/art/2025/1/24/art_1229104585_2.html?a=1","source":"demo","version":1,"fetched_at":"2025-01-26T06:48:26Z","sha256":"cc","status":"withdrawn","title":"通知","index_no":"","published":"","written":"","publisher":"","doc_no":"","topic":"","body":"第一版。","attachments":[]}`,
+		`{"url":"http://example.gov.cn/art/2025/1/23/art_1229104585_1.html","source":"demo","version":1,"fetched_at":"2025-01-23T06:48:26Z","sha256":"aa","status":"live","title":"年度报告","index_no":"002966124/2025-41880","published":"2025-01-23","written":"","publisher":"","doc_no":"","topic":"","access":"","body":"第一版。","attachments":[]}`,
+		`{"url":"http://example.gov.cn/art/2025/1/23/art_1229104585_1.html","source":"demo","version":2,"fetched_at":"2025-01-25T06:48:26Z","sha256":"bb","status":"live","title":"年度报告","index_no":"002966124/2025-41880","published":"2025-01-23","written":"","publisher":"","doc_no":"","topic":"","access":"","body":"第二版。","attachments":[{"name":"附件.pdf","url":"http://example.gov.cn/a.pdf"}]}`,
+		`{"url":"http://example.gov.cn/art/2025/1/24/art_1229104585_2.html?a=1","source":"demo","version":1,"fetched_at":"2025-01-26T06:48:26Z","sha256":"cc","status":"withdrawn","title":"通知","index_no":"","published":"","written":"","publisher":"","doc_no":"","topic":"","access":"","body":"第一版。","attachments":[]}`,
 	}
 	if len(lines) != len(want) {
 		t.Fatalf("JSONL wrote %d lines, want %d", len(lines), len(want))
@@ -84,5 +87,38 @@ func TestJSONLErrors(t *testing.T) {
 	cancel()
 	if _, err := JSONL(ctx, sampleSource(), &bytes.Buffer{}, Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("JSONL with a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+// Every field of the one field table appears in the export, with its value:
+// a field added to extract.Fields() cannot be left out of the archive's
+// portable form.
+func TestJSONLHasEveryField(t *testing.T) {
+	var doc extract.Document
+	for _, f := range extract.Fields() {
+		*f.Ptr(&doc) = "<" + f.Key + "> 值"
+	}
+	src := &fakeSource{}
+	src.add(archive.Doc{ID: 1, URL: "http://example.gov.cn/a.html", Source: "demo", Status: archive.StatusLive},
+		archive.Version{FetchedAt: t0, SHA256: "aa", Record: doc}, archive.Capture{})
+	var buf bytes.Buffer
+	if _, err := JSONL(context.Background(), src, &buf, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	for _, f := range extract.Fields() {
+		if got, want := m[f.Key], "<"+f.Key+"> 值"; got != want {
+			t.Errorf("JSONL %q = %v, want %q", f.Key, got, want)
+		}
+	}
+	if !strings.Contains(buf.String(), `"<body> 值"`) {
+		t.Errorf("JSONL escaped HTML characters: %s", buf.String())
+	}
+	var line Line
+	if err := json.Unmarshal(buf.Bytes(), &line); err != nil || line.Fields["access"] != "<access> 值" {
+		t.Errorf("Line round trip: %+v, %v", line, err)
 	}
 }

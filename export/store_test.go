@@ -44,7 +44,7 @@ func TestStoreExport(t *testing.T) {
 	if err := json.Unmarshal([]byte(strings.SplitN(jl.String(), "\n", 2)[0]), &first); err != nil {
 		t.Fatal(err)
 	}
-	if first.URL != url1 || first.Version != 2 || first.Body != "一、总体情况（修订）" || first.Status != "live" || first.SHA256 == "" {
+	if first.URL != url1 || first.Version != 2 || first.Fields["body"] != "一、总体情况（修订）" || first.Status != "live" || first.SHA256 == "" {
 		t.Errorf("first JSONL line = %+v", first)
 	}
 

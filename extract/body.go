@@ -36,38 +36,101 @@ func (c container) String() string {
 }
 
 // matchContainer returns the container n is, if any, with its selector as
-// written on the page.
-func matchContainer(n *html.Node) (string, bool, bool) {
-	class, id := classID(n)
+// written on the page, and whether it is a weak one.
+func matchContainer(a atom.Atom, class, id string) (string, bool, bool) {
 	if class == "" && id == "" {
 		return "", false, false
 	}
-	for _, c := range containers {
-		if c.tag != 0 && n.DataAtom != c.tag {
-			continue
-		}
-		if c.id != "" && strings.EqualFold(id, c.id) {
-			return "#" + id, c.weak, true
-		}
-		if c.class == "" {
-			continue
-		}
-		f, found := "", false
-		eachField(class, func(field string) bool {
-			if strings.EqualFold(field, c.class) {
-				f, found = field, true
-				return false
-			}
-			return true
-		})
-		if found {
-			if c.tag != 0 {
-				return c.tag.String() + "." + f, c.weak, true
-			}
-			return "." + f, c.weak, true
+	best, name := -1, ""
+	if id != "" {
+		if i, ok := containerByID[lowerASCII(id)]; ok && (containers[i].tag == 0 || containers[i].tag == a) {
+			best, name = i, "#"+id
 		}
 	}
+	eachField(class, func(f string) bool {
+		i, ok := containerByClass[lowerASCII(f)]
+		if !ok || best >= 0 && i >= best || containers[i].tag != 0 && containers[i].tag != a {
+			return true
+		}
+		best = i
+		if c := containers[i]; c.tag != 0 {
+			name = c.tag.String() + "." + f
+		} else {
+			name = "." + f
+		}
+		return true
+	})
+	if best >= 0 {
+		return name, containers[best].weak, true
+	}
+	return contentLike(a, class, id)
+}
+
+// containerByID and containerByClass index containers by lower-case name;
+// the first of equal names wins, as in a walk over the list.
+var containerByID, containerByClass = func() (map[string]int, map[string]int) {
+	ids, classes := map[string]int{}, map[string]int{}
+	for i, c := range containers {
+		m, k := classes, c.class
+		if c.id != "" {
+			m, k = ids, c.id
+		}
+		if _, dup := m[k]; !dup {
+			m[k] = i
+		}
+	}
+	return ids, classes
+}()
+
+// contentLike matches the article wrappers templates name after their
+// content (wenzhang-content, news_content, detailContent): a weak
+// candidate, so a known container wins, but one that lets the choice move
+// into the tightest box holding the article.
+func contentLike(a atom.Atom, class, id string) (string, bool, bool) {
+	switch a {
+	case atom.Div, atom.Td, atom.Section, atom.Article:
+	default:
+		return "", false, false
+	}
+	if isContentName(id) {
+		return "#" + id, true, true
+	}
+	f := ""
+	eachField(class, func(field string) bool {
+		if isContentName(field) {
+			f = field
+			return false
+		}
+		return true
+	})
+	if f != "" {
+		return a.String() + "." + f, true, true
+	}
 	return "", false, false
+}
+
+// isContentName reports a name such as wenzhang-content, newsContent or
+// wz-body (but not content or body themselves, nor content-header or
+// pic-content-l).
+func isContentName(s string) bool {
+	return hasNameTail(s, "content") || hasNameTail(s, "body")
+}
+
+// hasNameTail reports s = prefix + "-" or "_" + tail, or a camelCase
+// prefix + Tail.
+func hasNameTail(s, tail string) bool {
+	if len(s) <= len(tail)+1 || len(s) > 40 {
+		return false
+	}
+	end := s[len(s)-len(tail):]
+	if !strings.EqualFold(end, tail) {
+		return false
+	}
+	switch s[len(s)-len(tail)-1] {
+	case '-', '_':
+		return true
+	}
+	return end[0] == tail[0]-'a'+'A' // camelCase: detailContent
 }
 
 // eachField calls fn for each space-separated field of s until fn returns
@@ -88,20 +151,6 @@ func eachField(s string, fn func(string) bool) {
 		}
 		s = s[j:]
 	}
-}
-
-func hasContentMarkers(root *html.Node) bool {
-	found := false
-	walkTree(root, func(n *html.Node) bool {
-		if found {
-			return false
-		}
-		if n.Type == html.ElementNode && n.DataAtom == atom.Meta && strings.EqualFold(attr(n, "name"), "ContentStart") {
-			found = true
-		}
-		return n.Type == html.DocumentNode || n.Type == html.ElementNode && !isSkipped(n.DataAtom) && n.DataAtom != atom.Script
-	}, func(*html.Node) {})
-	return found
 }
 
 // textScores counts, in one pass, the non-link text runes (less ASCII
@@ -152,67 +201,41 @@ func textScores(root *html.Node, want map[*html.Node]bool) map[*html.Node]int {
 	return scores
 }
 
-type scored struct {
-	n     *html.Node
-	name  string
-	weak  bool
-	score int
-}
-
 // minBodyRunes: a container with less text than this is taken for an empty
 // placeholder.
 const minBodyRunes = 10
 
-// bestContainer picks, among the known containers, the one with the most
+// bestBox picks, among the known containers, the one with the most
 // non-link text, then moves into a nested container that holds at least
 // half of that text: the inner one is the more specific (an outer wrapper
 // also carries navigation, metadata and tools).
-func bestContainer(root *html.Node) (*html.Node, string) {
-	var cands []scored
-	walkTree(root, func(n *html.Node) bool {
-		if n.Type == html.DocumentNode {
-			return true
-		}
-		if n.Type != html.ElementNode || n.DataAtom == atom.Script || n.DataAtom == atom.Head || isSkipped(n.DataAtom) {
-			return false
-		}
-		if name, weak, ok := matchContainer(n); ok {
-			cands = append(cands, scored{n: n, name: name, weak: weak})
-		}
-		return true
-	}, func(*html.Node) {})
-	if len(cands) == 0 {
-		return nil, ""
-	}
-	want := make(map[*html.Node]bool, len(cands))
-	for _, c := range cands {
-		want[c.n] = true
-	}
-	scores := textScores(root, want)
-	for i := range cands {
-		cands[i].score = scores[cands[i].n]
-	}
+func bestBox(boxes []box) *box {
 	pick := -1
 	for pass := 0; pass < 2 && pick < 0; pass++ {
-		for i, c := range cands {
-			if c.weak != (pass == 1) || c.score < minBodyRunes {
+		for i, c := range boxes {
+			if c.override || c.weak != (pass == 1) || c.score < minBodyRunes {
 				continue
 			}
-			if pick < 0 || c.score > cands[pick].score {
+			if pick < 0 || c.score > boxes[pick].score {
 				pick = i
 			}
 		}
 	}
 	if pick < 0 {
-		return nil, ""
+		return nil
 	}
 	for {
 		next := -1
-		for i, c := range cands {
-			if i == pick || !isAncestor(cands[pick].n, c.n) {
+		for i, c := range boxes {
+			// Boxes nested in the pick follow it in document order and
+			// lie within its token range.
+			if i <= pick || c.override || c.start > boxes[pick].end {
 				continue
 			}
-			if c.score*2 >= cands[pick].score && (next < 0 || c.score > cands[next].score) {
+			if !boxInside(boxes, i, pick) {
+				continue
+			}
+			if c.score*2 >= boxes[pick].score && (next < 0 || c.score > boxes[next].score) {
 				next = i
 			}
 		}
@@ -221,12 +244,13 @@ func bestContainer(root *html.Node) (*html.Node, string) {
 		}
 		pick = next
 	}
-	return cands[pick].n, cands[pick].name
+	return &boxes[pick]
 }
 
-func isAncestor(a, n *html.Node) bool {
-	for p := n.Parent; p != nil; p = p.Parent {
-		if p == a {
+// boxInside reports whether box i lies within box outer.
+func boxInside(boxes []box, i, outer int) bool {
+	for p := boxes[i].parent; p >= 0; p = boxes[p].parent {
+		if p == outer {
 			return true
 		}
 	}
@@ -236,31 +260,35 @@ func isAncestor(a, n *html.Node) bool {
 // fallbackBody finds the body of a page without a known container: the
 // readability algorithm on pages small enough, else the tightest element
 // holding most of the page's non-link text.
-func (x *extraction) fallbackBody() ([]token, string) {
+func (x *extraction) fallbackBody() ([]token, string, error) {
+	root, err := x.tree()
+	if err != nil {
+		return nil, "", err
+	}
 	if x.srcLen <= maxReadabilityBytes {
-		if n := x.readability(); n != nil {
-			w := newWalker(nil, false)
+		if n := x.readability(root); n != nil {
+			w := newWalker(false)
 			w.inBody = 1
-			walkTree(n, w.enter, w.exit)
-			w.flush()
+			w.walkNodes(n)
 			if w.bodyTotal >= minBodyRunes {
-				return w.tokens, "readability"
+				return w.tokens, "readability", nil
 			}
 		}
 	}
-	n := densest(x.root)
+	n := densest(root)
 	if n == nil {
-		return nil, ""
+		return nil, "", nil
 	}
-	w := newWalker(map[*html.Node]bool{n: true}, false)
-	walkTree(n, w.enter, w.exit)
-	return w.tokens, "density"
+	w := newWalker(false)
+	w.inBody = 1
+	w.walkNodes(n)
+	return w.tokens, "density", nil
 }
 
 // readability runs go-readability on a copy of the tree. It returns nil on
 // any failure; a panic inside the library is turned into a failure too, as
 // Extract must survive any page.
-func (x *extraction) readability() (n *html.Node) {
+func (x *extraction) readability(root *html.Node) (n *html.Node) {
 	defer func() {
 		if r := recover(); r != nil {
 			n = nil
@@ -269,7 +297,7 @@ func (x *extraction) readability() (n *html.Node) {
 	p := readability.NewParser()
 	p.MaxElemsToParse = maxReadabilityElems
 	p.DisableJSONLD = true
-	art, err := p.ParseDocument(x.root, x.base)
+	art, err := p.ParseDocument(root, x.base)
 	if err != nil {
 		return nil
 	}
@@ -319,6 +347,11 @@ func densest(root *html.Node) *html.Node {
 // the body.
 func cleanBody(tokens []token, title string, metaTexts map[string]bool) string {
 	var b strings.Builder
+	size := 0
+	for _, t := range tokens {
+		size += len(t.text) + 1
+	}
+	b.Grow(size)
 	started := false
 	titleKey := squeeze(title)
 	for _, t := range tokens {
@@ -357,7 +390,7 @@ func cleanBody(tokens []token, title string, metaTexts map[string]bool) string {
 
 // squeeze drops all whitespace, for comparisons.
 func squeeze(s string) string {
-	if strings.IndexFunc(s, isSpaceRune) < 0 {
+	if !maySpace(s) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
@@ -378,11 +411,11 @@ const (
 )
 
 var (
-	footerMarks  = []string{"版权所有", "网站标识码", "ICP备", "icp备", "公网安备", "主办单位", "承办单位", "主办:", "主办：", "承办:", "承办：", "技术支持", "Copyright", "copyright", "COPYRIGHT", "©"}
-	relatedHeads = []string{"相关链接", "相关阅读", "相关文章", "相关新闻", "相关信息", "相关稿件", "相关政策", "相关解读", "延伸阅读", "推荐阅读", "相关文件"}
-	chromeWords2 = []string{"关闭窗口", "关闭本页", "关闭页面", "打印本页", "打印本稿", "打印此页", "打印文章", "打印页面", "返回顶部", "返回首页", "返回列表", "加入收藏", "收藏本页", "我要纠错", "保存本页", "关闭", "打印", "收藏", "返回", "顶部", "纠错", "分享"}
+	footerMarks  = []string{"版权所有", "网站标识码", "ICP备", "icp备", "公网安备", "主办单位", "承办单位", "主办:", "主办：", "承办:", "承办：", "技术支持", "免责声明", "Copyright", "copyright", "COPYRIGHT", "©"}
+	relatedHeads = []string{"附件信息", "附件下载", "相关附件", "相关链接", "相关阅读", "相关文章", "相关新闻", "相关信息", "相关稿件", "相关政策", "相关解读", "延伸阅读", "推荐阅读", "相关文件"}
+	chromeWords2 = []string{"关闭窗口", "关闭本页", "关闭页面", "打印本页", "打印本稿", "打印此页", "打印文章", "打印页面", "返回顶部", "返回首页", "返回列表", "加入收藏", "收藏本页", "我要纠错", "保存本页", "下载文字版", "下载图片版", "关闭", "打印", "收藏", "返回", "顶部", "纠错", "分享", "微博", "微信", "QQ空间", "QQ", "更多"}
 	locationHead = []string{"当前位置", "您现在的位置", "您当前的位置", "您的位置", "当前的位置", "所在位置", "现在位置"}
-	counterWords = []string{"浏览次数", "访问量", "阅读次数", "点击数", "点击量", "浏览量", "访问次数", "阅读量"}
+	counterWords = []string{"浏览次数", "访问量", "阅读次数", "点击数", "点击量", "点击率", "点击次数", "浏览量", "访问次数", "阅读量"}
 )
 
 // lineKind classifies one body line. Only short lines can be chrome, so a
@@ -391,10 +424,8 @@ func lineKind(text string, runes int) lineClass {
 	if runes > 200 {
 		return lineText
 	}
-	for _, m := range footerMarks {
-		if strings.Contains(text, m) {
-			return lineFooter
-		}
+	if hasFooterMark(text) {
+		return lineFooter
 	}
 	if runes > 100 {
 		return lineText
@@ -415,29 +446,98 @@ func lineKind(text string, runes int) lineClass {
 			return lineChrome
 		}
 	}
-	if runes <= 60 {
-		for _, c := range counterWords {
-			if strings.Contains(s, c) {
-				return lineChrome
-			}
-		}
+	if runes <= 60 && containsAny(s, counterWords, counterFirst) {
+		return lineChrome
 	}
 	if runes <= 30 && (strings.Contains(s, "字号") || strings.Contains(s, "字体")) && strings.Contains(s, "大") && strings.Contains(s, "小") {
 		return lineChrome
 	}
-	if runes <= 40 {
-		rest := s
-		for _, c := range chromeWords2 {
-			rest = strings.ReplaceAll(rest, c, "")
-		}
-		if rest != s && strings.IndexFunc(rest, func(r rune) bool {
-			return unicode.IsLetter(r) || unicode.IsDigit(r)
-		}) < 0 {
-			return lineChrome
-		}
+	if runes <= 40 && onlyWords(s, chromeWords2) {
+		return lineChrome
 	}
 	return lineText
 }
 
+// hasFooterMark reports whether text holds one of footerMarks, in one pass
+// that only stops at the runes a mark can start with.
+func hasFooterMark(text string) bool {
+	for i, r := range text {
+		switch r {
+		case '版', '网', 'I', 'i', '公', '主', '承', '技', '免', 'C', 'c', '©':
+			for _, m := range footerMarks {
+				if strings.HasPrefix(text[i:], m) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// firstRunes is the set of runes the words of a list start with.
+func firstRunes(words []string) map[rune]bool {
+	m := map[rune]bool{}
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		m[r] = true
+	}
+	return m
+}
+
+var counterFirst = firstRunes(counterWords)
+
+// containsAny reports whether s contains one of words, whose first runes
+// are first.
+func containsAny(s string, words []string, first map[rune]bool) bool {
+	for i, r := range s {
+		if !first[r] {
+			continue
+		}
+		for _, w := range words {
+			if strings.HasPrefix(s[i:], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// onlyWords reports a line made of words from the list (longest first),
+// brackets and separators, with at least one word: 【打印本页】【关闭窗口】.
+func onlyWords(s string, words []string) bool {
+	found := false
+	for i := 0; i < len(s); {
+		matched := false
+		for _, w := range words {
+			if strings.HasPrefix(s[i:], w) {
+				i += len(w)
+				found, matched = true, true
+				break
+			}
+		}
+		if matched {
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return false
+		}
+		i += n
+	}
+	return found
+}
+
 // runeLen is utf8.RuneCountInString, named for readability at call sites.
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// maySpace reports whether s may hold a space-like rune: an ASCII space or
+// the lead byte of U+0085…U+FEFF spaces. False means it surely has none.
+func maySpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\n', '\t', '\r', '\f', '\v', 0xC2, 0xE1, 0xE2, 0xE3, 0xEF:
+			return true
+		}
+	}
+	return false
+}

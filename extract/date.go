@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -161,7 +160,7 @@ func normalizeDateIn(s string, loc *time.Location) string {
 			d.next()
 		}
 	}
-	date := fmt.Sprintf("%04d-%02d-%02d", year, month, day)
+	date := formatDate(year, month, day)
 
 	// An optional time: " 14:48", "T14:48:26", gov.cn's "-10:00:00",
 	// "14时48分".
@@ -213,9 +212,9 @@ func normalizeDateIn(s string, loc *time.Location) string {
 		return t.Format("2006-01-02 15:04")
 	}
 	if sec >= 0 {
-		return fmt.Sprintf("%s %02d:%02d:%02d", date, hour, minute, sec)
+		return string(appendTwo(appendTwo(appendTwo([]byte(date+" "), hour, ':'), minute, ':'), sec, 0))
 	}
-	return fmt.Sprintf("%s %02d:%02d", date, hour, minute)
+	return string(appendTwo(appendTwo([]byte(date+" "), hour, ':'), minute, 0))
 }
 
 // zoneSuffix reads "Z", "+08:00" or "+0800".
@@ -283,4 +282,43 @@ func dateFromString(s string, loc *time.Location) string {
 		}
 	}
 	return normalizeDateIn(s, loc)
+}
+
+// dateOnly returns the normalized date when s is nothing but a date (and
+// time), as in a byline item <li>2023-12-01 14:43</li>; else "".
+func dateOnly(s string, loc *time.Location) string {
+	if len(s) > 48 {
+		return ""
+	}
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r >= '０' && r <= '９', isSpaceRune(r):
+		case strings.ContainsRune("-/.:年月日时分秒号[]()【】〔〕（）", r):
+		default:
+			return ""
+		}
+	}
+	return normalizeDateIn(s, loc)
+}
+
+// isDateLine reports a line that is only a date.
+func isDateLine(s string) bool { return dateOnly(s, shanghai()) != "" }
+
+// formatDate is fmt.Sprintf("%04d-%02d-%02d") without its cost: dates are
+// normalized for every candidate line.
+func formatDate(year, month, day int) string {
+	b := make([]byte, 0, 10)
+	b = append(b, byte('0'+year/1000%10), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-')
+	b = appendTwo(b, month, '-')
+	b = appendTwo(b, day, 0)
+	return string(b)
+}
+
+// appendTwo appends v as two digits and then sep (none if 0).
+func appendTwo(b []byte, v int, sep byte) []byte {
+	b = append(b, byte('0'+v/10%10), byte('0'+v%10))
+	if sep != 0 {
+		b = append(b, sep)
+	}
+	return b
 }

@@ -41,16 +41,9 @@ func Extract(page []byte, pageURL string, opts Options) (Document, error) {
 
 	detail := findDetail(page, loc)
 	src := shrink(page)
-	root, err := html.Parse(bytes.NewReader(src))
-	if err != nil {
-		// The parser gives up on absurd nesting; keep the text.
-		if root, err = html.Parse(bytes.NewReader(flatten(src))); err != nil {
-			return Document{}, fmt.Errorf("extract: parse html: %w", err)
-		}
-	}
 
 	x := &extraction{
-		root:      root,
+		src:       src,
 		loc:       loc,
 		overrides: overrides,
 		detail:    detail,
@@ -58,7 +51,9 @@ func Extract(page []byte, pageURL string, opts Options) (Document, error) {
 		srcLen:    len(src),
 		base:      base,
 	}
-	x.run()
+	if err := x.run(); err != nil {
+		return Document{}, err
+	}
 	doc := x.doc
 	doc.Attachments = attachments(x.w.links, x.detailLinks, base, x.w.baseHref)
 	if len(doc.Attachments) > 0 {
@@ -248,7 +243,8 @@ func flatten(src []byte) []byte {
 
 // extraction holds the state of one Extract call.
 type extraction struct {
-	root      *html.Node
+	src       []byte
+	root      *html.Node // parsed only when a tree is needed; see tree
 	loc       *time.Location
 	overrides map[string]override
 	detail    *detail
@@ -261,19 +257,73 @@ type extraction struct {
 	detailLinks []pageLink
 }
 
-func (x *extraction) run() {
-	bodyNodes, bodySource := x.chooseBody(true)
-	w := x.walk(bodyNodes, true)
-	if bodySource == "" && w.markers {
-		if w.bodyTotal >= minBodyRunes {
-			bodySource = "markers"
-		} else {
-			// Empty markers: some templates keep them around nothing.
-			bodyNodes, bodySource = x.chooseBody(false)
-			w = x.walk(bodyNodes, false)
+// tree parses the page into a tree, once, for what needs one: selector
+// overrides and the fallbacks for pages without a known body container.
+func (x *extraction) tree() (*html.Node, error) {
+	if x.root != nil {
+		return x.root, nil
+	}
+	root, err := html.Parse(bytes.NewReader(x.src))
+	if err != nil {
+		// The parser gives up on absurd nesting; keep the text.
+		if root, err = html.Parse(bytes.NewReader(flatten(x.src))); err != nil {
+			return nil, fmt.Errorf("extract: parse html: %w", err)
 		}
 	}
+	x.root = root
+	return root, nil
+}
+
+func (x *extraction) run() error {
+	w := newWalker(true)
+	w.track = true
+	w.tokens = make([]token, 0, x.srcLen/128+16) // about one line per 128 bytes of HTML
+	overrideBody := ""
+	if len(x.overrides) > 0 {
+		// Selectors need the tree; walk it instead of the token stream.
+		root, err := x.tree()
+		if err != nil {
+			return err
+		}
+		if o, ok := x.overrides[FieldBody]; ok {
+			if nodes := cascadia.QueryAll(root, o.sel); len(nodes) > 0 {
+				m := make(map[*html.Node]bool, len(nodes))
+				for _, n := range nodes {
+					if !hasAncestorIn(n, m) {
+						m[n] = true
+					}
+				}
+				w.spanNodes = m
+				overrideBody = "override:" + o.raw
+			}
+		}
+		w.walkNodes(root)
+	} else {
+		w.walkHTML(x.src)
+	}
 	x.w = w
+
+	// The body: the override selector, else Hanweb markers around enough
+	// text, else the best known container; each is a range of tokens.
+	bodySource := ""
+	switch {
+	case overrideBody != "":
+		for _, b := range w.boxes {
+			if b.override {
+				w.markBody(b.start, b.end)
+			}
+		}
+		bodySource = overrideBody
+	case w.markStart >= 0 && w.runesIn(w.markStart, w.markEnd) >= minBodyRunes:
+		w.markBody(w.markStart, w.markEnd)
+		bodySource = "markers"
+	default:
+		if b := bestBox(w.boxes); b != nil {
+			w.markBody(b.start, b.end)
+			bodySource = "container:" + b.name
+		}
+	}
+	w.placeHeads()
 
 	found := scanMetadata(w.tokens, x.loc)
 
@@ -286,13 +336,17 @@ func (x *extraction) run() {
 		x.detailLinks = dw.links
 		bodySource = "json:DETAIL"
 	case bodySource != "":
-		for _, t := range w.tokens {
-			if t.body {
-				bodyTokens = append(bodyTokens, t)
+		bodyTokens = w.tokens[:0:0]
+		for i := range w.tokens {
+			if w.tokens[i].body {
+				bodyTokens = append(bodyTokens, w.tokens[i])
 			}
 		}
 	default:
-		bodyTokens, bodySource = x.fallbackBody()
+		var err error
+		if bodyTokens, bodySource, err = x.fallbackBody(); err != nil {
+			return err
+		}
 	}
 
 	title, titleSource := x.chooseTitle(found)
@@ -312,36 +366,12 @@ func (x *extraction) run() {
 
 	x.fillFields(found)
 	x.applyOverrides()
-}
-
-func (x *extraction) walk(bodyNodes map[*html.Node]bool, markers bool) *walker {
-	w := newWalker(bodyNodes, true)
-	w.useMarkers = markers && len(bodyNodes) == 0
-	walkTree(x.root, w.enter, w.exit)
-	w.flush()
-	return w
+	return nil
 }
 
 func (x *extraction) set(field, value, source string) {
-	switch field {
-	case FieldTitle:
-		x.doc.Title = value
-	case FieldIndexNo:
-		x.doc.IndexNo = value
-	case FieldPublished:
-		x.doc.Published = value
-	case FieldWritten:
-		x.doc.Written = value
-	case FieldPublisher:
-		x.doc.Publisher = value
-	case FieldDocNo:
-		x.doc.DocNo = value
-	case FieldTopic:
-		x.doc.Topic = value
-	case FieldAccess:
-		x.doc.Access = value
-	case FieldBody:
-		x.doc.Body = value
+	if f, ok := FieldByKey(field); ok {
+		*f.Ptr(&x.doc) = value
 	}
 	if value == "" {
 		delete(x.sources, field)
@@ -361,7 +391,11 @@ var metaFields = []struct{ name, field string }{
 // fillFields sets the metadata fields from, in order of trust, the visible
 // labelled block, the gkmlpt DETAIL JSON and the meta tags.
 func (x *extraction) fillFields(found map[string]candidate) {
-	for _, f := range []string{FieldIndexNo, FieldPublished, FieldWritten, FieldPublisher, FieldDocNo, FieldTopic, FieldAccess} {
+	for _, fd := range fieldTable {
+		f := fd.Key
+		if !fd.Meta || f == FieldTitle {
+			continue // the title and the body have their own rules
+		}
 		if c, ok := found[f]; ok && c.value != "" {
 			x.set(f, c.value, c.source)
 			continue
@@ -415,7 +449,7 @@ func (x *extraction) applyOverrides() {
 		if !ok || f == FieldBody {
 			continue
 		}
-		n := cascadia.Query(x.root, o.sel)
+		n := cascadia.Query(x.root, o.sel) // x.root is parsed: overrides walk the tree
 		if n == nil {
 			continue
 		}
@@ -441,33 +475,6 @@ func (x *extraction) applyOverrides() {
 		}
 		x.set(f, v, "override:"+o.raw)
 	}
-}
-
-// chooseBody picks the body: the override selector, else Hanweb markers
-// (handled by the walker), else the best known container. It returns the
-// container nodes and the body source; nil and "" leave the decision to
-// the markers or the fallback.
-func (x *extraction) chooseBody(markers bool) (map[*html.Node]bool, string) {
-	if o, ok := x.overrides[FieldBody]; ok {
-		nodes := cascadia.QueryAll(x.root, o.sel)
-		if len(nodes) > 0 {
-			m := make(map[*html.Node]bool, len(nodes))
-			for _, n := range nodes {
-				if !hasAncestorIn(n, m) {
-					m[n] = true
-				}
-			}
-			return m, "override:" + o.raw
-		}
-	}
-	if markers && hasContentMarkers(x.root) {
-		return nil, ""
-	}
-	n, name := bestContainer(x.root)
-	if n == nil {
-		return nil, ""
-	}
-	return map[*html.Node]bool{n: true}, "container:" + name
 }
 
 func hasAncestorIn(n *html.Node, m map[*html.Node]bool) bool {

@@ -79,6 +79,10 @@ type label struct {
 	text  string
 	field string
 	rank  int
+	// suffix marks a label known only by its ending (行政处罚决定书文号 ends
+	// in 文号): its value must have the shape of the field, and the line
+	// stays in the body, where such labels sit inside the document.
+	suffix bool
 }
 
 // fieldTitleLabel is the pseudo-field of 标题/名称 rows; fieldOther marks
@@ -91,7 +95,11 @@ const (
 // labels lists every label the scanner knows, longest first so that 信息索引号
 // is tried before 索引号 and 信息来源 before 来源.
 var labels = func() []label {
-	ls := []label{
+	type def struct {
+		text, field string
+		rank        int
+	}
+	defs := []def{
 		{"索引号", FieldIndexNo, 0}, {"信息索引号", FieldIndexNo, 0}, {"索取号", FieldIndexNo, 1},
 		{"发布日期", FieldPublished, 0}, {"公开日期", FieldPublished, 0}, {"发布时间", FieldPublished, 0},
 		{"生成日期", FieldPublished, 0}, {"上载日期", FieldPublished, 1}, {"公开时间", FieldPublished, 1},
@@ -113,6 +121,16 @@ var labels = func() []label {
 		{"责任编辑", fieldOther, 0}, {"编辑", fieldOther, 0}, {"发布人", fieldOther, 0}, {"审核人", fieldOther, 0},
 		{"废止日期", fieldOther, 0}, {"失效日期", fieldOther, 0}, {"实施日期", fieldOther, 0}, {"施行日期", fieldOther, 0},
 		{"内容概述", fieldOther, 0}, {"摘要", fieldOther, 0}, {"所属机构", fieldOther, 0}, {"访问次数", fieldOther, 0},
+		{"点击率", fieldOther, 0}, {"点击次数", fieldOther, 0}, {"文章类型", fieldOther, 0}, {"稿件类型", fieldOther, 0},
+		// Procurement notices (中标公告, 成交公告) head their text with a
+		// summary table in their own vocabulary.
+		{"公告时间", FieldPublished, 1}, {"公告日期", FieldPublished, 1},
+		{"采购项目名称", fieldOther, 0}, {"采购单位", fieldOther, 0}, {"采购项目编号", fieldOther, 0}, {"项目编号", fieldOther, 0},
+		{"总中标金额", fieldOther, 0}, {"中标金额", fieldOther, 0}, {"成交金额", fieldOther, 0}, {"公告期限", fieldOther, 0},
+	}
+	ls := make([]label, len(defs))
+	for i, d := range defs {
+		ls[i] = label{text: d.text, field: d.field, rank: d.rank}
 	}
 	sort.SliceStable(ls, func(i, j int) bool { return len([]rune(ls[i].text)) > len([]rune(ls[j].text)) })
 	return ls
@@ -168,11 +186,25 @@ var labelsByFirst = func() map[rune][]label {
 	return m
 }()
 
+// labelFirst is a bit set of the runes labels start with, checked before
+// the map on every rune of a scanned line.
+var labelFirst = func() (set [1 << 10]uint64) {
+	for r := range labelsByFirst {
+		if r < 1<<16 {
+			set[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return set
+}()
+
 // labelAt matches a label starting at rs[i], allowing whitespace between its
 // characters ("索 引 号", "文\u00a0\u00a0号"). It returns the label and the index
 // after it, or ok=false.
 func labelAt(rs []rune, i int) (label, int, bool) {
 	if i >= len(rs) {
+		return label{}, i, false
+	}
+	if r := rs[i]; r >= 0x10000 || labelFirst[r>>6]&(1<<(r&63)) == 0 {
 		return label{}, i, false
 	}
 	for _, l := range labelsByFirst[rs[i]] {

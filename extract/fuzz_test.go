@@ -100,26 +100,3 @@ func TestExtractHugePage(t *testing.T) {
 		t.Logf("Extract(20 MB) allocated %d MB", alloc>>20)
 	}
 }
-
-func BenchmarkExtract(b *testing.B) {
-	fx := fixtures(b)
-	pages := make([][]byte, len(fx))
-	total := 0
-	for i, f := range fx {
-		p, _, err := Decode(f.raw, "")
-		if err != nil {
-			b.Fatal(err)
-		}
-		pages[i] = p
-		total += len(p)
-	}
-	b.SetBytes(int64(total))
-	b.ReportAllocs()
-	for b.Loop() {
-		for i, p := range pages {
-			if _, err := Extract(p, fx[i].url, Options{}); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-}

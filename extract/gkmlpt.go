@@ -119,13 +119,12 @@ func jsonString(v any) string {
 // walk parses the DETAIL content as an HTML fragment and tokenizes it as
 // body.
 func (d *detail) walk() *walker {
-	w := newWalker(nil, true)
+	w := newWalker(true)
 	root, err := html.Parse(strings.NewReader(d.content))
 	if err != nil {
 		return w
 	}
 	w.inBody = 1
-	walkTree(root, w.enter, w.exit)
-	w.flush()
+	w.walkNodes(root)
 	return w
 }

@@ -195,3 +195,106 @@ func TestExtractEmptyAndMalformed(t *testing.T) {
 		}
 	}
 }
+
+// TestExtractFallbacks covers pages without a known body container: the
+// readability fallback, and names that only say "content" or "body".
+func TestExtractFallbacks(t *testing.T) {
+	const text = "1月8日，某某县召开村级组织换届工作推进会，总结前一阶段换届工作，部署下一阶段重点任务，要求各乡镇严肃换届纪律。"
+	tests := []struct {
+		name, html, source string
+	}{
+		{
+			name:   "no named container",
+			html:   `<html><head><title>推进会 - 某某县</title></head><body><div class="menu"><a href="/">首页</a></div><div class="main"><div class="wz"><p>` + text + `</p><p>` + text + `</p></div></div><div class="foot">版权所有 某某县</div></body></html>`,
+			source: "readability",
+		},
+		{
+			name:   "a box named after its body",
+			html:   `<html><body><div class="page-body"><div class="side"><a href="/a">栏目一</a></div><div class="news_body"><p>` + text + `</p></div></div></body></html>`,
+			source: "container:div.news_body",
+		},
+		{
+			name:   "a box named after its content, camelCase",
+			html:   `<html><body><div class="detailContent"><p>` + text + `</p></div><div class="pic-content-l">图片</div></body></html>`,
+			source: "container:div.detailContent",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Extract([]byte(tt.html), "https://www.example.gov.cn/a.html", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(got.Body, text) {
+				t.Errorf("Extract(%s).Body = %q, want it to start with the text", tt.name, got.Body)
+			}
+			if got.Sources[FieldBody] != tt.source {
+				t.Errorf("Extract(%s).Sources[body] = %q, want %q", tt.name, got.Sources[FieldBody], tt.source)
+			}
+		})
+	}
+}
+
+// TestExtractValueShapes covers the variants of the label and byline
+// mechanisms that the fixture pages do not show.
+func TestExtractValueShapes(t *testing.T) {
+	tests := []struct {
+		name, meta, body            string
+		publisher, published, docNo string
+	}{
+		{
+			name:      "a value ends at a label the table does not know",
+			meta:      `<div>来源：某某局 责任处室：办公室</div>`,
+			publisher: "某某局",
+		},
+		{
+			name:      "a toolbar word is no value",
+			meta:      `<div>发布日期：2024-01-02　来源：【打印】【关闭】</div>`,
+			published: "2024-01-02",
+		},
+		{
+			name:      "a date closing the source is the byline date",
+			meta:      `<div>来源：新华社 2023-12-01 14:43</div>`,
+			publisher: "新华社", published: "2023-12-01 14:43",
+		},
+		{
+			name:      "year-month before the day",
+			meta:      `<div class="date"><span class="ym">2024-02</span><div class="d">21</div></div>`,
+			published: "2024-02-21",
+		},
+		{
+			name:  "a label ending in 文号 inside a line",
+			body:  `<p>行政处罚决定书文号：某罚决字〔2024〕3号</p>` + para,
+			docNo: "某罚决字〔2024〕3号",
+		},
+		{
+			name: "a 文号 column header has no value",
+			body: `<table><tr><td>序号</td><td>处罚决定书文号</td><td>当事人</td></tr><tr><td>1</td><td>某罚〔2024〕9号</td><td>张某</td></tr></table>` + para,
+		},
+		{
+			name: "a document number in prose is not the 文号",
+			body: `<p>根据《关于做好防汛工作的通知》（某防〔2011〕5号）精神，结合我区实际，现就进一步加强防汛工作有关事项通知如下。</p>` + para,
+		},
+		{
+			name: "a date beside no label is no byline",
+			meta: `<ul class="list"><li>2023-12-01</li><li>其他栏目的链接文字</li></ul>`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Extract([]byte(page(tt.meta, tt.body+para)), "https://www.example.gov.cn/a.html", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct{ field, got, want string }{
+				{"Publisher", got.Publisher, tt.publisher},
+				{"Published", got.Published, tt.published},
+				{"DocNo", got.DocNo, tt.docNo},
+			} {
+				if c.got != c.want {
+					t.Errorf("Extract(%s).%s = %q, want %q", tt.name, c.field, c.got, c.want)
+				}
+			}
+		})
+	}
+}

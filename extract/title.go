@@ -47,8 +47,17 @@ func (x *extraction) chooseTitle(found map[string]candidate) (string, string) {
 		longest = parts[0]
 	}
 
+	// A <title> that is only the site name agrees with the logo, not with
+	// the document's headline.
+	siteTitle := len(parts) == 0 || len(parts) == 1 && x.isSiteName(parts[0])
+	if siteTitle {
+		longest = ""
+	}
+
 	exact := []string{tableTitle, articleTitle, detailTitle}
-	exact = append(exact, parts...)
+	if !siteTitle {
+		exact = append(exact, parts...)
+	}
 	bestScore, best := 0, ""
 	for _, h := range w.heads {
 		key := squeeze(h.text)
@@ -85,13 +94,13 @@ func (x *extraction) chooseTitle(found map[string]candidate) (string, string) {
 	// No agreement: the last headline before the body, else the first in it.
 	pick := ""
 	for _, h := range w.heads {
-		if h.beforeBody && !h.inBody && runeLen(h.text) >= 6 {
+		if !h.minor && h.beforeBody && !h.inBody && runeLen(h.text) >= 6 {
 			pick = h.text
 		}
 	}
 	if pick == "" {
 		for _, h := range w.heads {
-			if h.inBody && runeLen(h.text) >= 6 && runeLen(h.text) <= 100 {
+			if !h.minor && h.inBody && runeLen(h.text) >= 6 && runeLen(h.text) <= 100 {
 				pick = h.text
 				break
 			}
@@ -100,11 +109,81 @@ func (x *extraction) chooseTitle(found map[string]candidate) (string, string) {
 	if pick != "" {
 		return pick, "headline"
 	}
+	if siteTitle {
+		// Nothing names the page: a minor heading before the body, else
+		// the line just above it.
+		for _, h := range w.heads {
+			if h.minor && h.beforeBody && !h.inBody && runeLen(h.text) >= 6 {
+				pick = h.text
+			}
+		}
+		if pick != "" {
+			return pick, "headline"
+		}
+		if l := x.lineAboveBody(); l != "" {
+			return l, "line"
+		}
+	}
 	if longest != "" {
 		return longest, "title"
+	}
+	if len(parts) > 0 {
+		return parts[0], "title"
 	}
 	if articleTitle != "" {
 		return articleTitle, "meta:ArticleTitle"
 	}
 	return "", ""
+}
+
+// isSiteName reports a <title> that names the site rather than the
+// document: it equals the SiteName meta tag, a link's text (the logo) or
+// sits in the footer (版权所有：某某市人民政府).
+func (x *extraction) isSiteName(t string) bool {
+	w := x.w
+	key := squeeze(t)
+	if key == "" {
+		return false
+	}
+	if key == squeeze(w.metas["sitename"]) {
+		return true
+	}
+	for _, l := range w.links {
+		if squeeze(l.text) == key {
+			return true
+		}
+	}
+	for _, tok := range w.tokens {
+		if tok.body || tok.runes > 200 || !strings.Contains(tok.text, t) {
+			continue
+		}
+		if lineKind(tok.text, tok.runes) == lineFooter {
+			return true
+		}
+	}
+	return false
+}
+
+// lineAboveBody is the last line before the body that can be a headline:
+// not metadata, a link, a date, chrome or a sentence.
+func (x *extraction) lineAboveBody() string {
+	toks := x.w.tokens
+	first := -1
+	for i, t := range toks {
+		if t.body && t.runes > 0 {
+			first = i
+			break
+		}
+	}
+	for i := first - 1; i >= 0 && i >= first-8; i-- {
+		t := toks[i]
+		if t.meta || t.link || t.runes < 6 || t.runes > 100 || isDateLine(t.text) || isProse(t.text, t.runes) {
+			continue
+		}
+		if lineKind(t.text, t.runes) != lineText || startsWithLabel(t.text) || strings.ContainsAny(t.text, ":：") {
+			continue
+		}
+		return t.text
+	}
+	return ""
 }

@@ -14,12 +14,12 @@ import (
 type token struct {
 	text  string
 	runes int
-	table *html.Node // innermost enclosing table, nil outside tables
-	cell  bool       // the text of one td/th
-	body  bool       // inside the chosen body container
-	link  bool       // mostly link text
-	meta  bool       // consumed as metadata; never body
-	marks []int      // rune offsets where an inline element starts or ends
+	table int   // id of the innermost enclosing table, 0 outside tables
+	cell  bool  // the text of one td/th
+	body  bool  // inside the chosen body container
+	link  bool  // mostly link text
+	meta  bool  // consumed as metadata; never body
+	marks []int // rune offsets where an inline element starts or ends
 }
 
 // maxMarks bounds the element boundaries remembered per token; only short
@@ -31,6 +31,8 @@ type headline struct {
 	text       string
 	beforeBody bool // seen before the first body token
 	inBody     bool
+	minor      bool // h4–h6: a headline only when nothing better names the page
+	inline     bool // a span, b, strong or font
 }
 
 // pageLink is an <a href> with its text.
@@ -39,8 +41,9 @@ type pageLink struct {
 	chrome            bool // inside a nav, header or footer
 }
 
-// walker turns a parsed tree into tokens and collects what Extract needs
-// besides: meta tags, <title>, headline candidates, links, script variables.
+// walker turns a page (its token stream, or a parsed tree) into tokens and
+// collects what Extract needs besides: meta tags, <title>, headline
+// candidates, links, script variables, and the boxes the body may be.
 type walker struct {
 	tokens []token
 
@@ -49,35 +52,75 @@ type walker struct {
 	bufRunes  int
 	linkRunes int
 	marks     []int
+	markBuf   []int // backing store of the tokens' marks
 
 	inLink   int
-	suppress int // inside <head>: text is not page text
-	chrome   int // inside nav/header/footer
-	chromes  []*html.Node
+	suppress int   // inside <head>: text is not page text
+	chrome   int   // inside nav/header/footer
+	chromes  []int // ids of the open chrome elements
 	inBody   int
-	tables   []*html.Node
+	tables   []int // ids of the open tables
 	cellMark []int // token count when each open td/th started
 
-	bodyNodes  map[*html.Node]bool // containers whose tokens are body
-	markers    bool                // Hanweb ContentStart/ContentEnd seen
-	useMarkers bool                // honour those markers
+	// Body candidates are recorded as token ranges during the one walk;
+	// the body is chosen afterwards (see extraction.run).
+	track     bool                // record container boxes and markers
+	boxes     []box               // known body containers, in document order
+	openBoxes []int               // indexes into boxes of the open ones
+	spanNodes map[*html.Node]bool // override selector matches: recorded as boxes too
+	textRunes int                 // text runes seen outside links and chrome, ASCII whitespace excluded
+	markers   bool                // Hanweb ContentStart seen
+	markStart int                 // token index at ContentStart, -1 if none
+	markEnd   int                 // token index at the first ContentEnd, -1 if none
+	skipped   int                 // id of the hidden element whose exit must be ignored
+	nextID    int                 // last element id handed out
+	capture   atom.Atom           // Script or Title while their text is being captured
+	capBuf    []byte              // the captured text
+	openHeads []openSpan          // headline elements being walked
+	openLinks []openSpan          // links being walked
 
 	metas     map[string]string // lower-cased name → content (first wins)
 	titleTag  string
 	baseHref  string
 	heads     []headline
+	headToks  []int // token index where each headline starts
 	links     []pageLink
 	vars      map[string]string
 	collect   bool // collect metas, title, headlines and links
 	bodyTotal int  // runes emitted as body
 }
 
-func newWalker(bodyNodes map[*html.Node]bool, collect bool) *walker {
+// box is a known body container met during the walk: its tokens are
+// tokens[start:end] and score counts its non-link text runes.
+type box struct {
+	id         int        // element id
+	parent     int        // index of the enclosing box, -1 for none
+	n          *html.Node // the element, in tree walks only
+	name       string
+	weak       bool
+	override   bool
+	start, end int
+	textStart  int
+	score      int
+}
+
+// openSpan remembers where an element's text began: a headline's or link's
+// text is then read from the walker's own output instead of walking the
+// element's subtree again.
+type openSpan struct {
+	id       int // element id
+	idx      int // index into heads or links
+	tokStart int
+	bufStart int
+}
+
+func newWalker(collect bool) *walker {
 	return &walker{
-		bodyNodes: bodyNodes,
 		metas:     map[string]string{},
 		vars:      map[string]string{},
 		collect:   collect,
+		markStart: -1,
+		markEnd:   -1,
 	}
 }
 
@@ -130,8 +173,17 @@ func isSkipped(a atom.Atom) bool {
 	return false
 }
 
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
+// elem is an element as the walker sees it, from a parsed tree or from the
+// token stream.
+type elem struct {
+	a     atom.Atom
+	id    int // unique within one walk, > 0
+	attrs []html.Attribute
+	node  *html.Node // nil when streaming
+}
+
+func (e *elem) attr(key string) string {
+	for _, a := range e.attrs {
 		if a.Key == key {
 			return a.Val
 		}
@@ -139,41 +191,93 @@ func attr(n *html.Node, key string) string {
 	return ""
 }
 
-func (w *walker) enter(n *html.Node) bool {
-	switch n.Type {
-	case html.TextNode:
-		if w.suppress == 0 {
-			w.appendText(n.Data)
+// walkNodes walks a parsed tree.
+func (w *walker) walkNodes(root *html.Node) {
+	var stack []elem // one entry per entered node; id 0 for non-elements
+	walkTree(root, func(n *html.Node) bool {
+		switch n.Type {
+		case html.TextNode:
+			w.text(n.Data)
+			stack = append(stack, elem{})
+			return false
+		case html.ElementNode:
+			w.nextID++
+			stack = append(stack, elem{a: n.DataAtom, id: w.nextID, attrs: n.Attr, node: n})
+			return w.enter(&stack[len(stack)-1])
+		case html.DocumentNode:
+			stack = append(stack, elem{})
+			return true
 		}
+		stack = append(stack, elem{})
 		return false
-	case html.ElementNode:
-	case html.DocumentNode:
-		return true
-	default:
+	}, func(*html.Node) {
+		e := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if e.id != 0 {
+			w.exit(&e)
+		}
+	})
+	w.flush()
+}
+
+// text takes a text node's content.
+func (w *walker) text(s string) {
+	if w.capture != 0 {
+		captureText(w, s)
+		return
+	}
+	if w.suppress == 0 {
+		w.appendText(s)
+	}
+}
+
+// enter handles an element's start and reports whether its content is
+// to be walked.
+func (w *walker) enter(e *elem) bool {
+	class, id, hidden := elemAttrs(e.attrs)
+	if hidden {
+		// Hidden elements never carry a field or body text: templates
+		// keep unused headers, print copies and empty xxgk blocks there.
+		if isBlock(e.a) {
+			w.flush()
+		}
+		w.skipped = e.id
 		return false
 	}
-	if w.bodyNodes[n] {
-		w.flush()
-		w.inBody++
+	if w.track && w.suppress == 0 {
+		parent := -1
+		if k := len(w.openBoxes); k > 0 {
+			parent = w.openBoxes[k-1]
+		}
+		if e.node != nil && w.spanNodes[e.node] {
+			w.flush()
+			w.openBoxes = append(w.openBoxes, len(w.boxes))
+			w.boxes = append(w.boxes, box{id: e.id, parent: parent, n: e.node, override: true, start: len(w.tokens), textStart: w.textRunes})
+		} else if name, weak, ok := matchContainer(e.a, class, id); ok {
+			w.flush()
+			w.openBoxes = append(w.openBoxes, len(w.boxes))
+			w.boxes = append(w.boxes, box{id: e.id, parent: parent, n: e.node, name: name, weak: weak, start: len(w.tokens), textStart: w.textRunes})
+		}
 	}
-	switch n.DataAtom {
+	switch e.a {
 	case atom.Script:
-		w.script(n)
-		return false
+		w.capture, w.capBuf = atom.Script, w.capBuf[:0]
+		return true
 	case atom.Title:
 		if w.collect && w.titleTag == "" {
-			w.titleTag = collapse(nodeText(n, 1000))
+			w.capture, w.capBuf = atom.Title, w.capBuf[:0]
+			return true
 		}
 		return false
 	case atom.Meta:
-		w.meta(n)
+		w.meta(e)
 		return false
 	case atom.Head:
 		w.suppress++
 		return true
 	case atom.Base:
 		if w.collect && w.baseHref == "" {
-			w.baseHref = attr(n, "href")
+			w.baseHref = e.attr("href")
 		}
 		return false
 	case atom.Br:
@@ -185,60 +289,133 @@ func (w *walker) enter(n *html.Node) bool {
 		w.inLink++
 		w.mark()
 		if w.collect {
-			if href := strings.TrimSpace(attr(n, "href")); href != "" {
-				w.links = append(w.links, pageLink{href: href, text: collapse(nodeText(n, 400)), title: attr(n, "title"), chrome: w.chrome > 0})
+			if href := strings.TrimSpace(e.attr("href")); href != "" {
+				w.openLinks = append(w.openLinks, openSpan{id: e.id, idx: len(w.links), tokStart: len(w.tokens), bufStart: len(w.buf)})
+				w.links = append(w.links, pageLink{href: href, title: e.attr("title"), chrome: w.chrome > 0})
 			}
 		}
 		return true
 	}
-	if isSkipped(n.DataAtom) {
+	if isSkipped(e.a) {
 		return false
 	}
-	if isChromeElement(n) {
+	if isChromeElement(e.a, class, id) {
 		w.chrome++
-		w.chromes = append(w.chromes, n)
+		w.chromes = append(w.chromes, e.id)
 	}
-	if !isBlock(n.DataAtom) {
+	block := isBlock(e.a)
+	if !block {
 		w.mark()
-	}
-	if isBlock(n.DataAtom) {
+	} else {
 		w.flush()
-		switch n.DataAtom {
+		switch e.a {
 		case atom.Table:
-			w.tables = append(w.tables, n)
+			w.tables = append(w.tables, e.id)
 		case atom.Td, atom.Th:
 			w.cellMark = append(w.cellMark, len(w.tokens))
 		}
 	}
-	if w.collect && w.inLink == 0 && w.chrome == 0 && isHeadlineElement(n) {
-		if t := collapse(nodeText(n, 600)); t != "" && !strings.Contains(t, "{{") {
-			if r := utf8.RuneCountInString(t); r >= 4 && r <= 200 {
-				w.heads = append(w.heads, headline{text: t, beforeBody: w.bodyTotal == 0, inBody: w.inBody > 0})
-			}
-		}
+	if w.collect && w.inLink == 0 && w.chrome == 0 && isHeadlineElement(e.a, class, id) {
+		// The text is read at exit from what the element produced.
+		w.openHeads = append(w.openHeads, openSpan{id: e.id, idx: len(w.heads), tokStart: len(w.tokens), bufStart: len(w.buf)})
+		w.heads = append(w.heads, headline{minor: e.a == atom.H4 || e.a == atom.H5 || e.a == atom.H6, inline: !block})
+		w.headToks = append(w.headToks, len(w.tokens))
 	}
 	return true
 }
 
-func (w *walker) exit(n *html.Node) {
-	if n.Type != html.ElementNode {
+// spanText is the text an element produced since o was taken: the rest of
+// the line it started in, the lines after, and the open line; about max
+// bytes at most.
+func (w *walker) spanText(o openSpan, max int) string {
+	if len(w.tokens) == o.tokStart {
+		if o.bufStart > len(w.buf) {
+			return ""
+		}
+		b := w.buf[o.bufStart:]
+		if len(b) > max {
+			return collapse(string(cutRunes(b, max)))
+		}
+		return strings.TrimSpace(string(b))
+	}
+	var b strings.Builder
+	for i := o.tokStart; i < len(w.tokens) && b.Len() < max; i++ {
+		t := w.tokens[i].text
+		if i == o.tokStart && o.bufStart <= len(t) {
+			t = t[o.bufStart:]
+		}
+		b.WriteByte(' ')
+		b.WriteString(t)
+	}
+	if b.Len() < max {
+		b.WriteByte(' ')
+		b.Write(w.buf)
+	}
+	return collapse(b.String())
+}
+
+func validHeadline(t string) bool {
+	if t == "" || strings.Contains(t, "{{") {
+		return false
+	}
+	r := utf8.RuneCountInString(t)
+	return r >= 4 && r <= 200
+}
+
+// headlineText joins the lines a headline element produced, stopping at a
+// byline (来源：…, 作者：…, a lone date) that the element also wraps.
+func headlineText(toks []token) string {
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 && (startsWithLabel(t.text) || isDateLine(t.text)) {
+			break
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.text)
+		if b.Len() > 600 {
+			break
+		}
+	}
+	return b.String()
+}
+
+// exit handles an element's end.
+func (w *walker) exit(e *elem) {
+	if w.skipped == e.id && e.id != 0 {
+		w.skipped = 0
 		return
 	}
-	switch n.DataAtom {
+	switch e.a {
+	case atom.Script:
+		if w.capture == atom.Script {
+			w.capture = 0
+			w.script(w.capBuf)
+		}
+	case atom.Title:
+		if w.capture == atom.Title {
+			w.capture = 0
+			w.titleTag = collapse(string(cutRunes(w.capBuf, 1000)))
+		}
 	case atom.A:
 		w.inLink--
+		if k := len(w.openLinks); k > 0 && w.openLinks[k-1].id == e.id {
+			o := w.openLinks[k-1]
+			w.openLinks = w.openLinks[:k-1]
+			w.links[o.idx].text = w.spanText(o, 400)
+		}
 	case atom.Head:
 		w.suppress--
 	}
-	if k := len(w.chromes); k > 0 && w.chromes[k-1] == n {
+	if k := len(w.chromes); k > 0 && w.chromes[k-1] == e.id {
 		w.chromes = w.chromes[:k-1]
 		w.chrome--
 	}
-	if !isBlock(n.DataAtom) {
+	if !isBlock(e.a) {
 		w.mark()
-	}
-	if isBlock(n.DataAtom) {
-		switch n.DataAtom {
+	} else {
+		switch e.a {
 		case atom.Td, atom.Th:
 			emptyCell := false
 			if k := len(w.cellMark); k > 0 {
@@ -249,62 +426,102 @@ func (w *walker) exit(n *html.Node) {
 		default:
 			w.flush()
 		}
-		if n.DataAtom == atom.Table && len(w.tables) > 0 {
+		if e.a == atom.Table && len(w.tables) > 0 {
 			w.tables = w.tables[:len(w.tables)-1]
 		}
 	}
-	if w.bodyNodes[n] {
+	if k := len(w.openHeads); k > 0 && w.openHeads[k-1].id == e.id {
+		o := w.openHeads[k-1]
+		w.openHeads = w.openHeads[:k-1]
+		if w.heads[o.idx].inline {
+			w.heads[o.idx].text = w.spanText(o, 600)
+		} else {
+			w.heads[o.idx].text = headlineText(w.tokens[o.tokStart:])
+		}
+	}
+	if k := len(w.openBoxes); k > 0 && w.boxes[w.openBoxes[k-1]].id == e.id {
 		w.flush()
-		w.inBody--
+		b := &w.boxes[w.openBoxes[k-1]]
+		b.end = len(w.tokens)
+		b.score = w.textRunes - b.textStart
+		w.openBoxes = w.openBoxes[:k-1]
 	}
 }
 
 // appendText adds text, collapsing every run of whitespace (including U+3000
-// and NBSP) to one space.
+// and NBSP) to one space, dropping zero-width characters and replacing
+// bytes that are not UTF-8. It also counts the text for the container
+// scores. A well-formed three-byte Han character is stepped over without
+// decoding.
 func (w *walker) appendText(s string) {
-	for len(s) > 0 {
-		// Copy the run up to the next space-like or invisible rune at once.
-		i := 0
-		for i < len(s) {
-			c := s[i]
-			if c < utf8.RuneSelf {
-				if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
-					break
+	count := w.inLink == 0 && w.chrome == 0
+	start, runes := 0, 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		size, brk, space := 1, false, false
+		switch {
+		case c < utf8.RuneSelf:
+			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
+				brk, space = true, true
+			}
+		case c >= 0xE4 && c <= 0xEE && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
+			size = 3 // most Han characters: never a space
+		default:
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == utf8.RuneError && size == 1:
+				// Not UTF-8 although the page said so: a replacement
+				// character, so that every field stays valid UTF-8.
+				if i > start {
+					w.appendRun(s[start:i], runes, count)
 				}
+				w.appendRun("\uFFFD", 1, count)
 				i++
+				start, runes = i, 0
 				continue
+			case r == '\u200b' || r == '\ufeff' || r == '\u200c' || r == '\u200d':
+				brk = true
+			case r >= 0x80 && isSpaceRune(r):
+				brk, space = true, true
 			}
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if isSpaceRune(r) || r == '\u200c' || r == '\u200d' {
-				break
-			}
-			i += n
 		}
-		if i > 0 {
-			run := s[:i]
-			if w.space && w.bufRunes > 0 {
-				w.buf = append(w.buf, ' ')
-				w.bufRunes++
-				if w.inLink > 0 {
-					w.linkRunes++
-				}
-			}
-			w.space = false
-			w.buf = append(w.buf, run...)
-			n := utf8.RuneCountInString(run)
-			w.bufRunes += n
-			if w.inLink > 0 {
-				w.linkRunes += n
-			}
-			s = s[i:]
+		if !brk {
+			i += size
+			runes++
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s)
-		s = s[n:]
-		if r == '\u200b' || r == '\ufeff' || r == '\u200c' || r == '\u200d' {
-			continue
+		if i > start {
+			w.appendRun(s[start:i], runes, count)
 		}
-		w.space = true
+		if space {
+			w.space = true
+		}
+		i += size
+		start, runes = i, 0
+	}
+	if start < len(s) {
+		w.appendRun(s[start:], runes, count)
+	}
+}
+
+// appendRun adds a run of non-space text of n runes.
+func (w *walker) appendRun(run string, n int, count bool) {
+	if w.space && w.bufRunes > 0 {
+		w.buf = append(w.buf, ' ')
+		w.bufRunes++
+		if w.inLink > 0 {
+			w.linkRunes++
+		}
+	}
+	w.space = false
+	w.buf = append(w.buf, run...)
+	w.bufRunes += n
+	if w.inLink > 0 {
+		w.linkRunes += n
+	}
+	if count {
+		w.textRunes += n
 	}
 }
 
@@ -317,6 +534,11 @@ func (w *walker) mark() {
 	}
 	if k := len(w.marks); k > 0 && w.marks[k-1] == w.bufRunes+boolInt(w.space) {
 		return
+	}
+	if w.marks == nil {
+		// Marks of all tokens share one backing array; each token keeps
+		// its own window of it.
+		w.marks = w.markBuf[len(w.markBuf):len(w.markBuf)]
 	}
 	w.marks = append(w.marks, w.bufRunes+boolInt(w.space))
 }
@@ -353,6 +575,15 @@ func (w *walker) emit(cell bool) {
 		link:  w.bufRunes > 0 && w.linkRunes*2 > w.bufRunes,
 		marks: w.marks,
 	}
+	if len(w.marks) > 0 {
+		if cap(w.markBuf)-len(w.markBuf) >= len(w.marks) && &w.markBuf[:len(w.markBuf)+1][len(w.markBuf)] == &w.marks[0] {
+			w.markBuf = w.markBuf[:len(w.markBuf)+len(w.marks)]
+		} else {
+			// w.marks outgrew the store and has an array of its own.
+			w.markBuf = make([]int, 0, max(256, 2*cap(w.markBuf)))
+		}
+		t.marks = w.marks[:len(w.marks):len(w.marks)]
+	}
 	if k := len(w.tables); k > 0 {
 		t.table = w.tables[k-1]
 	}
@@ -365,23 +596,23 @@ func (w *walker) emit(cell bool) {
 	w.marks = nil
 }
 
-func (w *walker) meta(n *html.Node) {
-	name := strings.ToLower(strings.TrimSpace(attr(n, "name")))
+func (w *walker) meta(e *elem) {
+	name := strings.ToLower(strings.TrimSpace(e.attr("name")))
 	if name == "" {
-		name = strings.ToLower(strings.TrimSpace(attr(n, "property")))
+		name = strings.ToLower(strings.TrimSpace(e.attr("property")))
 	}
 	switch name {
 	case "contentstart":
-		if w.useMarkers && !w.markers {
+		if w.track && !w.markers {
 			w.flush()
-			w.inBody++
+			w.markStart = len(w.tokens)
 			w.markers = true
 		}
 		return
 	case "contentend":
-		if w.markers && w.inBody > 0 {
+		if w.markers && w.markEnd < 0 {
 			w.flush()
-			w.inBody--
+			w.markEnd = len(w.tokens)
 		}
 		return
 	}
@@ -389,7 +620,7 @@ func (w *walker) meta(n *html.Node) {
 		return
 	}
 	if _, seen := w.metas[name]; !seen {
-		w.metas[name] = strings.TrimSpace(attr(n, "content"))
+		w.metas[name] = strings.TrimSpace(e.attr("content"))
 	}
 }
 
@@ -404,12 +635,11 @@ const maxScriptScan = 16 << 10
 
 // script records `var x = '…'` assignments and replays document.write(x) as
 // page text, the way some templates print 文号 (var fileNum='…').
-func (w *walker) script(n *html.Node) {
-	c := n.FirstChild
-	if c == nil || c.Type != html.TextNode || len(c.Data) > maxScriptScan {
+func (w *walker) script(text []byte) {
+	if len(text) == 0 || len(text) > maxScriptScan {
 		return
 	}
-	src := c.Data
+	src := string(text)
 	hasVar := strings.Contains(src, "var ") || strings.Contains(src, "let ") || strings.Contains(src, "const ")
 	hasWrite := strings.Contains(src, "document.write")
 	if !hasVar && !hasWrite {
@@ -526,28 +756,38 @@ func classID(n *html.Node) (class, id string) {
 	return class, id
 }
 
-var chromeWords = []string{"nav", "menu", "footer", "foot", "header", "banner", "breadcrumb", "crumb", "dqwz", "location", "share", "bdshare", "copyright", "bottom", "sidebar", "related", "xgxx", "xglj"}
+var chromeWords = []string{"nav", "menu", "footer", "foot", "header", "banner", "breadcrumb", "crumb", "dqwz", "location", "share", "bdshare", "copyright", "bottom", "sidebar", "related", "xgxx", "xglj", "banquan", "mianze", "disclaimer"}
+
+// lowerASCII lower-cases s, allocating only when it has upper case.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
 
 // isChromeElement reports navigation, header and footer blocks: headlines
 // and attachment links inside them do not belong to the document.
-func isChromeElement(n *html.Node) bool {
-	switch n.DataAtom {
+func isChromeElement(a atom.Atom, class, id string) bool {
+	switch a {
 	case atom.Nav, atom.Footer, atom.Header:
 		return true
 	case atom.Div, atom.Ul, atom.Section, atom.Aside, atom.Table, atom.Td, atom.P, atom.Span:
 	default:
 		return false
 	}
-	class, id := classID(n)
 	if class == "" && id == "" {
 		return false
 	}
-	s := strings.ToLower(class + " " + id)
+	class, id = lowerASCII(class), lowerASCII(id)
+	has := func(w string) bool { return strings.Contains(class, w) || strings.Contains(id, w) }
 	for _, w := range chromeWords {
-		if strings.Contains(s, w) {
+		if has(w) {
 			// "header" also names article headers (article-header) that
 			// hold the headline; only page-level ones are chrome.
-			if w == "header" && (strings.Contains(s, "article") || strings.Contains(s, "detail") || strings.Contains(s, "content")) {
+			if w == "header" && (has("article") || has("detail") || has("content")) {
 				continue
 			}
 			return true
@@ -557,21 +797,19 @@ func isChromeElement(n *html.Node) bool {
 }
 
 // isHeadlineElement reports elements that usually hold a page's headline.
-func isHeadlineElement(n *html.Node) bool {
-	switch n.DataAtom {
-	case atom.H1, atom.H2, atom.H3:
+func isHeadlineElement(a atom.Atom, class, id string) bool {
+	switch a {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		return true
 	case atom.Div, atom.P, atom.Td, atom.Span, atom.Strong, atom.B, atom.Font:
 	default:
 		return false
 	}
-	class, id := classID(n)
 	if class == "" && id == "" {
 		return false
 	}
-	s := strings.ToLower(class + " " + id)
 	hit := false
-	eachField(s, func(f string) bool {
+	test := func(f string) bool {
 		switch {
 		case f == "title", f == "tit", f == "bt", f == "biaoti", f == "headline", f == "dbt",
 			strings.HasSuffix(f, "-title"), strings.HasSuffix(f, "_title"), strings.HasPrefix(f, "title"),
@@ -580,6 +818,80 @@ func isHeadlineElement(n *html.Node) bool {
 			return false
 		}
 		return true
-	})
+	}
+	eachField(lowerASCII(class), test)
+	if !hit {
+		eachField(lowerASCII(id), test)
+	}
 	return hit
+}
+
+// markBody marks tokens[start:end] as body (end < 0: to the last token).
+func (w *walker) markBody(start, end int) {
+	if end < 0 || end > len(w.tokens) {
+		end = len(w.tokens)
+	}
+	for i := start; i < end; i++ {
+		if !w.tokens[i].body {
+			w.tokens[i].body = true
+			w.bodyTotal += w.tokens[i].runes
+		}
+	}
+}
+
+// runesIn counts the runes of tokens[start:end] (end < 0: to the end).
+func (w *walker) runesIn(start, end int) int {
+	if end < 0 || end > len(w.tokens) {
+		end = len(w.tokens)
+	}
+	n := 0
+	for i := start; i < end; i++ {
+		n += w.tokens[i].runes
+	}
+	return n
+}
+
+// placeHeads drops empty headline candidates and tells each whether it
+// came before the body or inside it, now that the body is known.
+func (w *walker) placeHeads() {
+	first, last := -1, -1
+	for i, t := range w.tokens {
+		if t.body && t.runes > 0 {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	out := w.heads[:0]
+	for i, h := range w.heads {
+		if !validHeadline(h.text) {
+			continue
+		}
+		at := w.headToks[i]
+		h.beforeBody = first < 0 || at <= first
+		h.inBody = first >= 0 && at >= first && at <= last && at < len(w.tokens) && w.tokens[at].body
+		out = append(out, h)
+	}
+	w.heads = out
+	w.headToks = nil
+}
+
+// captureText keeps the text of a <script> or <title>, no more than is
+// ever read of it (a longer script is not scanned at all).
+func captureText[S string | []byte](w *walker, s S) {
+	if len(w.capBuf) <= maxScriptScan {
+		w.capBuf = append(w.capBuf, s[:min(len(s), maxScriptScan+1)]...)
+	}
+}
+
+// cutRunes cuts b to at most max bytes on a rune boundary.
+func cutRunes(b []byte, max int) []byte {
+	if len(b) <= max {
+		return b
+	}
+	for max > 0 && !utf8.RuneStart(b[max]) {
+		max--
+	}
+	return b[:max]
 }

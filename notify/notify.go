@@ -70,6 +70,12 @@ type Options struct {
 	Retry Backoff
 	// BatchSize is how many outbox items one read takes; 0 means 1000.
 	BatchSize int
+	// SendTimeout is the hard deadline of one send to one target, dial,
+	// greeting and answer included; 0 means 30 s. A send that misses it
+	// ends the target's pass (its events wait for a later one), and a
+	// shoutrrr send that ignores its deadline (an SMTP server that never
+	// greets) is abandoned: the target is skipped until it returns.
+	SendTimeout time.Duration
 	// Now is the clock for expiry and Retry-After dates; nil means
 	// time.Now.
 	Now func() time.Time
@@ -81,6 +87,9 @@ type Options struct {
 	// send and sleep replace the network and the retry waits in tests.
 	send  sendFunc
 	sleep func(ctx context.Context, d time.Duration) error
+	// passWait is how long a pass of Run waits for slow targets before
+	// leaving them to finish in the background; 0 means 5 s.
+	passWait time.Duration
 }
 
 // Notifier delivers outbox events to targets. Create it with New; Flush
@@ -97,6 +106,7 @@ type Notifier struct {
 
 	mu        sync.Mutex
 	notBefore map[string]time.Time // target key → no attempt before; guarded by mu
+	bg        sync.WaitGroup       // deliveries, possibly outliving their pass
 }
 
 // TestResult is the outcome of sending a sample message to one target.
@@ -136,6 +146,12 @@ func New(box Outbox, opts Options) (*Notifier, error) {
 	n.opts.Retry = withDefaults(n.opts.Retry, Backoff{Min: time.Minute, Max: 30 * time.Minute, Attempts: 1})
 	if n.opts.BatchSize <= 0 {
 		n.opts.BatchSize = 1000
+	}
+	if n.opts.SendTimeout <= 0 {
+		n.opts.SendTimeout = 30 * time.Second
+	}
+	if n.opts.passWait <= 0 {
+		n.opts.passWait = 5 * time.Second
 	}
 	n.client = opts.HTTPClient
 	if n.client == nil {
@@ -202,11 +218,13 @@ type passResult struct {
 // others. Delivery failures are logged, not returned: the error is about
 // the outbox itself or ctx.
 func (n *Notifier) Flush(ctx context.Context) error {
-	_, err := n.flush(ctx)
+	_, err := n.flush(ctx, 0)
 	return err
 }
 
-func (n *Notifier) flush(ctx context.Context) (passResult, error) {
+// flush makes one delivery pass; wait bounds how long it waits for each
+// batch's deliveries (0 = until they end).
+func (n *Notifier) flush(ctx context.Context, wait time.Duration) (passResult, error) {
 	var total passResult
 	seen := map[uint64]bool{}
 	for {
@@ -221,7 +239,7 @@ func (n *Notifier) flush(ctx context.Context) (passResult, error) {
 				fresh = append(fresh, it)
 			}
 		}
-		res, err := n.pass(ctx, fresh)
+		res, err := n.pass(ctx, fresh, wait)
 		total.delivered += res.delivered
 		total.pending += res.pending
 		total.acked += res.acked
@@ -235,7 +253,7 @@ func (n *Notifier) flush(ctx context.Context) (passResult, error) {
 }
 
 // pass delivers one batch of outbox items.
-func (n *Notifier) pass(ctx context.Context, items []archive.OutboxItem) (passResult, error) {
+func (n *Notifier) pass(ctx context.Context, items []archive.OutboxItem, wait time.Duration) (passResult, error) {
 	var res passResult
 	now := n.now()
 	var ack []uint64
@@ -271,16 +289,59 @@ func (n *Notifier) pass(ctx context.Context, items []archive.OutboxItem) (passRe
 		owed[e.Seq] = len(to)
 	}
 
-	done := make([][]uint64, len(n.targets))
-	errs := make([]error, len(n.targets))
-	var wg sync.WaitGroup
+	// One delivery per target at a time, each in a goroutine the Notifier
+	// owns. The pass waits for them all, or for wait when it is positive:
+	// a target still sending then finishes in the background (its marks
+	// land as it goes), is skipped by later passes until it does, and its
+	// events are acknowledged by the first pass after. So a stuck target
+	// never holds up the others, nor the next pass for longer than wait.
+	type delivery struct {
+		i    int
+		done []uint64
+		err  error
+	}
+	results := make(chan delivery, len(n.targets))
+	started := 0
 	for i, t := range n.targets {
 		if len(perTarget[i]) == 0 {
 			continue
 		}
-		wg.Go(func() { done[i], errs[i] = n.deliverTarget(ctx, t, perTarget[i]) })
+		select {
+		case t.running <- struct{}{}:
+		default:
+			n.log.Debug("notification target still busy with an earlier pass", "target", t.name)
+			continue
+		}
+		started++
+		n.bg.Add(1)
+		go func() {
+			defer n.bg.Done()
+			d := delivery{i: i}
+			d.done, d.err = n.deliverTarget(ctx, t, perTarget[i])
+			<-t.running
+			results <- d
+		}()
 	}
-	wg.Wait()
+	var timeout <-chan time.Time
+	if wait > 0 && started > 0 {
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+		timeout = timer.C
+	}
+	done := make([][]uint64, len(n.targets))
+	var errs []error
+collect:
+	for range started {
+		select {
+		case d := <-results:
+			done[d.i] = d.done
+			if d.err != nil {
+				errs = append(errs, d.err)
+			}
+		case <-timeout:
+			break collect
+		}
+	}
 
 	for _, seqs := range done {
 		for _, seq := range seqs {
@@ -363,7 +424,7 @@ func (n *Notifier) deliverTarget(ctx context.Context, t *target, items []archive
 func (n *Notifier) attempt(ctx context.Context, t *target, events []archive.Event) error {
 	b := n.opts.Backoff
 	for try := 1; ; try++ {
-		err := n.sendFn(ctx, t, events)
+		err := n.sendOnce(ctx, t, events)
 		if err == nil {
 			n.observe(t, nil)
 			n.log.Debug("notification delivered", "event_id", events[0].ID, "events", len(events), "target", t.name, "attempts", try)
@@ -376,7 +437,7 @@ func (n *Notifier) attempt(ctx context.Context, t *target, events []archive.Even
 		if ra := retryAfter(err); ra > 0 {
 			wait = ra
 		}
-		if !retryable(err) || try >= b.Attempts || wait > b.Max {
+		if !retryable(err) || try >= b.Attempts || wait > b.Max || errors.Is(err, ErrSendTimeout) || errors.Is(err, ErrTargetBusy) {
 			if ra := retryAfter(err); ra > 0 {
 				n.holdOff(t.key, n.now().Add(ra))
 			}
@@ -397,6 +458,17 @@ func (n *Notifier) observe(t *target, err error) {
 	}
 }
 
+// sendOnce is one send under the hard deadline.
+func (n *Notifier) sendOnce(ctx context.Context, t *target, events []archive.Event) error {
+	sctx, cancel := context.WithTimeout(ctx, n.opts.SendTimeout)
+	defer cancel()
+	err := n.sendFn(sctx, t, events)
+	if err != nil && ctx.Err() == nil && errors.Is(sctx.Err(), context.DeadlineExceeded) && !errors.Is(err, ErrSendTimeout) {
+		err = fmt.Errorf("%w (%s): %w", ErrSendTimeout, n.opts.SendTimeout, err)
+	}
+	return err
+}
+
 func (n *Notifier) heldUntil(key string) time.Time {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -414,9 +486,12 @@ func (n *Notifier) holdOff(key string, until time.Time) {
 // on a backoff timer while deliveries remain pending. It returns nil once
 // ctx is done. A closed wake channel is treated as never waking again.
 func (n *Notifier) Run(ctx context.Context, wake <-chan struct{}) error {
+	// Deliveries left running by a pass observe ctx, so this returns soon
+	// after it ends.
+	defer n.bg.Wait()
 	failures := 0
 	for {
-		res, err := n.flush(ctx)
+		res, err := n.flush(ctx, n.opts.passWait)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -467,7 +542,7 @@ func (n *Notifier) Test(ctx context.Context) []TestResult {
 	var wg sync.WaitGroup
 	for i, t := range n.targets {
 		results[i].Target = t.name
-		wg.Go(func() { results[i].Err = n.sendFn(ctx, t, []archive.Event{sample}) })
+		wg.Go(func() { results[i].Err = n.sendOnce(ctx, t, []archive.Event{sample}) })
 	}
 	wg.Wait()
 	return results

@@ -119,24 +119,51 @@ func (n *Notifier) postWebhook(ctx context.Context, t *target, events []archive.
 	return nil
 }
 
+// Errors of a send that did not finish in time.
+var (
+	// ErrSendTimeout: the send missed its deadline (Options.SendTimeout).
+	ErrSendTimeout = errors.New("send timed out")
+	// ErrTargetBusy: an earlier send to the target missed its deadline and
+	// has not returned yet; the target is skipped until it does.
+	ErrTargetBusy = errors.New("an earlier send to this target is still stuck")
+)
+
 // shout sends msg through shoutrrr. The service is built per message with
 // an HTTP client bound to ctx, because shoutrrr's services issue their
-// requests without a context of their own.
+// requests without a context of their own. Some ignore deadlines altogether
+// (SMTP waits for the server's greeting forever), so the send runs in a
+// goroutine that is abandoned when ctx ends; the target's busy slot bounds
+// those to one per target, released when the send finally returns.
 func (n *Notifier) shout(ctx context.Context, t *target, msg string) error {
+	select {
+	case t.busy <- struct{}{}:
+	default:
+		return ErrTargetBusy
+	}
 	client := &http.Client{
 		Transport:     ctxTransport{ctx: ctx, base: n.client.Transport},
 		Timeout:       n.client.Timeout,
 		CheckRedirect: n.client.CheckRedirect,
 		Jar:           n.client.Jar,
 	}
-	svc, err := locate(t.URL, client)
-	if err != nil {
-		return err
-	}
-	if err := svc.Send(msg, nil); err != nil {
+	done := make(chan error, 1)
+	go func() {
+		defer func() { <-t.busy }()
+		svc, err := locate(t.URL, client)
+		if err == nil {
+			err = svc.Send(msg, nil)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
 		return scrub(err)
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return ErrSendTimeout
+		}
+		return ctx.Err()
 	}
-	return nil
 }
 
 // ctxTransport gives every request the delivery's context, so cancelling

@@ -186,13 +186,15 @@ type target struct {
 	kinds   map[string]bool
 	match   *regexp.Regexp
 	exclude *regexp.Regexp
+	busy    chan struct{} // holds a shoutrrr send until it returns (see shout)
+	running chan struct{} // holds the target's delivery of a pass until it ends
 }
 
 func compile(t Target) (*target, error) {
 	if err := ValidateTarget(t); err != nil {
 		return nil, err
 	}
-	c := &target{Target: t, key: t.Key(), name: t.DisplayName()}
+	c := &target{Target: t, key: t.Key(), name: t.DisplayName(), busy: make(chan struct{}, 1), running: make(chan struct{}, 1)}
 	c.Webhook, c.URL = strings.TrimSpace(t.Webhook), strings.TrimSpace(t.URL)
 	if len(t.Sources) > 0 {
 		c.sources = make(map[string]bool, len(t.Sources))

@@ -44,5 +44,9 @@ func (s *Server) rawPage(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cross-Origin-Resource-Policy", "same-origin")
 	h.Set("Cache-Control", "private, max-age=86400, immutable") // a version never changes
+	if e := strings.ToLower(strings.TrimSpace(c.Header.Get("Content-Encoding"))); (e == "gzip" || e == "x-gzip") &&
+		len(c.Body) >= 2 && c.Body[0] == 0x1f && c.Body[1] == 0x8b {
+		h.Set("Content-Encoding", "gzip") // the capture keeps the bytes as received; the browser inflates them
+	}
 	w.Write(c.Body)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/diff"
 
+	"github.com/gongkai/gongkai/extract"
 	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
@@ -31,6 +32,7 @@ var funcs = template.FuncMap{
 	"paragraphs": paragraphs,
 	"duration":   formatDuration,
 	"field":      diff.FieldLabel,
+	"fields":     extract.Fields, // the one field table: templates loop over it
 	"status":     statusLabel,
 	"event":      eventLabel,
 	"skipped":    diff.SkippedText,

@@ -82,6 +82,9 @@ type Options struct {
 	// Health, if set, adds the daemon's own state (its last config
 	// reload) to /api/health.
 	Health func() map[string]any
+	// Metrics, if set, is served at /metrics behind the same Host check
+	// and auth as every other page.
+	Metrics http.Handler
 }
 
 // Server is the web UI and JSON API. It is an http.Handler.
@@ -116,6 +119,9 @@ func New(r Reader, o Options) *Server {
 
 func (s *Server) routes() {
 	m := s.mux
+	if s.o.Metrics != nil {
+		m.Handle("GET /metrics", s.o.Metrics)
+	}
 	m.HandleFunc("GET /{$}", s.sourcesPage)
 	m.HandleFunc("GET /sources/{name}", s.sourcePage)
 	m.HandleFunc("GET /docs/{id}", s.docPage)

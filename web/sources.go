@@ -51,6 +51,9 @@ type docList struct {
 	Next         string         // link to the next page
 	Action       string         // where the filter form submits
 	Health       archive.Health // the source's, on a source page
+	// State is the source's crawl state on a source's page (its backfill
+	// progress, how its last walk ended); nil elsewhere.
+	State *archive.SourceState
 }
 
 // errNoSearch answers searches when the server has no index.
@@ -119,6 +122,7 @@ func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l.Health = st.Health
+	l.State = &st
 	s.html(w, r, http.StatusOK, "source", page{Title: name, Nav: "sources", Query: q.Text, Data: l})
 }
 

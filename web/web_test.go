@@ -334,6 +334,11 @@ func TestDocPage(t *testing.T) {
 		"发布日期 Published</span>", // the timeline names the changed field
 	)
 	r.mustNotContain(t, "doc page", "执法规范化水平仍需提升", "<iframe", "<script", "stolen")
+	for _, fl := range extract.Fields() { // the metadata table is the field table
+		if fl.Meta {
+			r.mustContain(t, "doc page", "<th>"+fl.Label()+"</th>")
+		}
+	}
 }
 
 func TestVersionPage(t *testing.T) {

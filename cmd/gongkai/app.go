@@ -43,10 +43,11 @@ func commands() []command {
 		{"export", "-format jsonl|warc [-o FILE] [-since DATE]", "export every stored version as JSON lines or WARC/1.1", cmdExport},
 		{"extract", "[-url URL] [-json] FILE|URL", "run the extractor on one saved page or live URL", cmdExtract},
 		{"validate", "", "check the config and print every problem with its line", cmdValidate},
+		{"add", "[-select 1,3 | -all] [-dry-run] URL", "list the columns of a 政府信息公开 directory page and add the chosen ones as sources", cmdAdd},
 		{"verify", "", "check the archive's consistency and every stored digest", cmdVerify},
 		{"reindex", "[-check]", "rebuild the search index from the archive (or check it is in step)", cmdReindex},
 		{"reextract", "[-source S] [-dry-run]", "re-run the current extractor over every stored capture (no alerts)", cmdReextract},
-		{"backup", "FILE", "write a consistent copy of the archive (works while the daemon runs)", cmdBackup},
+		{"backup", "[-force] FILE", "write a consistent copy of the archive (works while the daemon runs)", cmdBackup},
 		{"compact", "", "rewrite the archive file without free pages (daemon stopped)", cmdCompact},
 		{"notify-test", "", "send a sample event to every notification target", cmdNotifyTest},
 		{"version", "", "print the version and the source revision of this binary", cmdVersion},
@@ -65,8 +66,9 @@ Commands:
 		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
-Every command takes -config FILE (default ./gongkai.yaml); "gongkai COMMAND -h"
-shows its flags. Start with "gongkai demo" to see it work without a config.
+Every command except demo and extract takes -config FILE (default
+./gongkai.yaml) and -db FILE; "gongkai COMMAND -h" shows its flags. Start
+with "gongkai demo" to see it work without a config.
 `)
 }
 
@@ -92,6 +94,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return errUsage
 }
 
+// defaultConfigPath is where commands look for the config without -config.
+const defaultConfigPath = "gongkai.yaml"
+
 // common are the flags every command that reads the config has.
 type common struct {
 	config  string
@@ -107,7 +112,7 @@ func (e *env) flags(name, args, summary string, c *common) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	if c != nil {
-		fs.StringVar(&c.config, "config", "gongkai.yaml", "config file")
+		fs.StringVar(&c.config, "config", defaultConfigPath, "config file")
 		fs.StringVar(&c.db, "db", "", "archive file (overrides the config's db; use it to read a backup)")
 		fs.BoolVar(&c.verbose, "v", false, "verbose: log each list page, platform and document")
 	}
@@ -150,7 +155,7 @@ func (e *env) start(fs *flag.FlagSet, args []string, c *common) (*config.Config,
 
 // loadConfig reads the config and logs its warnings (unknown keys).
 func (e *env) loadConfig(c common, log *slog.Logger) (*config.Config, error) {
-	cfg, err := config.Load(c.config)
+	cfg, err := config.Load(c.config, check)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%w\n(write a gongkai.yaml — see README.md — or pass -config FILE; \"gongkai demo\" runs without one)", err)
@@ -160,18 +165,39 @@ func (e *env) loadConfig(c common, log *slog.Logger) (*config.Config, error) {
 	for _, w := range cfg.Warnings {
 		log.Warn("config", "problem", w.String())
 	}
-	if problems := check(cfg); len(problems) > 0 {
-		return nil, &config.Problems{File: c.config, List: problems}
-	}
 	if c.db != "" {
 		cfg.DB = c.db
 	}
 	return cfg, nil
 }
 
+// lockWait is how long a command waits for the archive's file lock before
+// it gives up with archive.ErrLocked: the README promises that a second
+// writer fails "within a second".
+const lockWait = 500 * time.Millisecond
+
+// readConfig is loadConfig for the commands that only read an archive:
+// given -db FILE and no config file at the default path, they need none
+// (reading a backup or a colleague's archive).
+func (e *env) readConfig(c common, log *slog.Logger) (*config.Config, error) {
+	if c.db != "" && c.config == defaultConfigPath {
+		if _, err := os.Stat(c.config); errors.Is(err, os.ErrNotExist) {
+			cfg := config.Default()
+			cfg.DB = c.db
+			return cfg, nil
+		}
+	}
+	return e.loadConfig(c, log)
+}
+
 // openStore opens the archive for writing, failing fast if it is in use.
 func openStore(path string, log *slog.Logger) (*archive.Store, error) {
-	return archive.Open(path, archive.Options{Timeout: 500 * time.Millisecond, Logger: log})
+	return archive.Open(path, storeOptions(log, false))
+}
+
+// storeOptions are the options every command opens the archive with.
+func storeOptions(log *slog.Logger, readOnly bool) archive.Options {
+	return archive.Options{Timeout: lockWait, ReadOnly: readOnly, Logger: log}
 }
 
 // sortedNames returns the source names of cfg, for messages.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"os"
@@ -29,17 +28,7 @@ func TestCLISendsTheConfiguredAuth(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(authed), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var dout, derr lockedBuffer
-	go func() { done <- run(ctx, []string{"run", "-config", cfg}, &dout, &derr) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("daemon: %v\n%s", err, derr.String())
-		}
-	}()
-	waitFor(t, func() bool { return strings.Contains(dout.String(), "web UI on") })
+	defer runDaemon(t, cfg)()
 
 	res, err := http.Get("http://" + listen + "/api/docs")
 	if err != nil {

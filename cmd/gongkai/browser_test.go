@@ -44,13 +44,7 @@ func TestDemoInBrowser(t *testing.T) {
 		}
 	}()
 	ui := regexp.MustCompile(`Open the archive:\s+(http://\S+)/`)
-	for i := 0; i < 400 && ui.FindStringSubmatch(out.String()) == nil; i++ {
-		time.Sleep(25 * time.Millisecond)
-	}
-	m := ui.FindStringSubmatch(out.String())
-	if m == nil {
-		t.Fatalf("demo did not print the UI address:\n%s\n%s", out.String(), errb.String())
-	}
+	m := ui.FindStringSubmatch(out.waitFor(t, done, "UI address from the demo", func(s string) bool { return ui.MatchString(s) }))
 	bctx, bcancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer bcancel()
 	cmd := exec.CommandContext(bctx, node, "demo.mjs", m[1], t.TempDir())

@@ -29,6 +29,8 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("crawl", "[-source NAME]...", "Crawl all (or the named) sources once now, deliver the alerts, then exit.", &c)
 	fs.Var(&names, "source", "crawl only this source (repeatable)")
 	fs.BoolVar(&noNotify, "no-notify", false, "archive only; leave alerts in the outbox for the daemon")
+	var backfill bool
+	fs.BoolVar(&backfill, "backfill", false, "walk the columns to their end again from the start pages (for sources first crawled with a max_pages cap); later polls continue it")
 	cfg, log, err := e.start(fs, args, &c)
 	if err != nil {
 		return err
@@ -42,8 +44,17 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	for _, src := range sources {
+		if !backfill {
+			break
+		}
+		if err := crawler.StartBackfill(ctx, st, src, time.Now()); err != nil {
+			return err
+		}
+	}
 	p := newProgress(e.stderr)
-	cr := crawler.New(st, crawler.Options{UserAgent: cfg.UserAgent, Location: cfg.Location, Logger: log, Progress: p.update})
+	cr := crawler.New(st, crawler.Options{UserAgent: cfg.UserAgent, Location: cfg.Location, Logger: log, Progress: p.update,
+		Hosts: crawler.NewHosts()}) // one politeness per host for every source
 	failed := crawlIndexed(ctx, st, log, func() []string { return crawlAll(ctx, cr, sources, e.stdout, p) })
 	if !noNotify && len(cfg.Notify) > 0 && ctx.Err() == nil {
 		n, err := newNotifier(st, cfg, log)
@@ -112,6 +123,11 @@ func summary(name string, s archive.RunStats, err error) string {
 	if s.Platform != "" {
 		line += " (platform " + s.Platform + ")"
 	}
+	if note := s.WalkNote(); note != "" {
+		line += " — " + note
+	} else if s.Backfill && err == nil {
+		line += " — the column was walked to its end"
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		line += " — FAILED: " + err.Error()
 	}
@@ -127,6 +143,7 @@ func addStats(a, b archive.RunStats) archive.RunStats {
 	a.Withdrawn += b.Withdrawn
 	a.Skipped += b.Skipped
 	a.Errors += b.Errors
+	a.Capped += b.Capped
 	a.Duration += b.Duration
 	return a
 }
@@ -148,8 +165,16 @@ func (p *progress) update(source string, s archive.RunStats) {
 	if p == nil || !p.on {
 		return
 	}
-	line := fmt.Sprintf("%s: pages %d, fetched %d — new %d, changed %d, unchanged %d, errors %d",
-		source, s.ListPages, s.Fetched, s.New, s.Changed, s.Unchanged, s.Errors)
+	pages := fmt.Sprint(s.ListPages)
+	if s.Backfill || s.BackfillPages > 0 {
+		pages = fmt.Sprintf("%d (backfill %d", s.ListPages, s.BackfillPages)
+		if s.PagesTotal > 0 {
+			pages += fmt.Sprintf("/%d", s.PagesTotal)
+		}
+		pages += ")"
+	}
+	line := fmt.Sprintf("%s: list pages %s, documents fetched %d — new %d, changed %d, unchanged %d, errors %d",
+		source, pages, s.Fetched, s.New, s.Changed, s.Unchanged, s.Errors)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	pad := max(p.len-len(line), 0)

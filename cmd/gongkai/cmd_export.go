@@ -41,7 +41,7 @@ documented schema) or warc (WARC/1.1, gzip per record, with the raw captures).`,
 		return fmt.Errorf("-format warc needs -o FILE.warc.gz")
 	}
 	log := e.logger(c.verbose)
-	cfg, err := e.loadConfig(c, log)
+	cfg, err := e.readConfig(c, log)
 	if err != nil {
 		return err
 	}

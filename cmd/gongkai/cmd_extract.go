@@ -71,18 +71,21 @@ the document and where each field came from: check a new site before adding it.`
 	defer done()
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "charset\t%s\t\n", charset)
-	for _, f := range []struct{ label, key, val string }{
-		{"标题 title", "title", doc.Title}, {"索引号 index_no", "index_no", doc.IndexNo},
-		{"发布日期 published", "published", doc.Published}, {"成文日期 written", "written", doc.Written},
-		{"发布机构 publisher", "publisher", doc.Publisher}, {"发文字号 doc_no", "doc_no", doc.DocNo},
-		{"主题分类 topic", "topic", doc.Topic}, {"公开方式 access", "access", doc.Access},
-	} {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", f.label, dash(f.val), from(doc.Sources[f.key]))
+	for _, f := range extract.Fields() {
+		if !f.Meta {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", f.Label(), dash(f.Value(doc)), from(doc.Sources[f.Key]))
 	}
 	for _, a := range doc.Attachments {
-		fmt.Fprintf(tw, "附件 attachment\t%s\t%s\n", a.Name, a.URL)
+		fmt.Fprintf(tw, "附件 Attachment\t%s\t%s\n", a.Name, a.URL)
 	}
-	fmt.Fprintf(tw, "正文 body\t%d characters, %d paragraphs\t%s\n", len([]rune(doc.Body)), strings.Count(doc.Body, "\n")+1, from(doc.Sources["body"]))
+	for _, f := range extract.Fields() {
+		if !f.Meta { // the body: its size here, its text below
+			v := f.Value(doc)
+			fmt.Fprintf(tw, "%s\t%d characters, %d paragraphs\t%s\n", f.Label(), len([]rune(v)), strings.Count(v, "\n")+1, from(doc.Sources[f.Key]))
+		}
+	}
 	tw.Flush()
 	fmt.Fprintf(e.stdout, "\n%s\n", doc.Body)
 	return nil

@@ -71,7 +71,7 @@ func printReextract(w io.Writer, rep archive.ReextractReport, dryRun bool) {
 	if dryRun {
 		verb = "would change (dry run, nothing stored)"
 	}
-	fmt.Fprintf(w, "%d documents read, %d %s, %d could not be extracted\n", rep.Docs, rep.Changed, verb, rep.Failed)
+	fmt.Fprintf(w, "%d documents read, %d %s, %d could not be extracted, %d files skipped\n", rep.Docs, rep.Changed, verb, rep.Failed, rep.Skipped)
 	for _, f := range append(extract.Fields(), extract.Field{Key: extract.FieldAttachments, ZH: "附件", EN: "Attachments"}) {
 		n := rep.Fields[f.Key]
 		if n == 0 {
@@ -112,7 +112,8 @@ func newBar(w io.Writer, what string) *bar {
 		return &bar{}
 	}
 	return &bar{pb: progressbar.NewOptions(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(what),
-		progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond))}
+		progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }))}
 }
 
 func (b *bar) update(done, total int) {

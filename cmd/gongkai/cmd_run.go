@@ -89,10 +89,9 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 		return err
 	}
 	d.metrics.SetSources(d.set.names())
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", d.metrics.Handler())
-	mux.Handle("/", newWeb(d.st, d.cfg, d.log, sched.Next, func(o *web.Options) { o.Health = d.health }, withSearch(d.index)))
-	srv := web.HTTPServer(mux)
+	srv := web.HTTPServer(newWeb(d.st, d.cfg, d.log, sched.Next, func(o *web.Options) {
+		o.Health, o.Metrics = d.health, d.metrics.Handler()
+	}, withSearch(d.index)))
 
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
@@ -143,7 +142,7 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 	case runErr = <-errc:
 	}
 	stopRun()
-	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownWait)
 	defer cancel()
 	if err := sched.Stop(stopCtx); err != nil {
 		d.log.Error("stop", "err", err)
@@ -151,7 +150,15 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 	if err := srv.Shutdown(stopCtx); err != nil {
 		d.log.Error("web server shutdown", "err", err)
 	}
-	wg.Wait()
+	// Bounded: a part that ignores its cancelled context must not keep the
+	// daemon alive after SIGTERM (a service manager would kill -9 it).
+	stopped := make(chan struct{})
+	go func() { wg.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-stopCtx.Done():
+		d.log.Error("stopping: gave up waiting for running work", "waited", shutdownWait)
+	}
 	d.log.Info("stopped")
 	return runErr
 }
@@ -176,6 +183,11 @@ func (d *daemon) health() map[string]any {
 	return out
 }
 
+// shutdownWait bounds how long the daemon waits, after SIGINT/SIGTERM, for
+// running crawls to write their current document and for the other parts
+// to stop. systemd's default stop timeout is 90 s.
+const shutdownWait = 30 * time.Second
+
 func (d *daemon) crawlOne(ctx context.Context, src config.Source) {
 	if !d.set.tryStart(src.Name) {
 		d.log.Info("poll skipped: the previous one is still running", "source", src.Name)
@@ -199,5 +211,6 @@ func (d *daemon) crawlOne(ctx context.Context, src config.Source) {
 	}
 	d.log.Info("crawled", "source", src.Name, "platform", stats.Platform, "list_pages", stats.ListPages,
 		"fetched", stats.Fetched, "new", stats.New, "changed", stats.Changed, "unchanged", stats.Unchanged,
-		"withdrawn", stats.Withdrawn, "errors", stats.Errors, "duration", stats.Duration.Round(time.Millisecond))
+		"withdrawn", stats.Withdrawn, "errors", stats.Errors, "duration", stats.Duration.Round(time.Millisecond),
+		"walk", stats.WalkNote())
 }

@@ -14,22 +14,20 @@ func cmdValidate(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg, err := config.Load(c.config)
+	cfg, err := config.Load(c.config, check)
 	if err != nil {
 		var ps *config.Problems
 		if errors.As(err, &ps) {
 			fmt.Fprintln(e.stdout, (&config.Problems{File: ps.File, List: newRedactor(nil).problems(ps.List)}).Error())
+			for _, w := range ps.Warnings {
+				fmt.Fprintf(e.stdout, "%s: warning: %s\n", c.config, w)
+			}
 			return fmt.Errorf("%s is not valid", c.config)
 		}
 		return err
 	}
-	problems := check(cfg)
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(e.stdout, "%s: warning: %s\n", c.config, w)
-	}
-	if len(problems) > 0 {
-		fmt.Fprintln(e.stdout, (&config.Problems{File: c.config, List: problems}).Error())
-		return fmt.Errorf("%s is not valid", c.config)
 	}
 	fmt.Fprintf(e.stdout, "%s: ok — %d source(s), %d notification target(s), archive %s, zone %s\n",
 		c.config, len(cfg.Sources), len(cfg.Notify), cfg.DB, cfg.Timezone)

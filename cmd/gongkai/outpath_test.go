@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,11 +93,7 @@ func TestOutputChecksWhileTheDaemonRuns(t *testing.T) {
 	if _, _, err := gongkai(t, "crawl", "-config", cfg); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var dout, derr lockedBuffer
-	go func() { done <- run(ctx, []string{"run", "-config", cfg}, &dout, &derr) }()
-	waitFor(t, func() bool { return strings.Contains(dout.String(), "web UI on") })
+	stop := runDaemon(t, cfg)
 
 	dir := filepath.Dir(cfg)
 	for name, out := range outputsOntoArchive(t, dir) {
@@ -123,10 +118,7 @@ func TestOutputChecksWhileTheDaemonRuns(t *testing.T) {
 	if _, _, err := gongkai(t, "crawl", "-config", cfg); err == nil || !strings.Contains(err.Error(), "in use") {
 		t.Errorf("crawl while the daemon runs: %v, want the lock to be held", err)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("daemon: %v\n%s", err, derr.String())
-	}
+	stop()
 	if out, _, err := gongkai(t, "verify", "-config", cfg); err != nil {
 		t.Fatalf("the archive no longer verifies: %v\n%s", err, out)
 	}

@@ -33,7 +33,7 @@ type reader interface {
 
 // openReader opens the archive file, or, when the daemon holds it, its API.
 func openReader(ctx context.Context, cfg *config.Config, log *slog.Logger) (reader, error) {
-	st, err := archive.Open(cfg.DB, archive.Options{Timeout: 300 * time.Millisecond, ReadOnly: true, Logger: log})
+	st, err := archive.Open(cfg.DB, storeOptions(log, true))
 	if err == nil {
 		return &localReader{Store: st, log: log}, nil
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -10,41 +9,10 @@ import (
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler"
-	"github.com/gongkai/gongkai/crawler/discover"
-	"github.com/gongkai/gongkai/extract"
 	"github.com/gongkai/gongkai/feed"
 	"github.com/gongkai/gongkai/notify"
 	"github.com/gongkai/gongkai/web"
 )
-
-// check runs the validations that need the packages behind the config:
-// CSS selectors, platform names, notification targets.
-func check(cfg *config.Config) []config.Problem {
-	var out []config.Problem
-	for i, s := range cfg.Sources {
-		if err := extract.ValidateFields(s.Fields); err != nil {
-			out = append(out, config.Problem{Line: s.Line, Key: key("sources", i, "fields"), Msg: err.Error()})
-		}
-		if err := discover.ValidateOptions(discover.Options{Platform: s.Platform, Link: s.Link, Next: s.Next}); err != nil {
-			out = append(out, config.Problem{Line: s.Line, Key: key("sources", i, "platform/link/next"), Msg: err.Error()})
-		}
-	}
-	redact := newRedactor(cfg)
-	for i, t := range targets(cfg) {
-		if err := notify.ValidateTarget(t); err != nil {
-			out = append(out, config.Problem{Line: cfg.Notify[i].Line, Key: key("notify", i, ""), Msg: redact.text(err.Error())})
-		}
-	}
-	return out
-}
-
-func key(list string, i int, field string) string {
-	k := fmt.Sprintf("%s[%d]", list, i)
-	if field != "" {
-		k += "." + field
-	}
-	return k
-}
 
 func targets(cfg *config.Config) []notify.Target {
 	var out []notify.Target

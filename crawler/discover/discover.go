@@ -1,8 +1,10 @@
 // Package discover reads list pages of disclosure sites: which links on a
 // page lead to documents, and which requests fetch the next list pages. It
 // knows the common government CMS platforms (Hanweb, TRS, Guangdong NFCMS
-// and gkmlpt, gov.cn) and falls back to generic next-page links. It is pure:
-// bytes in, links out; the crawler does the fetching.
+// and gkmlpt, gov.cn, Lonsun) and falls back to generic next-page links; each
+// platform is one type in the ordered registry of platform.go. It also finds
+// the column pages a directory page links to (Columns). It is pure: bytes
+// in, links out; the crawler does the fetching.
 package discover
 
 // Entry is one document as a list page shows it. Title and Date are what the
@@ -35,4 +37,5 @@ type Result struct {
 	Entries  []Entry   // document links, in page order, deduplicated
 	Next     []Request // further list pages this page points to
 	Pages    int       // page count the page declares (0 if unknown)
+	Total    int       `json:",omitempty"` // document count the list declares (0 if unknown)
 }

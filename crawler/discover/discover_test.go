@@ -108,6 +108,24 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
+			name: "lonsun column: a platform added with one file and one line",
+			url:  host + "/public/column/6789?type=4&catId=123&action=list",
+			body: chrome(`<div class="nav"><a href="/public/column/6789?type=4&catId=100&action=list">机构职能</a></div>
+<ul class="clearfix xxgk_nav_list"><li><a href="/public/6789/1003.html" title="关于印发2025年工作要点的通知">关于印发2025年工作要点的通知</a><span class="date">2025-03-03</span></li>
+<li><a href="/public/6789/1002.html">关于开展安全生产大检查的通知</a><span class="date">2025-02-14</span></li>
+<li><a href="/public/6789/1001.html">2024年政府信息公开工作年度报告</a><span class="date">2025-01-20</span></li></ul>
+<div class="pagination"><a href="/public/column/6789?type=4&catId=123&action=list&pageIndex=2">下一页</a></div>`),
+			want: Result{
+				Platform: "lonsun",
+				Entries: []Entry{
+					entry("/public/6789/1003.html", "关于印发2025年工作要点的通知", "2025-03-03"),
+					entry("/public/6789/1002.html", "关于开展安全生产大检查的通知", "2025-02-14"),
+					entry("/public/6789/1001.html", "2024年政府信息公开工作年度报告", "2025-01-20"),
+				},
+				Next: []Request{get("/public/column/6789?type=4&catId=123&action=list&pageIndex=2")},
+			},
+		},
+		{
 			name: "generic document shapes outside the list",
 			url:  host + "/zwgk/index.html",
 			body: chrome(`<div class="side"><a href="/art/2025/1/23/art_1_2.html">侧栏文章</a></div>
@@ -158,7 +176,7 @@ func TestParse(t *testing.T) {
 					entry("/art/2025/1/20/art_33718_5675.html", "2025年1月1日起施行的D办法", "2025-01-20"),
 				},
 				Next:  []Request{dataproxy(6, 50, 15)},
-				Pages: 327,
+				Pages: 327, Total: 4895,
 			},
 		},
 		{
@@ -167,7 +185,7 @@ func TestParse(t *testing.T) {
 			body: `<div id="212860"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=1&path=/&columnid=33718&unitid=212860&webname=%E6%B5%99%E6%B1%9F&permissiontype=0"></a>]]></nextgroup><recordset>` +
 				hanwebRecords(45) + `</recordset></datastore></script></div><script>$('#212860').jpage({totalRecord:4895, perPage:15});</script>`,
 			countOnly: true,
-			want:      Result{Platform: "hanweb", Next: []Request{dataproxy(46, 90, 15)}, Pages: 327},
+			want:      Result{Platform: "hanweb", Next: []Request{dataproxy(46, 90, 15)}, Pages: 327, Total: 4895},
 		},
 		{
 			name:        "hanweb dataproxy answer",
@@ -225,7 +243,7 @@ func TestParse(t *testing.T) {
 				Platform: "hanweb",
 				Entries:  []Entry{entry("/col/col1229567/art/2025/art_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.html", "甲", "2025-01-23")},
 				Next:     []Request{get("/api-gateway/jpaas-publish-server/front/page/build/unit?webId=3185&pageId=1229567&parseType=bulidstatic&pageType=column&tagId=%E5%BD%93%E5%89%8D%E6%A0%8F%E7%9B%AE&tplSetId=x1&rows=15&pageNo=2")},
-				Pages:    3,
+				Pages:    3, Total: 40,
 			},
 		},
 		{
@@ -236,7 +254,7 @@ func TestParse(t *testing.T) {
 			want: Result{
 				Platform: "hanweb",
 				Entries:  []Entry{entry("/col/col1229567/art/2025/art_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.html", "乙", "2025-01-02")},
-				Pages:    3,
+				Pages:    3, Total: 40,
 			},
 		},
 		{
@@ -372,7 +390,7 @@ var currentPage = 0;createPageHTML(countPage, currentPage, "index", "html");</sc
 					entry("/gkmlpt/content/4/4567/post_12.html", "文件12", "2025-01-23"),
 				},
 				Next:  []Request{get("/gkmlpt/api/all/2001?page=2&sid=755001")},
-				Pages: 13,
+				Pages: 13, Total: 25,
 			},
 		},
 		{
@@ -386,6 +404,7 @@ var currentPage = 0;createPageHTML(countPage, currentPage, "index", "html");</sc
 					entry("/gkmlpt/content/4/4567/post_13.html", "文件13", "2025-01-23"),
 					entry("/gkmlpt/content/4/4567/post_14.html", "文件14", "2025-01-23"),
 				},
+				Total: 4,
 			},
 		},
 		{
@@ -406,7 +425,7 @@ var currentPage = 0;createPageHTML(countPage, currentPage, "index", "html");</sc
 					entry("/gkmlpt/content/0/1/post_1.html", "甲", "2025-01-23 09:30"),
 					entry("/gkmlpt/content/0/3/post_3.html", "丙", "2025-01-02"),
 				},
-				Pages: 1,
+				Pages: 1, Total: 3,
 			},
 		},
 		{
@@ -503,7 +522,7 @@ func TestValidateOptions(t *testing.T) {
 		{"bad link", Options{Link: "ul["}, false},
 		{"bad next", Options{Next: "a:nth-child("}, false},
 	}
-	for _, p := range platforms {
+	for _, p := range Platforms() {
 		if err := ValidateOptions(Options{Platform: p}); err != nil {
 			t.Errorf("ValidateOptions(Platform %q) = %v, want nil", p, err)
 		}

@@ -12,6 +12,14 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
+// genericPlatform reads any page by its shape: dated rows and pager links.
+type genericPlatform struct{}
+
+func (genericPlatform) name() string               { return PlatformGeneric }
+func (genericPlatform) docPaths() []*regexp.Regexp { return nil }
+func (genericPlatform) score(*page) int            { return 0 }
+func (genericPlatform) parse(p *parser, pg *page)  { p.genericPage(pg.doc.Selection, pg.raw) }
+
 // genericPage reads entries and pager links from an HTML page or fragment.
 func (p *parser) genericPage(root *goquery.Selection, raw string) {
 	p.genericEntries(root)

@@ -18,6 +18,22 @@ var (
 	gkCatRe  = regexp.MustCompile(`^\d+$`)
 )
 
+// gkmlptPlatform is Guangdong's gkmlpt disclosure platform.
+type gkmlptPlatform struct{}
+
+func (gkmlptPlatform) name() string               { return PlatformGkmlpt }
+func (gkmlptPlatform) docPaths() []*regexp.Regexp { return nil } // post_N.html, listed by nfcms
+
+// score: window._CONFIG with a SID is decisive, above every other marker.
+func (gkmlptPlatform) score(pg *page) int {
+	if gkmlptSID(pg.raw) != "" {
+		return 3 * scoreMarker
+	}
+	return 0
+}
+
+func (gkmlptPlatform) parse(p *parser, pg *page) { p.gkmlptPage(pg.doc, pg.raw) }
+
 // gkmlptPage reads a gkmlpt index page, whose list the browser loads from
 // /gkmlpt/api/all/<cat>?page=1&sid=<SID>. The category is the page's
 // fragment (#2001) or cat parameter when given, else the first TREE node.
@@ -165,6 +181,7 @@ func (p *parser) gkmlptAnswer(a apiAnswer) {
 	if total <= 0 {
 		total = int(a.Total)
 	}
+	p.out.Total = max(total, 0)
 	self := p.res.page
 	page := 1
 	if v := self.Query().Get("page"); v != "" {

@@ -20,6 +20,32 @@ var (
 	perPageRe  = regexp.MustCompile(`perPage["']?\s*:\s*["']?(\d+)`)
 )
 
+// hanwebPlatform is Hanweb 大汉 JCMS and its Zhejiang jpaas flavour.
+type hanwebPlatform struct{}
+
+var hanwebDocRes = []*regexp.Regexp{
+	// /art/2025/1/23/art_33718_5678.html (also under /jcms/…)
+	regexp.MustCompile(`/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.s?html?$`),
+	// Zhejiang: /col/col1229567/art/2025/art_<32 hex>.html
+	regexp.MustCompile(`/col/col\d+/art/\d{4}/art_[0-9a-fA-F]{32}\.s?html?$`),
+}
+
+func (hanwebPlatform) name() string               { return PlatformHanweb }
+func (hanwebPlatform) docPaths() []*regexp.Regexp { return hanwebDocRes }
+
+// score: the datastore XML, the jpage pager, the jpaas API or pager and the
+// legacy xxgk rows are decisive; otherwise the count of article links.
+func (hanwebPlatform) score(pg *page) int {
+	raw := pg.raw
+	if strings.Contains(raw, "<datastore>") || strings.Contains(raw, ".jpage(") ||
+		strings.Contains(raw, "jpaas-publish-server") || strings.Contains(raw, "tr_main_value_") || hasJpaasPager(raw) {
+		return 2 * scoreMarker
+	}
+	return scoreLinks * (countPaths(pg.links, hanwebDocRes[0]) + countPaths(pg.links, hanwebDocRes[1]))
+}
+
+func (hanwebPlatform) parse(p *parser, pg *page) { p.hanwebPage(pg.doc, pg.raw) }
+
 // Hanweb's jpage loads older records in windows of groupSize pages.
 const hanwebGroupSize = 3
 
@@ -31,6 +57,7 @@ func (p *parser) hanwebPage(doc *goquery.Document, raw string) {
 		n := p.records(store)
 		total := firstInt(raw, totalTagRe, totalRecRe)
 		perPage := firstInt(raw, perPageRe)
+		p.out.Total = total
 		if total > 0 && perPage > 0 {
 			p.setPages((total + perPage - 1) / perPage)
 		}

@@ -31,6 +31,7 @@ func (p *parser) jpaasPage(doc *goquery.Document, raw string) bool {
 		return false
 	}
 	p.genericEntries(doc.Selection)
+	p.out.Total = total
 	p.setPages(jpaasPages(total, pages, params.Get("rows")))
 	p.setPages(declaredPages(raw))
 	if len(p.out.Entries) > 0 && (p.out.Pages == 0 || p.out.Pages > 1) {
@@ -57,6 +58,7 @@ func (p *parser) jpaasAnswer(fragment string, total, pages int) {
 		total, pages = max(total, t), max(pages, n)
 	}
 	p.genericEntries(doc.Selection)
+	p.out.Total = total
 	p.setPages(jpaasPages(total, pages, params.Get("rows")))
 	p.setPages(declaredPages(fragment))
 	page, err := strconv.Atoi(q.Get("pageNo"))

@@ -12,7 +12,8 @@ import (
 	"github.com/gongkai/gongkai/internal/chinatime"
 )
 
-// Platform names accepted in Options.Platform and reported in Result.Platform.
+// Names of the platforms in registry (platform.go), accepted in
+// Options.Platform and reported in Result.Platform.
 const (
 	PlatformHanweb  = "hanweb"
 	PlatformTRS     = "trs"
@@ -21,9 +22,6 @@ const (
 	PlatformGovCN   = "govcn"
 	PlatformGeneric = "generic"
 )
-
-// platforms lists the names Options.Platform accepts.
-var platforms = []string{PlatformHanweb, PlatformTRS, PlatformNFCMS, PlatformGkmlpt, PlatformGovCN, PlatformGeneric}
 
 // ErrPlatform reports an unknown Options.Platform name.
 var ErrPlatform = errors.New("unknown platform")
@@ -40,7 +38,7 @@ type Options struct {
 // ValidateOptions checks the platform name and that the selectors compile.
 func ValidateOptions(o Options) error {
 	if o.Platform != "" && !knownPlatform(o.Platform) {
-		return fmt.Errorf("%w %q (want one of %s)", ErrPlatform, o.Platform, strings.Join(platforms, ", "))
+		return fmt.Errorf("%w %q (want one of %s)", ErrPlatform, o.Platform, strings.Join(Platforms(), ", "))
 	}
 	if _, err := compileSelector(o.Link); err != nil {
 		return fmt.Errorf("link selector: %w", err)
@@ -52,12 +50,8 @@ func ValidateOptions(o Options) error {
 }
 
 func knownPlatform(name string) bool {
-	for _, p := range platforms {
-		if p == name {
-			return true
-		}
-	}
-	return false
+	_, ok := lookupPlatform(name)
+	return ok
 }
 
 // compileSelector returns nil for an empty selector.

@@ -169,26 +169,17 @@ func (p *parser) parseHTML(body []byte, platform string) error {
 	if href, ok := doc.Find("base[href]").First().Attr("href"); ok {
 		p.res.setBase(href)
 	}
-	raw := string(body)
-	if platform == "" {
-		var links []*url.URL
+	pg := &page{doc: doc, raw: string(body)}
+	pl, ok := lookupPlatform(platform)
+	if !ok {
 		for _, a := range anchorsIn(doc.Selection.Nodes[0]) {
 			if u := p.res.resolve(attr(a, "href")); u != nil {
-				links = append(links, u)
+				pg.links = append(pg.links, u)
 			}
 		}
-		platform = detect(raw, links)
+		pl = detect(pg)
 	}
-	p.out.Platform = platform
-	switch platform {
-	case PlatformHanweb:
-		p.hanwebPage(doc, raw)
-	case PlatformGkmlpt:
-		p.gkmlptPage(doc, raw)
-	case PlatformTRS:
-		p.trsPage(doc, raw)
-	default:
-		p.genericPage(doc.Selection, raw)
-	}
+	p.out.Platform = pl.name()
+	pl.parse(p, pg)
 	return nil
 }

@@ -11,6 +11,27 @@ import (
 
 var createPageRe = regexp.MustCompile(`createPageHTML\s*\(([^()]*)\)`)
 
+// trsPlatform is TRS WCM 拓尔思.
+type trsPlatform struct{}
+
+// /<section>/202501/t20250123_12345.html|shtml|htm
+var trsDocRe = regexp.MustCompile(`/t\d{8}_\d+(?:_\d+)?\.s?html?$`)
+
+func (trsPlatform) name() string               { return PlatformTRS }
+func (trsPlatform) docPaths() []*regexp.Regexp { return []*regexp.Regexp{trsDocRe} }
+
+// score: createPageHTML is decisive, with a one-point bonus so that gov.cn
+// (built with TRS too) wins only with strictly more of its policy links.
+func (trsPlatform) score(pg *page) int {
+	n := scoreLinks * countPaths(pg.links, trsDocRe)
+	if strings.Contains(pg.raw, "createPageHTML") {
+		return scoreMarker + n + 1
+	}
+	return n
+}
+
+func (trsPlatform) parse(p *parser, pg *page) { p.trsPage(pg.doc, pg.raw) }
+
 // trsPage reads a TRS WCM list: generic entries, and the pages that
 // createPageHTML would link. A page with no entries (the short stubs deep
 // index_N pages sometimes are) leads nowhere.

@@ -7,22 +7,6 @@ import (
 	"strings"
 )
 
-// Document URL shapes of the known platforms, matched against the path.
-var docPathRes = []*regexp.Regexp{
-	// Hanweb: /art/2025/1/23/art_33718_5678.html (also under /jcms/…)
-	regexp.MustCompile(`/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.s?html?$`),
-	// Zhejiang Hanweb: /col/col1229567/art/2025/art_<32 hex>.html
-	regexp.MustCompile(`/col/col\d+/art/\d{4}/art_[0-9a-fA-F]{32}\.s?html?$`),
-	// TRS WCM: /<section>/202501/t20250123_12345.html|shtml|htm
-	regexp.MustCompile(`/t\d{8}_\d+(?:_\d+)?\.s?html?$`),
-	// Guangdong NFCMS and gkmlpt: …/post_123456.html
-	regexp.MustCompile(`/post_\d+\.s?html?$`),
-	// gov.cn and others: content_5678901.htm
-	regexp.MustCompile(`/content_\d+\.s?html?$`),
-	// Lonsun: /public/<organId>/<id>.html
-	regexp.MustCompile(`^/public/(?:[0-9A-Za-z]+/)+\d+\.html?$`),
-}
-
 // IsDocumentURL reports whether u has the shape of a document page on one
 // of the known platforms.
 func IsDocumentURL(u string) bool {
@@ -34,9 +18,11 @@ func IsDocumentURL(u string) bool {
 }
 
 func isDocPath(p string) bool {
-	for _, re := range docPathRes {
-		if re.MatchString(p) {
-			return true
+	for _, pl := range registry {
+		for _, re := range pl.docPaths() {
+			if re.MatchString(p) {
+				return true
+			}
 		}
 	}
 	return false

@@ -18,6 +18,8 @@ type Health struct {
 	Status  string `json:"status"` // "ok" or "error"
 	Sources int    `json:"sources"`
 	Error   string `json:"error,omitempty"`
+	// PID is the daemon's process id (gongkai add signals it to reload).
+	PID int `json:"pid,omitempty"`
 }
 
 // SourceRow is a source in GET /api/sources, with its next scheduled run.
