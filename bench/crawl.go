@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gocolly/colly/v2"
@@ -42,6 +43,8 @@ type crawlResult struct {
 	// itself: rusage's maxrss of an exec'd child starts at the parent's
 	// high-water mark, which here includes the site server.
 	MaxRSS int64 `json:"max_rss"`
+	// CPU is the child's own user + system CPU time, in seconds.
+	CPU float64 `json:"cpu"`
 	// At exit: anonymous memory (the Go heap and stacks) and file pages
 	// (the bbolt file is memory-mapped; pages it reads count as resident
 	// but are page cache the kernel can drop).
@@ -205,6 +208,10 @@ func childMain() int {
 	res := runPhase(context.Background(), a)
 	res.PeakAnon = peakAnon()
 	res.MaxRSS = selfHWM()
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		res.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+	}
 	res.RSSAnon, res.RSSFile = procStatus("self", "RssAnon"), procStatus("self", "RssFile")
 	if err := json.NewEncoder(os.Stdout).Encode(res); err != nil {
 		fmt.Fprintln(os.Stderr, "bench child:", err)
