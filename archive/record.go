@@ -297,6 +297,7 @@ func (r *Run) apply(tx *bolt.Tx, p prepared) (Outcome, error) {
 		if err := tx.Bucket(bucketRaw).Put(versionKey(d.ID, n), p.rawZ); err != nil {
 			return out, err
 		}
+		r.captures++ // under r.mu (write); a rolled-back batch over-counts, which only starts training early
 		d.Versions = n
 		d.Title, d.IndexNo, d.Published = p.rec.Title, p.rec.IndexNo, p.rec.Published
 		if p.rec.IndexNo != "" && indexNoShape.MatchString(p.rec.IndexNo) {

@@ -100,8 +100,10 @@ type Options struct {
 	// Now is the clock for bookkeeping times; nil means time.Now.
 	Now func() time.Time
 	// DictAfter is how many captures a source needs before a compression
-	// dictionary is trained from them (at the end of a run); later captures
-	// of the source use it. 0 means 100; negative means never.
+	// dictionary is trained from them (in the background as soon as a run
+	// has stored that many, else at the end of a run); later captures of
+	// the source use it, and the earlier ones are stored again with it.
+	// 0 means 100; negative means never.
 	DictAfter int
 	// OpenFile opens the archive file (as bbolt's Options.OpenFile); nil
 	// means os.OpenFile. Tests use it to give the store a disk that
