@@ -162,7 +162,7 @@ func TestMigrateV1Fixture(t *testing.T) {
 		if tx.Bucket([]byte("text")) != nil {
 			t.Error("text bucket kept")
 		}
-		if v := string(tx.Bucket([]byte("meta")).Get([]byte("schema"))); v != "2" {
+		if v := string(tx.Bucket([]byte("meta")).Get([]byte("schema"))); v != "3" {
 			t.Errorf("schema %q after migration", v)
 		}
 		return nil
@@ -178,7 +178,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("99")) })
 	db.Close()
 	_, err = archive.Open(path, archive.Options{})
-	if !errors.Is(err, archive.ErrNewerSchema) || !strings.Contains(err.Error(), "written by a newer gongkai (schema 99); this release reads up to 2") {
+	if !errors.Is(err, archive.ErrNewerSchema) || !strings.Contains(err.Error(), "written by a newer gongkai (schema 99); this release reads up to 3") {
 		t.Fatalf("Open of a schema-99 archive: %v", err)
 	}
 }

@@ -76,6 +76,9 @@ func readAll[T any](s *Store, bucket []byte, id uint64) ([]T, error) {
 		prefix := u64(id)
 		for k, z := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, z = c.Next() {
 			data, err := s.codec.decompress(z)
+			if bytes.Equal(bucket, bucketVersions) {
+				data, err = s.versionData(tx, k, z)
+			}
 			if err != nil {
 				return err
 			}

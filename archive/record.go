@@ -152,6 +152,7 @@ type prepared struct {
 	same    bool          // the content is the current record's
 	re      *Reextraction // current record extracted again, to store (same only)
 	summary string
+	raw     []byte // the encoded capture, the version record's dictionary
 	rawZ    []byte
 	rawSum  string
 }
@@ -216,6 +217,7 @@ func (r *Run) prepare(ctx context.Context, canon string, rec extract.Document, f
 	if err != nil {
 		return p, err
 	}
+	p.raw = raw
 	p.rawZ = r.s.codec.compressCapture(r.source, raw)
 	sum := sha256.Sum256(o.Capture.Body)
 	p.rawSum = hex.EncodeToString(sum[:])
@@ -291,7 +293,7 @@ func (r *Run) apply(tx *bolt.Tx, p prepared) (Outcome, error) {
 		n := d.Versions + 1
 		v := Version{Doc: d.ID, N: n, FetchedAt: p.at, SHA256: p.fp, Scheme: FingerprintScheme, Rules: r.opts.Rules,
 			Record: p.rec, RawSHA256: p.rawSum, RawSize: len(p.o.Capture.Body)}
-		if err := r.s.putVersion(tx, v); err != nil {
+		if err := r.s.putVersion(tx, v, p.raw); err != nil {
 			return out, err
 		}
 		if err := tx.Bucket(bucketRaw).Put(versionKey(d.ID, n), p.rawZ); err != nil {
@@ -427,24 +429,49 @@ func appendUnique(list []string, s string) []string {
 	return append(list, s)
 }
 
-func (s *Store) putVersion(tx *bolt.Tx, v Version) error {
+// putVersion stores a version record compressed against capture, the
+// encoded capture stored under the same key in raw (see ownCapture).
+func (s *Store) putVersion(tx *bolt.Tx, v Version, capture []byte) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bucketVersions).Put(versionKey(v.Doc, v.N), s.codec.compress(data))
+	z, err := s.codec.compressRef(capture, data)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketVersions).Put(versionKey(v.Doc, v.N), z)
 }
 
 func (s *Store) getVersion(tx *bolt.Tx, id uint64, n int, v *Version) error {
-	z := tx.Bucket(bucketVersions).Get(versionKey(id, n))
+	key := versionKey(id, n)
+	z := tx.Bucket(bucketVersions).Get(key)
 	if z == nil {
 		return ErrNotFound
 	}
-	data, err := s.codec.decompress(z)
+	data, err := s.versionData(tx, key, z)
 	if err != nil {
 		return fmt.Errorf("version %d/%d: %w", id, n, err)
 	}
 	return json.Unmarshal(data, v)
+}
+
+// versionData decompresses the version record z stored under key: with
+// its capture as the dictionary when it was compressed so (schema 3), as
+// it is otherwise.
+func (s *Store) versionData(tx *bolt.Tx, key, z []byte) ([]byte, error) {
+	if !needsRef(z) {
+		return s.codec.decompress(z)
+	}
+	rz := tx.Bucket(bucketRaw).Get(key)
+	if rz == nil {
+		return nil, errors.New("its capture, which it is compressed against, is missing")
+	}
+	ref, err := s.codec.decompress(rz)
+	if err != nil {
+		return nil, fmt.Errorf("its capture, which it is compressed against: %w", err)
+	}
+	return s.codec.decompressRef(ref, z)
 }
 
 // step lets a test fail a change between two of its writes.

@@ -14,7 +14,9 @@
 //	docs     id(8) → Doc JSON
 //	urls     canonical URL (and aliases) → id(8)
 //	index    source \x00 index_no → id(8)  (finds moved documents)
-//	versions id(8) version(4) → z(Version JSON)
+//	versions id(8) version(4) → z(Version JSON), since schema 3 compressed
+//	         with the capture under the same key in raw as its dictionary
+//	         (codec.go, ownCapture)
 //	raw      id(8) version(4) → z(capture header JSON \n body)
 //	reext    id(8) n(4) → z(Reextraction JSON)  (reextract.go)
 //	events   seq(8) → Event JSON
@@ -75,7 +77,7 @@ const (
 	// schemaVersion is the stored format this release writes and the newest
 	// it reads. Bump it with every change of a stored format, together with
 	// a named migration (migrate.go).
-	schemaVersion  = 2
+	schemaVersion  = 3
 	defaultTimeout = time.Second
 )
 
