@@ -299,7 +299,12 @@ func (r *Run) apply(tx *bolt.Tx, p prepared) (Outcome, error) {
 		if err := tx.Bucket(bucketRaw).Put(versionKey(d.ID, n), p.rawZ); err != nil {
 			return out, err
 		}
-		r.captures++ // under r.mu (write); a rolled-back batch over-counts, which only starts training early
+		if n == 1 {
+			// First captures of documents, as the training samples them;
+			// under r.mu (write). A rolled-back batch over-counts, which
+			// only makes the training find too few and wait for End.
+			r.captures++
+		}
 		d.Versions = n
 		d.Title, d.IndexNo, d.Published = p.rec.Title, p.rec.IndexNo, p.rec.Published
 		if p.rec.IndexNo != "" && indexNoShape.MatchString(p.rec.IndexNo) {

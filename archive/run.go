@@ -43,7 +43,7 @@ type Run struct {
 	// so a first crawl (one long run) stores the rest of its captures with
 	// it. End waits for it.
 	train    sync.WaitGroup
-	captures int  // captures stored by the run (under mu)
+	captures int  // first captures of documents stored by the run (under mu)
 	trained  bool // training started (under mu)
 
 	mu      sync.Mutex
@@ -198,12 +198,13 @@ func (r *Run) End(ctx context.Context, stats RunStats, runErr error) error {
 	if err != nil {
 		return fmt.Errorf("end run of %s: %w", r.source, err)
 	}
-	if trained {
+	switch {
+	case !r.s.codec.hasDict(r.source):
+		r.s.maybeTrainDict(ctx, r.source)
+	case trained:
 		// Captures prepared while the dictionary was being trained were
 		// compressed without it.
 		r.s.recompress(ctx, r.source)
-	} else {
-		r.s.maybeTrainDict(ctx, r.source)
 	}
 	return nil
 }
