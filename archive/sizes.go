@@ -40,8 +40,9 @@ func (s *Store) Sizes(ctx context.Context) (Sizes, error) {
 			bs := BucketSize{Name: string(name)}
 			st := b.Stats()
 			bs.Keys = st.KeyN
-			bs.Inuse = int64(st.BranchInuse + st.LeafInuse)
-			bs.Alloc = int64(st.BranchAlloc + st.LeafAlloc)
+			// A small bucket lives inline in its parent's page.
+			bs.Inuse = int64(st.BranchInuse + st.LeafInuse + st.InlineBucketInuse)
+			bs.Alloc = int64(st.BranchAlloc + st.LeafAlloc + st.InlineBucketInuse)
 			err := b.ForEach(func(k, v []byte) error {
 				bs.Values += int64(len(k) + len(v))
 				return ctxErr(ctx)
@@ -56,7 +57,9 @@ func (s *Store) Sizes(ctx context.Context) (Sizes, error) {
 	if err != nil {
 		return out, fmt.Errorf("sizes: %w", err)
 	}
+	// FreeAlloc is only refreshed by write transactions; the page counts
+	// are also set when the file is opened.
 	st := s.db.Stats()
-	out.Free = int64(st.FreeAlloc)
+	out.Free = int64(st.FreePageN+st.PendingPageN) * int64(out.PageSize)
 	return out, nil
 }
