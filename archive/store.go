@@ -6,7 +6,7 @@
 // which commits its changes in groups; every change, its event, its outbox
 // entry, its index entries and its counters are written in one transaction.
 //
-// Buckets of schema 2 (keys sort as bytes, so integers are big-endian;
+// Buckets of schema 3 (keys sort as bytes, so integers are big-endian;
 // "z(…)" is a zstd frame, or a gzip stream in values written by schema 1):
 //
 //	meta     "schema" → "2", "id" → random archive id (prefix of event ids),
