@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"fmt"
+	"os"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -19,7 +20,8 @@ type BucketSize struct {
 
 // Sizes is the size breakdown of an archive file.
 type Sizes struct {
-	File     int64 // bytes of the file
+	File     int64 // bytes of the file's pages in use by the database
+	Disk     int64 // bytes of the file on disk: File plus the tail bbolt grows it by ahead of need (up to 16 MB)
 	PageSize int
 	Buckets  []BucketSize
 	Free     int64 // bytes of free and pending pages (reused by later writes)
@@ -56,6 +58,9 @@ func (s *Store) Sizes(ctx context.Context) (Sizes, error) {
 	})
 	if err != nil {
 		return out, fmt.Errorf("sizes: %w", err)
+	}
+	if fi, err := os.Stat(s.path); err == nil {
+		out.Disk = fi.Size()
 	}
 	// FreeAlloc is only refreshed by write transactions; the page counts
 	// are also set when the file is opened.

@@ -14,8 +14,8 @@ func TestSizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sz.PageSize <= 0 || sz.File < int64(sz.PageSize)*4 {
-		t.Fatalf("Sizes: file %d bytes, page size %d", sz.File, sz.PageSize)
+	if sz.PageSize <= 0 || sz.File < int64(sz.PageSize)*4 || sz.Disk < sz.File {
+		t.Fatalf("Sizes: file %d bytes in use, %d on disk, page size %d", sz.File, sz.Disk, sz.PageSize)
 	}
 	var alloc int64
 	seen := map[string]BucketSize{}

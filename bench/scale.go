@@ -371,7 +371,8 @@ func sizeRows(sz archive.Sizes, raw, warc int64) []row {
 	rows := []row{
 		{"raw HTML of the captures", mb(raw), ""},
 		{"WARC.gz of the same captures (gzip per record)", mb(warc), pct(warc, raw) + " of raw"},
-		{"archive file", mb(sz.File), fmt.Sprintf("%s of raw, %s of the WARC.gz; page size %d", pct(sz.File, raw), pct(sz.File, warc), sz.PageSize)},
+		{"archive file", mb(sz.Disk), fmt.Sprintf("%s of raw, %s of the WARC.gz; page size %d", pct(sz.Disk, raw), pct(sz.Disk, warc), sz.PageSize)},
+		{"of which in use by the database", mb(sz.File), fmt.Sprintf("%s of raw, %s of the WARC.gz; the rest is the tail bbolt grows the file by ahead of need (at most 16 MB)", pct(sz.File, raw), pct(sz.File, warc))},
 	}
 	var alloc int64
 	for _, b := range sz.Buckets {
