@@ -42,9 +42,12 @@ type v1Want struct {
 	Sources []archive.SourceState `json:"sources"`
 }
 
-func copyFixture(t *testing.T) string {
+func copyFixture(t *testing.T) string { t.Helper(); return copyFixtureOf(t, "v1.db") }
+
+// copyFixtureOf copies testdata/name to a temporary archive path.
+func copyFixtureOf(t *testing.T, name string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "v1.db"))
+	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,15 +232,7 @@ func TestMigrationsAreIdempotent(t *testing.T) {
 // as it was stored and takes new versions, compressed against their
 // captures, beside them.
 func TestOpenV2Fixture(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "v2.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "gongkai.db")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s, err := archive.Open(path, archive.Options{})
+	s, err := archive.Open(copyFixtureOf(t, "v2.db"), archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
