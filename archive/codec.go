@@ -126,7 +126,7 @@ func (c *codec) compressRef(ref, data []byte) ([]byte, error) {
 	enc, _ := c.refEncs.Get().(*zstd.Encoder)
 	if enc == nil {
 		var err error
-		if enc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1), opt); err != nil {
+		if enc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), opt); err != nil {
 			return nil, err
 		}
 	} else if err := enc.ResetWithOptions(nil, opt); err != nil {

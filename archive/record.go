@@ -152,8 +152,8 @@ type prepared struct {
 	same    bool          // the content is the current record's
 	re      *Reextraction // current record extracted again, to store (same only)
 	summary string
-	raw     []byte // the encoded capture, the version record's dictionary
 	rawZ    []byte
+	verZ    []byte // the version record, compressed against its capture
 	rawSum  string
 }
 
@@ -217,11 +217,13 @@ func (r *Run) prepare(ctx context.Context, canon string, rec extract.Document, f
 	if err != nil {
 		return p, err
 	}
-	p.raw = raw
 	p.rawZ = r.s.codec.compressCapture(r.source, raw)
 	sum := sha256.Sum256(o.Capture.Body)
 	p.rawSum = hex.EncodeToString(sum[:])
-	return p, nil
+	// Doc and version number are the record's key, known only in apply.
+	p.verZ, err = r.s.versionValue(Version{FetchedAt: at, SHA256: fp, Scheme: FingerprintScheme, Rules: r.opts.Rules,
+		Record: rec, RawSHA256: p.rawSum, RawSize: len(o.Capture.Body)}, raw)
+	return p, err
 }
 
 // apply writes a prepared change in tx, or returns errStale (before writing
@@ -234,7 +236,7 @@ func (r *Run) apply(tx *bolt.Tx, p prepared) (Outcome, error) {
 	if found != (p.id != 0) || found && (d.ID != p.id || d.Versions != p.versions || d.Reext != p.reext) {
 		return Outcome{}, before{errStale}
 	}
-	if !p.same && p.rawZ == nil {
+	if !p.same && (p.rawZ == nil || p.verZ == nil) {
 		return Outcome{}, before{errStale}
 	}
 	old := d
@@ -291,9 +293,7 @@ func (r *Run) apply(tx *bolt.Tx, p prepared) (Outcome, error) {
 		}
 	default:
 		n := d.Versions + 1
-		v := Version{Doc: d.ID, N: n, FetchedAt: p.at, SHA256: p.fp, Scheme: FingerprintScheme, Rules: r.opts.Rules,
-			Record: p.rec, RawSHA256: p.rawSum, RawSize: len(p.o.Capture.Body)}
-		if err := r.s.putVersion(tx, v, p.raw); err != nil {
+		if err := tx.Bucket(bucketVersions).Put(versionKey(d.ID, n), p.verZ); err != nil {
 			return out, err
 		}
 		if err := tx.Bucket(bucketRaw).Put(versionKey(d.ID, n), p.rawZ); err != nil {
@@ -434,18 +434,15 @@ func appendUnique(list []string, s string) []string {
 	return append(list, s)
 }
 
-// putVersion stores a version record compressed against capture, the
-// encoded capture stored under the same key in raw (see ownCapture).
-func (s *Store) putVersion(tx *bolt.Tx, v Version, capture []byte) error {
+// versionValue is the stored form of a version record: compressed against
+// capture, the encoded capture stored under the same key in raw (see
+// ownCapture). Its Doc and N may be zero: readers take them from the key.
+func (s *Store) versionValue(v Version, capture []byte) ([]byte, error) {
 	data, err := json.Marshal(v)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	z, err := s.codec.compressRef(capture, data)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketVersions).Put(versionKey(v.Doc, v.N), z)
+	return s.codec.compressRef(capture, data)
 }
 
 func (s *Store) getVersion(tx *bolt.Tx, id uint64, n int, v *Version) error {
@@ -458,7 +455,11 @@ func (s *Store) getVersion(tx *bolt.Tx, id uint64, n int, v *Version) error {
 	if err != nil {
 		return fmt.Errorf("version %d/%d: %w", id, n, err)
 	}
-	return json.Unmarshal(data, v)
+	if err := json.Unmarshal(data, v); err != nil {
+		return err
+	}
+	v.Doc, v.N = id, n
+	return nil
 }
 
 // versionData decompresses the version record z stored under key: with
