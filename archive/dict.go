@@ -11,10 +11,11 @@ import (
 )
 
 // maybeTrainDict trains source's capture dictionary once it has DictAfter
-// captures: from the first version of its first documents, outside any write
-// transaction (a Run calls it in the background as soon as it has stored
-// DictAfter captures, and at its end). A failure is logged and remembered (no dictionary for the
-// source), never returned: compression without one works.
+// documents: from the first version of its first documents, outside any
+// write transaction (a Run calls it in the background as soon as it has
+// stored DictAfter new documents, and at its end). A failure is logged and
+// remembered (no dictionary for the source), never returned: compression
+// without one works.
 func (s *Store) maybeTrainDict(ctx context.Context, source string) {
 	if s.dictAfter < 0 || s.codec.hasDict(source) {
 		return
