@@ -30,6 +30,10 @@ import (
 type codec struct {
 	plain *zstd.Encoder
 
+	// Encoders and decoders for values compressed against their own
+	// capture (ownCapture), reset with each capture as their dictionary.
+	refEncs, refDecs sync.Pool
+
 	mu    sync.RWMutex
 	dec   *zstd.Decoder
 	dicts map[uint32][]byte // id → dictionary
@@ -105,6 +109,58 @@ func (c *codec) compressCapture(source string, data []byte) []byte {
 		return c.compress(data)
 	}
 	return enc.EncodeAll(data, make([]byte, 0, len(data)/6+64))
+}
+
+// ownCapture is the dictionary id a version record is compressed with when
+// its dictionary is its own capture: the decompressed raw value under the
+// same key, used as a raw zstd dictionary. The record repeats the capture's
+// text (title, fields, body), which then costs a few bytes of references
+// instead of a second compressed copy of the body. Trained dictionaries
+// have ids from 1<<16, so the two never meet.
+const ownCapture = 1
+
+// compressRef compresses data with ref (a decompressed capture) as its
+// dictionary.
+func (c *codec) compressRef(ref, data []byte) ([]byte, error) {
+	opt := zstd.WithEncoderDictRaw(ownCapture, ref)
+	enc, _ := c.refEncs.Get().(*zstd.Encoder)
+	if enc == nil {
+		var err error
+		if enc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), opt); err != nil {
+			return nil, err
+		}
+	} else if err := enc.ResetWithOptions(nil, opt); err != nil {
+		return nil, err
+	}
+	out := enc.EncodeAll(data, make([]byte, 0, len(data)/8+64))
+	c.refEncs.Put(enc)
+	return out, nil
+}
+
+// needsRef reports whether z was compressed against its own capture.
+func needsRef(z []byte) bool {
+	var h zstd.Header
+	return !bytes.HasPrefix(z, gzipMagic) && h.Decode(z) == nil && h.DictionaryID == ownCapture
+}
+
+// decompressRef decompresses z, compressed by compressRef with ref.
+func (c *codec) decompressRef(ref, z []byte) ([]byte, error) {
+	opt := zstd.WithDecoderDictRaw(ownCapture, ref)
+	dec, _ := c.refDecs.Get().(*zstd.Decoder)
+	if dec == nil {
+		var err error
+		if dec, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30), opt); err != nil {
+			return nil, fmt.Errorf("zstd: %w", err)
+		}
+	} else if err := dec.ResetWithOptions(nil, opt); err != nil {
+		return nil, fmt.Errorf("zstd: %w", err)
+	}
+	out, err := dec.DecodeAll(z, nil)
+	c.refDecs.Put(dec)
+	if err != nil {
+		return nil, fmt.Errorf("zstd: %w", err)
+	}
+	return out, nil
 }
 
 // hasDict reports whether source has a dictionary or a failed attempt at one.

@@ -6,13 +6,16 @@ import (
 	"encoding/binary"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
 	bolt "go.etcd.io/bbolt"
 )
 
 // maybeTrainDict trains source's capture dictionary once it has DictAfter
-// captures: from the first version of its first documents, outside any write
-// transaction. A failure is logged and remembered (no dictionary for the
-// source), never returned: compression without one works.
+// documents: from the first version of its first documents, outside any
+// write transaction (a Run calls it in the background as soon as it has
+// stored DictAfter new documents, and at its end). A failure is logged and
+// remembered (no dictionary for the source), never returned: compression
+// without one works.
 func (s *Store) maybeTrainDict(ctx context.Context, source string) {
 	if s.dictAfter < 0 || s.codec.hasDict(source) {
 		return
@@ -84,29 +87,71 @@ func (s *Store) maybeTrainDict(ctx context.Context, source string) {
 	s.codec.bySrc[source] = id
 	s.codec.mu.Unlock()
 	if dict != nil {
-		s.recompress(source, ids)
+		s.recompress(ctx, source)
 	}
 	s.codec.mu.Lock() // for the deferred unlock
 }
 
-// recompress stores the captures a dictionary was trained from again with
-// it. The capture bytes, and so their digests, stay the same.
-func (s *Store) recompress(source string, ids []uint64) {
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		raw := tx.Bucket(bucketRaw)
-		for _, id := range ids {
-			key := versionKey(id, 1)
-			data, err := s.codec.decompress(raw.Get(key))
-			if err != nil {
-				continue // Verify reports it
-			}
-			if err := raw.Put(key, s.codec.compressCapture(source, data)); err != nil {
+// recompressBatch is how many captures one transaction of recompress
+// rewrites: a running crawl's batches wait for the write lock meanwhile.
+const recompressBatch = 256
+
+// recompress stores the source's captures that were compressed without a
+// dictionary again with the source's one: those it was trained from and
+// those a run stored while it was being trained. The capture bytes, and so
+// their digests, stay the same. Values written by schema 1 (gzip) are left
+// as they are.
+func (s *Store) recompress(ctx context.Context, source string) {
+	if !s.codec.hasDict(source) {
+		return
+	}
+	var keys [][]byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		prefix := []byte(source + "\x00")
+		c := tx.Bucket(bucketCrawl).Cursor()
+		rc := tx.Bucket(bucketRaw).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if err := ctxErr(ctx); err != nil {
 				return err
+			}
+			id := k[len(prefix):]
+			for rk, v := rc.Seek(id); rk != nil && bytes.HasPrefix(rk, id); rk, v = rc.Next() {
+				if withoutDict(v) {
+					keys = append(keys, bytes.Clone(rk))
+				}
 			}
 		}
 		return nil
 	})
+	for len(keys) > 0 && err == nil {
+		chunk := keys[:min(len(keys), recompressBatch)]
+		keys = keys[len(chunk):]
+		err = s.db.Update(func(tx *bolt.Tx) error {
+			raw := tx.Bucket(bucketRaw)
+			raw.FillPercent = 0.9 // as apply writes it
+			for _, key := range chunk {
+				v := raw.Get(key)
+				if !withoutDict(v) {
+					continue // stored again meanwhile
+				}
+				data, err := s.codec.decompress(v)
+				if err != nil {
+					continue // Verify reports it
+				}
+				if err := raw.Put(key, s.codec.compressCapture(source, data)); err != nil {
+					return err
+				}
+			}
+			return ctxErr(ctx)
+		})
+	}
 	if err != nil {
 		s.log.Warn("recompress captures with the dictionary", "source", source, "err", err)
 	}
+}
+
+// withoutDict reports whether v is a zstd frame that needs no dictionary.
+func withoutDict(v []byte) bool {
+	var h zstd.Header
+	return len(v) > 0 && !bytes.HasPrefix(v, gzipMagic) && h.Decode(v) == nil && h.DictionaryID == 0
 }

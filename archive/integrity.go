@@ -189,6 +189,16 @@ func (c *indexCheck) verify() {
 func (s *Store) verifyVersion(tx *bolt.Tx, r *VerifyReport, d Doc, n int) {
 	var v Version
 	if err := s.getVersion(tx, d.ID, n, &v); err != nil {
+		key := versionKey(d.ID, n)
+		if z := tx.Bucket(bucketVersions).Get(key); z != nil && needsRef(z) {
+			if _, cerr := s.capture(tx, d.ID, n); cerr == nil {
+				// The record is compressed against its capture: a capture
+				// that decodes but does not restore the record is not the
+				// one stored with it.
+				r.problem("doc %d (%s) version %d: raw capture is not the one stored with the version's record (%v)", d.ID, d.URL, n, err)
+				return
+			}
+		}
 		r.problem("doc %d (%s) version %d: %v", d.ID, d.URL, n, err)
 		return
 	}

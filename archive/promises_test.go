@@ -92,7 +92,15 @@ func TestVerifyRecomputesContentFingerprint(t *testing.T) {
 			return err
 		}
 		v.Record.Body = strings.Replace(v.Record.Body, "14.83", "11.83", 1)
-		return s.putVersion(tx, v)
+		capture, err := s.codec.decompress(tx.Bucket(bucketRaw).Get(versionKey(id, 1)))
+		if err != nil {
+			return err
+		}
+		z, err := s.versionValue(v, capture)
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketVersions).Put(versionKey(id, 1), z)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +113,8 @@ func TestVerifyRecomputesContentFingerprint(t *testing.T) {
 
 // Version 1's raw capture is replaced, through bbolt, by version 2's: it
 // decompresses and decodes fine (same codec, same source), so only its
-// recomputed SHA-256 can tell.
+// recomputed SHA-256 can tell, or, for a record compressed against its
+// capture (schema 3), the record no longer restoring from it.
 func TestVerifyRecomputesRawSHA256(t *testing.T) {
 	s, id := twoVersions(t)
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -120,7 +129,7 @@ func TestVerifyRecomputesRawSHA256(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := verifyProblems(t, s)
-	if !strings.Contains(got, "version 1: raw digest") {
+	if !strings.Contains(got, "version 1: raw digest") && !strings.Contains(got, "version 1: raw capture is not the one stored") {
 		t.Errorf("verify after a raw capture changed: problems %q, want a raw digest mismatch on version 1", got)
 	}
 }

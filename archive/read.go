@@ -3,6 +3,7 @@ package archive
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -76,12 +77,20 @@ func readAll[T any](s *Store, bucket []byte, id uint64) ([]T, error) {
 		prefix := u64(id)
 		for k, z := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, z = c.Next() {
 			data, err := s.codec.decompress(z)
+			if bytes.Equal(bucket, bucketVersions) {
+				data, err = s.versionData(tx, k, z)
+			}
 			if err != nil {
 				return err
 			}
 			var v T
 			if err := json.Unmarshal(data, &v); err != nil {
 				return err
+			}
+			if ver, ok := any(&v).(*Version); ok {
+				// Records compressed against their captures leave them to
+				// the key (versionValue).
+				ver.Doc, ver.N = seqOf(k), int(binary.BigEndian.Uint32(k[8:]))
 			}
 			out = append(out, v)
 		}

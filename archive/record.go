@@ -153,6 +153,7 @@ type prepared struct {
 	re      *Reextraction // current record extracted again, to store (same only)
 	summary string
 	rawZ    []byte
+	verZ    []byte // the version record, compressed against its capture
 	rawSum  string
 }
 
@@ -219,7 +220,10 @@ func (r *Run) prepare(ctx context.Context, canon string, rec extract.Document, f
 	p.rawZ = r.s.codec.compressCapture(r.source, raw)
 	sum := sha256.Sum256(o.Capture.Body)
 	p.rawSum = hex.EncodeToString(sum[:])
-	return p, nil
+	// Doc and version number are the record's key, known only in apply.
+	p.verZ, err = r.s.versionValue(Version{FetchedAt: at, SHA256: fp, Scheme: FingerprintScheme, Rules: r.opts.Rules,
+		Record: rec, RawSHA256: p.rawSum, RawSize: len(o.Capture.Body)}, raw)
+	return p, err
 }
 
 // apply writes a prepared change in tx, or returns errStale (before writing
@@ -232,7 +236,7 @@ func (r *Run) apply(tx *bolt.Tx, p prepared) (Outcome, error) {
 	if found != (p.id != 0) || found && (d.ID != p.id || d.Versions != p.versions || d.Reext != p.reext) {
 		return Outcome{}, before{errStale}
 	}
-	if !p.same && p.rawZ == nil {
+	if !p.same && (p.rawZ == nil || p.verZ == nil) {
 		return Outcome{}, before{errStale}
 	}
 	old := d
@@ -289,13 +293,17 @@ func (r *Run) apply(tx *bolt.Tx, p prepared) (Outcome, error) {
 		}
 	default:
 		n := d.Versions + 1
-		v := Version{Doc: d.ID, N: n, FetchedAt: p.at, SHA256: p.fp, Scheme: FingerprintScheme, Rules: r.opts.Rules,
-			Record: p.rec, RawSHA256: p.rawSum, RawSize: len(p.o.Capture.Body)}
-		if err := r.s.putVersion(tx, v); err != nil {
+		if err := tx.Bucket(bucketVersions).Put(versionKey(d.ID, n), p.verZ); err != nil {
 			return out, err
 		}
 		if err := tx.Bucket(bucketRaw).Put(versionKey(d.ID, n), p.rawZ); err != nil {
 			return out, err
+		}
+		if n == 1 {
+			// First captures of documents, as the training samples them;
+			// under r.mu (write). A rolled-back batch over-counts, which
+			// only makes the training find too few and wait for End.
+			r.captures++
 		}
 		d.Versions = n
 		d.Title, d.IndexNo, d.Published = p.rec.Title, p.rec.IndexNo, p.rec.Published
@@ -426,24 +434,50 @@ func appendUnique(list []string, s string) []string {
 	return append(list, s)
 }
 
-func (s *Store) putVersion(tx *bolt.Tx, v Version) error {
+// versionValue is the stored form of a version record: compressed against
+// capture, the encoded capture stored under the same key in raw (see
+// ownCapture). Its Doc and N may be zero: readers take them from the key.
+func (s *Store) versionValue(v Version, capture []byte) ([]byte, error) {
 	data, err := json.Marshal(v)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return tx.Bucket(bucketVersions).Put(versionKey(v.Doc, v.N), s.codec.compress(data))
+	return s.codec.compressRef(capture, data)
 }
 
 func (s *Store) getVersion(tx *bolt.Tx, id uint64, n int, v *Version) error {
-	z := tx.Bucket(bucketVersions).Get(versionKey(id, n))
+	key := versionKey(id, n)
+	z := tx.Bucket(bucketVersions).Get(key)
 	if z == nil {
 		return ErrNotFound
 	}
-	data, err := s.codec.decompress(z)
+	data, err := s.versionData(tx, key, z)
 	if err != nil {
 		return fmt.Errorf("version %d/%d: %w", id, n, err)
 	}
-	return json.Unmarshal(data, v)
+	if err := json.Unmarshal(data, v); err != nil {
+		return err
+	}
+	v.Doc, v.N = id, n
+	return nil
+}
+
+// versionData decompresses the version record z stored under key: with
+// its capture as the dictionary when it was compressed so (schema 3), as
+// it is otherwise.
+func (s *Store) versionData(tx *bolt.Tx, key, z []byte) ([]byte, error) {
+	if !needsRef(z) {
+		return s.codec.decompress(z)
+	}
+	rz := tx.Bucket(bucketRaw).Get(key)
+	if rz == nil {
+		return nil, errors.New("its capture, which it is compressed against, is missing")
+	}
+	ref, err := s.codec.decompress(rz)
+	if err != nil {
+		return nil, fmt.Errorf("its capture, which it is compressed against: %w", err)
+	}
+	return s.codec.decompressRef(ref, z)
 }
 
 // step lets a test fail a change between two of its writes.

@@ -36,6 +36,15 @@ type Run struct {
 	s      *Store
 	source string
 	opts   RunOptions
+	ctx    context.Context // Begin's, for the dictionary training it starts
+
+	// train trains the source's compression dictionary in the background
+	// once the run has stored DictAfter captures of a source that has none,
+	// so a first crawl (one long run) stores the rest of its captures with
+	// it. End waits for it.
+	train    sync.WaitGroup
+	captures int  // first captures of documents stored by the run (under mu)
+	trained  bool // training started (under mu)
 
 	mu      sync.Mutex
 	tx      *bolt.Tx // the open batch; nil when nothing is pending
@@ -59,7 +68,7 @@ func (s *Store) Begin(ctx context.Context, source string, opts RunOptions) (*Run
 	if opts.BatchWait <= 0 {
 		opts.BatchWait = 500 * time.Millisecond
 	}
-	return &Run{s: s, source: source, opts: opts}, nil
+	return &Run{s: s, source: source, opts: opts, ctx: ctx}, nil
 }
 
 // errDeclined rolls back nothing: the function read, decided there is
@@ -137,6 +146,14 @@ func (r *Run) commitLocked() error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit %d writes of %s: %w", n, r.source, err)
 	}
+	// After the commit, so the training's read sees the captures that
+	// reached the threshold. It needs the write lock only briefly, to store
+	// the dictionary and then to store the earlier captures again in small
+	// transactions: the run's batches go on meanwhile.
+	if !r.trained && r.s.dictAfter > 0 && r.captures >= r.s.dictAfter && !r.s.codec.hasDict(r.source) {
+		r.trained = true
+		r.train.Go(func() { r.s.maybeTrainDict(r.ctx, r.source) })
+	}
 	return nil
 }
 
@@ -175,11 +192,20 @@ func (r *Run) End(ctx context.Context, stats RunStats, runErr error) error {
 	r.mu.Lock()
 	r.rollbackLocked()
 	r.ended = true
+	trained := r.trained
 	r.mu.Unlock()
+	r.train.Wait()
 	if err != nil {
 		return fmt.Errorf("end run of %s: %w", r.source, err)
 	}
-	r.s.maybeTrainDict(ctx, r.source)
+	switch {
+	case !r.s.codec.hasDict(r.source):
+		r.s.maybeTrainDict(ctx, r.source)
+	case trained:
+		// Captures prepared while the dictionary was being trained were
+		// compressed without it.
+		r.s.recompress(ctx, r.source)
+	}
 	return nil
 }
 

@@ -6,7 +6,7 @@
 // which commits its changes in groups; every change, its event, its outbox
 // entry, its index entries and its counters are written in one transaction.
 //
-// Buckets of schema 2 (keys sort as bytes, so integers are big-endian;
+// Buckets of schema 3 (keys sort as bytes, so integers are big-endian;
 // "z(…)" is a zstd frame, or a gzip stream in values written by schema 1):
 //
 //	meta     "schema" → "2", "id" → random archive id (prefix of event ids),
@@ -14,7 +14,9 @@
 //	docs     id(8) → Doc JSON
 //	urls     canonical URL (and aliases) → id(8)
 //	index    source \x00 index_no → id(8)  (finds moved documents)
-//	versions id(8) version(4) → z(Version JSON)
+//	versions id(8) version(4) → z(Version JSON), since schema 3 compressed
+//	         with the capture under the same key in raw as its dictionary
+//	         (codec.go, ownCapture)
 //	raw      id(8) version(4) → z(capture header JSON \n body)
 //	reext    id(8) n(4) → z(Reextraction JSON)  (reextract.go)
 //	events   seq(8) → Event JSON
@@ -75,7 +77,7 @@ const (
 	// schemaVersion is the stored format this release writes and the newest
 	// it reads. Bump it with every change of a stored format, together with
 	// a named migration (migrate.go).
-	schemaVersion  = 2
+	schemaVersion  = 3
 	defaultTimeout = time.Second
 )
 
@@ -100,8 +102,10 @@ type Options struct {
 	// Now is the clock for bookkeeping times; nil means time.Now.
 	Now func() time.Time
 	// DictAfter is how many captures a source needs before a compression
-	// dictionary is trained from them (at the end of a run); later captures
-	// of the source use it. 0 means 100; negative means never.
+	// dictionary is trained from them (in the background as soon as a run
+	// has stored that many, else at the end of a run); later captures of
+	// the source use it, and the earlier ones are stored again with it.
+	// 0 means 100; negative means never.
 	DictAfter int
 	// OpenFile opens the archive file (as bbolt's Options.OpenFile); nil
 	// means os.OpenFile. Tests use it to give the store a disk that

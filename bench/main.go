@@ -59,6 +59,7 @@ func main() {
 	flag.IntVar(&so.docs, "scale", 0, "instead: the scale benchmark on an archive of N generated documents written through the archive's API")
 	flag.IntVar(&so.reads, "reads", 40, "scale: requests per measured kind of read")
 	flag.BoolVar(&so.reuse, "reuse", false, "scale: keep the archive already in -dir (built by the same -scale) and only reindex and measure")
+	flag.BoolVar(&so.sizes, "sizes", false, "scale: only build the archive and show where its bytes go, bucket by bucket, against raw HTML and the WARC.gz (no index, no reads)")
 	indexOpts := flag.Int("index-options", 0, "instead: index N generated documents under each search index layout and compare size, speed and query latency")
 	flag.Parse()
 	if *indexOpts > 0 {

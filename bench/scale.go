@@ -43,6 +43,7 @@ type scaleOptions struct {
 	dir   string
 	out   string
 	reuse bool // keep an archive already in dir (same -scale): only reindex and read
+	sizes bool // only build and break the archive's bytes down
 }
 
 // scaleSources are the archive's sources; documents are spread over them.
@@ -293,6 +294,19 @@ func runScale(ctx context.Context, o scaleOptions, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if o.sizes {
+		defer st.Close()
+		var warc counter
+		if _, err := export.WARC(ctx, st, &warc, export.Options{}); err != nil {
+			return err
+		}
+		sz, err := st.Sizes(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(w, render(append(rows, sizeRows(sz, raw, warc.n)...)))
+		return nil
+	}
 	logf("scale: reindex")
 	t0, c0 := time.Now(), cpuTime()
 	if err := search.Rebuild(ctx, search.Dir(db), st, search.Options{}, nil); err != nil {
@@ -348,6 +362,31 @@ func runScale(ctx context.Context, o scaleOptions, w io.Writer) error {
 		return writeScaleSection(o, table)
 	}
 	return nil
+}
+
+// sizeRows break an archive's bytes down by bucket: the stored keys and
+// values, and the pages bbolt allocated for them.
+func sizeRows(sz archive.Sizes, raw, warc int64) []row {
+	pct := func(n, of int64) string { return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(max(of, 1))) }
+	rows := []row{
+		{"raw HTML of the captures", mb(raw), ""},
+		{"WARC.gz of the same captures (gzip per record)", mb(warc), pct(warc, raw) + " of raw"},
+		{"archive file", mb(sz.Disk), fmt.Sprintf("%s of raw, %s of the WARC.gz; page size %d", pct(sz.Disk, raw), pct(sz.Disk, warc), sz.PageSize)},
+		{"of which in use by the database", mb(sz.File), fmt.Sprintf("%s of raw, %s of the WARC.gz; the rest is the tail bbolt grows the file by ahead of need (at most 16 MB)", pct(sz.File, raw), pct(sz.File, warc))},
+	}
+	var alloc int64
+	for _, b := range sz.Buckets {
+		alloc += b.Alloc
+		if b.Alloc < sz.File/1000 {
+			continue
+		}
+		rows = append(rows, row{"bucket " + b.Name, mb(b.Alloc) + " allocated",
+			fmt.Sprintf("%d keys, %s of keys and values (%.0f%% of allocated), %s of raw", b.Keys, mb(b.Values),
+				100*float64(b.Values)/float64(max(b.Alloc, 1)), pct(b.Alloc, raw))})
+	}
+	rows = append(rows, row{"free pages", mb(sz.Free), pct(sz.Free, sz.File) + " of the file"},
+		row{"rest (meta, freelist, small buckets)", mb(sz.File - alloc - sz.Free), ""})
+	return rows
 }
 
 // cpuTime is the user and system CPU this process has used.
