@@ -19,10 +19,9 @@ type migration interface {
 }
 
 // migrations is every migration, in the order they apply. A new stored
-// format is one more type here, with schemaVersion bumped. Schema 3 (version
-// records compressed against their captures) needs none: values of schema 2
-// read as they are and are never rewritten; the bump only keeps an older
-// release from opening a file whose new records it could not read.
+// format is one more type here, with schemaVersion bumped. Version records
+// compressed against their captures (codec.go, ownCapture) need none:
+// schema 1's gzip records read as they are and are never rewritten.
 var migrations = []migration{
 	buildCrawlState{},
 	listIndex{},

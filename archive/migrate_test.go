@@ -12,7 +12,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/gongkai/gongkai/archive"
-	"github.com/gongkai/gongkai/extract"
 )
 
 // v1Want is what testdata/v1.json holds: the fixture archive testdata/v1.db
@@ -166,7 +165,7 @@ func TestMigrateV1Fixture(t *testing.T) {
 		if tx.Bucket([]byte("text")) != nil {
 			t.Error("text bucket kept")
 		}
-		if v := string(tx.Bucket([]byte("meta")).Get([]byte("schema"))); v != "3" {
+		if v := string(tx.Bucket([]byte("meta")).Get([]byte("schema"))); v != "2" {
 			t.Errorf("schema %q after migration", v)
 		}
 		return nil
@@ -182,7 +181,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("99")) })
 	db.Close()
 	_, err = archive.Open(path, archive.Options{})
-	if !errors.Is(err, archive.ErrNewerSchema) || !strings.Contains(err.Error(), "written by a newer gongkai (schema 99); this release reads up to 3") {
+	if !errors.Is(err, archive.ErrNewerSchema) || !strings.Contains(err.Error(), "written by a newer gongkai (schema 99); this release reads up to 2") {
 		t.Fatalf("Open of a schema-99 archive: %v", err)
 	}
 }
@@ -223,45 +222,5 @@ func TestMigrationsAreIdempotent(t *testing.T) {
 	}
 	if ch2, _ := s.Changes(ctx, 0, 0); !slices.Equal(ch1, ch2) {
 		t.Errorf("the change log was rebuilt: %v, then %v", ch1, ch2)
-	}
-}
-
-// An archive written by the schema-2 release (testdata/v2.db: 10 documents
-// of one source, documents 5 and 10 in two versions, a trained capture
-// dictionary, version records compressed alone) opens, reads every version
-// as it was stored and takes new versions, compressed against their
-// captures, beside them.
-func TestOpenV2Fixture(t *testing.T) {
-	s, err := archive.Open(copyFixtureOf(t, "v2.db"), archive.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if r, err := s.Verify(ctx); err != nil || !r.OK() || r.Docs != 10 || r.Versions != 12 || r.Captures != 12 {
-		t.Fatalf("verify after opening the schema-2 archive: %+v %v", r, err)
-	}
-	vs, err := s.Versions(ctx, 5)
-	if err != nil || len(vs) != 2 || !strings.Contains(vs[0].Record.Body, "版本1") || !strings.Contains(vs[1].Record.Body, "版本2") {
-		t.Fatalf("versions of doc 5: %+v %v", vs, err)
-	}
-	run, err := s.Begin(ctx, "ninghai", archive.RunOptions{Rules: "r1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := "https://www.ninghai.gov.cn/art/2026/11/5/art_1229_5.html"
-	body := "第5号文件正文。关于做好第5批次工作的通知，版本3。"
-	out, err := run.Record(ctx, archive.Observation{URL: u, Doc: extract.Document{Title: "第5号", IndexNo: "113302/2026-00005", Published: "2026-11-30", Body: body},
-		Capture: archive.Capture{URL: u, Method: "GET", Status: 200, Body: []byte("<html><body><h1>第5号</h1><p>" + body + "</p></body></html>")}})
-	if err != nil || out.Version != 3 {
-		t.Fatalf("third version of doc 5: %+v %v", out, err)
-	}
-	if err := run.End(ctx, archive.RunStats{}, nil); err != nil {
-		t.Fatal(err)
-	}
-	if vs, err = s.Versions(ctx, 5); err != nil || len(vs) != 3 || vs[0].Record.Body == vs[2].Record.Body || vs[2].Record.Body != body {
-		t.Fatalf("versions of doc 5 after a third: %+v %v", vs, err)
-	}
-	if r, err := s.Verify(ctx); err != nil || !r.OK() || r.Versions != 13 {
-		t.Fatalf("verify after a new version: %+v %v", r, err)
 	}
 }

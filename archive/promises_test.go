@@ -114,7 +114,7 @@ func TestVerifyRecomputesContentFingerprint(t *testing.T) {
 // Version 1's raw capture is replaced, through bbolt, by version 2's: it
 // decompresses and decodes fine (same codec, same source), so only its
 // recomputed SHA-256 can tell, or, for a record compressed against its
-// capture (schema 3), the record no longer restoring from it.
+// capture (schema 2), the record no longer restoring from it.
 func TestVerifyRecomputesRawSHA256(t *testing.T) {
 	s, id := twoVersions(t)
 	err := s.db.Update(func(tx *bolt.Tx) error {

@@ -463,7 +463,7 @@ func (s *Store) getVersion(tx *bolt.Tx, id uint64, n int, v *Version) error {
 }
 
 // versionData decompresses the version record z stored under key: with
-// its capture as the dictionary when it was compressed so (schema 3), as
+// its capture as the dictionary when it was compressed so (schema 2), as
 // it is otherwise.
 func (s *Store) versionData(tx *bolt.Tx, key, z []byte) ([]byte, error) {
 	if !needsRef(z) {

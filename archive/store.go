@@ -6,7 +6,7 @@
 // which commits its changes in groups; every change, its event, its outbox
 // entry, its index entries and its counters are written in one transaction.
 //
-// Buckets of schema 3 (keys sort as bytes, so integers are big-endian;
+// Buckets of schema 2 (keys sort as bytes, so integers are big-endian;
 // "z(…)" is a zstd frame, or a gzip stream in values written by schema 1):
 //
 //	meta     "schema" → "2", "id" → random archive id (prefix of event ids),
@@ -14,7 +14,7 @@
 //	docs     id(8) → Doc JSON
 //	urls     canonical URL (and aliases) → id(8)
 //	index    source \x00 index_no → id(8)  (finds moved documents)
-//	versions id(8) version(4) → z(Version JSON), since schema 3 compressed
+//	versions id(8) version(4) → z(Version JSON), since schema 2 compressed
 //	         with the capture under the same key in raw as its dictionary
 //	         (codec.go, ownCapture)
 //	raw      id(8) version(4) → z(capture header JSON \n body)
@@ -77,7 +77,7 @@ const (
 	// schemaVersion is the stored format this release writes and the newest
 	// it reads. Bump it with every change of a stored format, together with
 	// a named migration (migrate.go).
-	schemaVersion  = 3
+	schemaVersion  = 2
 	defaultTimeout = time.Second
 )
 
