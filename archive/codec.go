@@ -32,7 +32,7 @@ type codec struct {
 
 	// Encoders and decoders for values compressed against their own
 	// capture (ownCapture), reset with each capture as their dictionary.
-	refEncs, refDecs sync.Pool
+	refEncs, bigRefEncs, refDecs sync.Pool
 
 	mu    sync.RWMutex
 	dec   *zstd.Decoder
@@ -119,21 +119,34 @@ func (c *codec) compressCapture(source string, data []byte) []byte {
 // have ids from 1<<16, so the two never meet.
 const ownCapture = 1
 
+// refWindow is the window of the encoders that compress a record against
+// a capture together smaller than it.
+const refWindow = 256 << 10
+
 // compressRef compresses data with ref (a decompressed capture) as its
 // dictionary.
 func (c *codec) compressRef(ref, data []byte) ([]byte, error) {
+	// Most captures and records fit a 256 KiB window. Encoders with the
+	// default window (megabytes) allocate it afresh at every reset, for
+	// every record, which made the crawl's heap several times larger; they
+	// are kept for the rare larger pages. A window cannot change on reset,
+	// hence two pools.
+	pool, window := &c.refEncs, []zstd.EOption{zstd.WithWindowSize(refWindow)}
+	if len(ref)+len(data) > refWindow {
+		pool, window = &c.bigRefEncs, nil
+	}
 	opt := zstd.WithEncoderDictRaw(ownCapture, ref)
-	enc, _ := c.refEncs.Get().(*zstd.Encoder)
+	enc, _ := pool.Get().(*zstd.Encoder)
 	if enc == nil {
 		var err error
-		if enc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), opt); err != nil {
+		if enc, err = zstd.NewWriter(nil, append(window, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), opt)...); err != nil {
 			return nil, err
 		}
 	} else if err := enc.ResetWithOptions(nil, opt); err != nil {
 		return nil, err
 	}
 	out := enc.EncodeAll(data, make([]byte, 0, len(data)/8+64))
-	c.refEncs.Put(enc)
+	pool.Put(enc)
 	return out, nil
 }
 
