@@ -80,7 +80,10 @@ func (t Target) DisplayName() string {
 	case t.Name != "":
 		return t.Name
 	case strings.TrimSpace(t.Webhook) != "":
-		return redactURL(strings.TrimSpace(t.Webhook))
+		if w := strings.TrimSpace(t.Webhook); urlInText.MatchString(w) {
+			return RedactURLs(w, "…")
+		}
+		return "(url)"
 	default:
 		return t.Key()
 	}
@@ -234,22 +237,26 @@ func (t *target) wants(e archive.Event) bool {
 	return true
 }
 
-// redactURL keeps an http(s) URL's scheme and host (without user info) and
-// replaces any path or query, where tokens usually live, with an ellipsis.
-// Other schemes keep only the scheme: shoutrrr URLs put tokens anywhere.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	switch {
-	case err != nil || u.Scheme == "":
-		return "(url)"
-	case u.Scheme != "http" && u.Scheme != "https":
-		return u.Scheme + "://…"
-	}
-	s := u.Scheme + "://" + u.Host
-	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Opaque != "" {
-		s += "/…"
-	}
-	return s
+// RedactURLs replaces every URL in s (request URLs quoted by net/http and
+// shoutrrr carry keys and tokens in their userinfo, path and query): an
+// http(s) URL keeps its scheme and host, with mark for the rest; any other
+// keeps only its scheme.
+func RedactURLs(s, mark string) string {
+	return urlInText.ReplaceAllStringFunc(s, func(raw string) string {
+		u, err := url.Parse(raw)
+		if err != nil || u.Scheme == "" {
+			scheme, _, _ := strings.Cut(raw, "://")
+			return scheme + "://" + mark
+		}
+		if u.Scheme != "http" && u.Scheme != "https" {
+			return u.Scheme + "://" + mark
+		}
+		r := u.Scheme + "://" + u.Host
+		if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Opaque != "" {
+			r += "/" + mark
+		}
+		return r
+	})
 }
 
 var urlInText = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>]+`)
@@ -270,6 +277,6 @@ func scrub(err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := urlInText.ReplaceAllStringFunc(err.Error(), redactURL)
+	msg := RedactURLs(err.Error(), "…")
 	return &scrubbed{msg: msg, err: err}
 }

@@ -2,11 +2,11 @@ package main
 
 import (
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/gongkai/gongkai/config"
+	"github.com/gongkai/gongkai/notify"
 )
 
 // Notification URLs carry credentials anywhere: wecom://KEY,
@@ -15,9 +15,6 @@ import (
 // printed about a target goes through a redactor first.
 
 const redacted = "***"
-
-// urlInText finds URLs in a message.
-var urlInText = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>]+`)
 
 // redactor hides the credentials of cfg's notification targets.
 type redactor struct{ secrets []string }
@@ -102,7 +99,7 @@ func (r *redactor) addParts(s, scheme string, keys []string) {
 // text hides every registered credential in s, and every URL's userinfo,
 // path and query.
 func (r redactor) text(s string) string {
-	s = urlInText.ReplaceAllStringFunc(s, redactURL)
+	s = notify.RedactURLs(s, redacted)
 	for _, sec := range r.secrets {
 		if len(sec) >= wholeSecret {
 			s = strings.ReplaceAll(s, sec, redacted)
@@ -149,22 +146,4 @@ func (r redactor) problems(ps []config.Problem) []config.Problem {
 		}
 	}
 	return out
-}
-
-// redactURL keeps an http(s) URL's scheme and host, and only the scheme of
-// any other (a service URL may keep its key in the host).
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" {
-		scheme, _, _ := strings.Cut(raw, "://")
-		return scheme + "://" + redacted
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return u.Scheme + "://" + redacted
-	}
-	s := u.Scheme + "://" + u.Host
-	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Opaque != "" {
-		s += "/" + redacted
-	}
-	return s
 }
