@@ -53,8 +53,8 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	p := newProgress(e.stderr)
-	cr := crawler.New(st, crawler.Options{UserAgent: cfg.UserAgent, Location: cfg.Location, Logger: log, Progress: p.update,
-		Hosts: crawler.NewHosts()}) // one politeness per host for every source
+	// One Crawler for every source: its runs share one politeness per host.
+	cr := crawler.New(st, crawler.Options{UserAgent: cfg.UserAgent, Location: cfg.Location, Logger: log, Progress: p.update})
 	failed := crawlIndexed(ctx, st, log, func() []string { return crawlAll(ctx, cr, sources, e.stdout, p) })
 	if !noNotify && len(cfg.Notify) > 0 && ctx.Err() == nil {
 		n, err := newNotifier(st, cfg, log)
