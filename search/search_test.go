@@ -358,6 +358,19 @@ func TestRebuildFindsWhatIncrementalFinds(t *testing.T) {
 	if got := everything(t, full, `"数字政府"`); !slices.Equal(got, []uint64{2, 6}) {
 		t.Errorf("rebuilt Search(数字政府) = %v, want [2 6]", got)
 	}
+	// The rebuild merges its segments into one and leaves no replaced
+	// segment files behind.
+	if zaps, _ := filepath.Glob(filepath.Join(path, "store", "*.zap")); len(zaps) != 1 {
+		t.Errorf("rebuilt index has %d segment files, want 1: %v", len(zaps), zaps)
+	}
+	// Releasing the mapped segments changes nothing a search sees.
+	before := everything(t, full, `政府`)
+	if err := full.ReleaseMapped(); err != nil {
+		t.Fatalf("ReleaseMapped: %v", err)
+	}
+	if after := everything(t, full, `政府`); !slices.Equal(before, after) {
+		t.Errorf("Search(政府) after ReleaseMapped = %v, before %v", after, before)
+	}
 	res, _ := full.Search(ctx, Query{Text: "安全生产", Status: archive.StatusWithdrawn})
 	if got := ids(res); !slices.Equal(got, []uint64{3}) {
 		t.Errorf("withdrawn document 3: Search(status=withdrawn) = %v, want [3]", got)
