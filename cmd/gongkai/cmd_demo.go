@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
@@ -116,6 +117,13 @@ serve the web UI so you can browse the versions and the diff.`, nil)
 		}
 	}
 	srv := web.HTTPServer(newWeb(st, cfg, log, nil, withSearch(ix)))
+	lim := newLimiter(log, st, ix)
+	srv.Handler = lim.Wrap(srv.Handler)
+	limCtx, stopLim := context.WithCancel(ctx)
+	var limDone sync.WaitGroup
+	limDone.Go(func() { lim.Run(limCtx) })
+	defer limDone.Wait()
+	defer stopLim()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

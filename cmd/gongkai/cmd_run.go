@@ -92,10 +92,12 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 	srv := web.HTTPServer(newWeb(d.st, d.cfg, d.log, sched.Next, func(o *web.Options) {
 		o.Health, o.Metrics = d.health, d.metrics.Handler()
 	}, withSearch(d.index)))
+	lim := newLimiter(d.log, d.st, d.index)
+	srv.Handler = lim.Wrap(srv.Handler)
 
 	var wg sync.WaitGroup
 	errc := make(chan error, 2)
-	wg.Add(3)
+	wg.Add(4)
 	go func() {
 		defer wg.Done()
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -115,6 +117,10 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener, crawlNow bool) erro
 	go func() {
 		defer wg.Done()
 		d.watchReload(runCtx, hup, sched)
+	}()
+	go func() {
+		defer wg.Done()
+		lim.Run(runCtx)
 	}()
 	sched.Start(runCtx)
 	for _, src := range d.cfg.Sources {

@@ -10,7 +10,9 @@ import (
 	"github.com/gongkai/gongkai/config"
 	"github.com/gongkai/gongkai/crawler"
 	"github.com/gongkai/gongkai/feed"
+	"github.com/gongkai/gongkai/internal/mapped"
 	"github.com/gongkai/gongkai/notify"
+	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/web"
 )
 
@@ -49,4 +51,15 @@ func newWeb(st *archive.Store, cfg *config.Config, log *slog.Logger, next func(s
 		fn(&o)
 	}
 	return web.New(st, o)
+}
+
+// newLimiter keeps the pages of the archive and the index that reads map
+// into the process from piling up in its resident set (internal/mapped).
+// ix may be nil (search off).
+func newLimiter(log *slog.Logger, st *archive.Store, ix *search.Index) *mapped.Limiter {
+	rs := []mapped.Releaser{st}
+	if ix != nil {
+		rs = append(rs, ix)
+	}
+	return &mapped.Limiter{Logger: log, Release: rs}
 }
