@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/extract"
 )
@@ -109,17 +111,55 @@ func fingerprintV1(d extract.Document) string {
 
 // normSpace collapses every run of white space (including U+3000 and NBSP,
 // which strings.Fields treats as space) into one ASCII space.
-func normSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+func normSpace(s string) string { return collapse(s, false) }
 
 // normBody normalizes each line and drops empty ones: re-flowed white space is
 // not an edit, a changed character is.
-func normBody(s string) string {
-	lines := strings.Split(s, "\n")
-	out := lines[:0]
-	for _, l := range lines {
-		if l = normSpace(l); l != "" {
-			out = append(out, l)
+func normBody(s string) string { return collapse(s, true) }
+
+// collapse is strings.Join(strings.Fields(s), " ") in one pass without the
+// slice of words, and with lines when it keeps them: then each line is
+// collapsed alone and empty lines are dropped. The digests of stored
+// versions depend on it: its output must never change
+// (TestCollapseMatchesFields). One pass was a third of the fingerprint's
+// CPU on 27 KB pages.
+func collapse(s string, lines bool) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	word, space, line := false, false, false // in a word; a space is due; a line break is due
+	for i := 0; i < len(s); {
+		c := s[i]
+		size, isSpace := 1, false
+		switch {
+		case c == '\n' && lines:
+			line, space, word = b.Len() > 0, false, false
+			i++
+			continue
+		case c < utf8.RuneSelf:
+			isSpace = asciiSpace[c]
+		default:
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			isSpace = unicode.IsSpace(r)
 		}
+		if isSpace {
+			space = space || word
+			word = false
+			i += size
+			continue
+		}
+		switch {
+		case line:
+			b.WriteByte('\n')
+		case space:
+			b.WriteByte(' ')
+		}
+		line, space, word = false, false, true
+		b.WriteString(s[i : i+size])
+		i += size
 	}
-	return strings.Join(out, "\n")
+	return b.String()
 }
+
+// asciiSpace is strings.Fields's set of ASCII white space.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}

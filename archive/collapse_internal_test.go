@@ -1,0 +1,51 @@
+package archive
+
+import (
+	"strings"
+	"testing"
+)
+
+// The definitions collapse replaced; stored digests were made with them.
+func oldNormSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func oldNormBody(s string) string {
+	lines := strings.Split(s, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if l = oldNormSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+var collapseCases = []string{
+	"", " ", "\n", "\n\n \n", "a", " a ", "a  b", "a\tb\r\nc", "\n\na\n\n b \n",
+	"一、总体情况\u3000\u3000 2024年\u00a0以来\n\n（一）\u2003坚持", "x\u0085y\u2028z", "\xff\xfe a \xc2", "a\v\fb\n\r\n",
+	"  第一段。 \n\t第二段\u3000\n\u3000\n第三段  ",
+}
+
+func TestCollapseMatchesFields(t *testing.T) {
+	for _, s := range collapseCases {
+		if got, want := normSpace(s), oldNormSpace(s); got != want {
+			t.Errorf("normSpace(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := normBody(s), oldNormBody(s); got != want {
+			t.Errorf("normBody(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzCollapse(f *testing.F) {
+	for _, s := range collapseCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := normSpace(s), oldNormSpace(s); got != want {
+			t.Errorf("normSpace(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := normBody(s), oldNormBody(s); got != want {
+			t.Errorf("normBody(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
