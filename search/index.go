@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -403,19 +402,20 @@ func Rebuild(ctx context.Context, path string, src Archive, o Options, progress 
 	if ix, err = Open(tmp, src, o); err != nil {
 		return err
 	}
-	live, err := ix.merge(ctx)
-	if err != nil {
+	if err := ix.merge(ctx); err != nil {
 		ix.Close()
 		return err
 	}
 	if err := ix.Close(); err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
-	// bleve deletes the segment files a merge replaced in the background,
-	// and not when closed first: delete them here, while nothing has the
-	// index open.
-	if err := removeStale(tmp, live); err != nil {
+	// Opening the index once more deletes the segment files the merge
+	// replaced, which bleve leaves behind when closed right after it.
+	if ix, err = Open(tmp, src, o); err != nil {
 		return err
+	}
+	if err := ix.Close(); err != nil {
+		return fmt.Errorf("reindex: %w", err)
 	}
 	old := path + ".old"
 	if err := os.RemoveAll(old); err != nil {
@@ -438,68 +438,40 @@ func Rebuild(ctx context.Context, path string, src Archive, o Options, progress 
 // each search looks a term up in every one of them. Measured at 100k
 // documents: 11 segments and 429 MB became one of 401 MB in 4 s, and the
 // pages a read workload mapped from the index halved.
-// It returns the files of the segments left.
-func (ix *Index) merge(ctx context.Context) (map[string]bool, error) {
+func (ix *Index) merge(ctx context.Context) error {
 	a, err := ix.idx.Advanced()
 	if err != nil {
-		return nil, fmt.Errorf("reindex: merge: %w", err)
+		return fmt.Errorf("reindex: merge: %w", err)
 	}
 	sc, ok := a.(*scorch.Scorch)
 	if !ok {
-		return nil, nil
+		return nil
 	}
 	// A merge task takes at most 10 segments: merge until one is left or
 	// a round changes nothing (segments at the size limit).
 	for last := -1; ; {
-		files, err := segmentFiles(sc)
-		if err != nil || len(files) <= 1 || len(files) == last {
-			return files, err
+		n, err := segments(sc)
+		if err != nil || n <= 1 || n == last {
+			return err
 		}
-		last = len(files)
+		last = n
 		if err := sc.ForceMerge(ctx, nil); err != nil {
-			return nil, fmt.Errorf("reindex: merge: %w", err)
+			return fmt.Errorf("reindex: merge: %w", err)
 		}
 	}
 }
 
-// segmentFiles are the base names of the index's segment files.
-func segmentFiles(sc *scorch.Scorch) (map[string]bool, error) {
+// segments counts the index's segments.
+func segments(sc *scorch.Scorch) (int, error) {
 	r, err := sc.Reader()
 	if err != nil {
-		return nil, fmt.Errorf("reindex: merge: %w", err)
+		return 0, fmt.Errorf("reindex: merge: %w", err)
 	}
 	defer r.Close()
-	files := map[string]bool{}
 	if snap, ok := r.(*scorch.IndexSnapshot); ok {
-		for _, ss := range snap.Segments() {
-			p, ok := ss.Segment().(interface{ Path() string })
-			if !ok {
-				return nil, nil // a segment of unknown kind: delete nothing
-			}
-			files[filepath.Base(p.Path())] = true
-		}
+		return len(snap.Segments()), nil
 	}
-	return files, nil
-}
-
-// removeStale deletes the segment files of the closed index at path that
-// are not in live. It does nothing when live is empty (nothing known).
-func removeStale(path string, live map[string]bool) error {
-	if len(live) == 0 {
-		return nil
-	}
-	zaps, err := filepath.Glob(filepath.Join(path, "store", "*.zap"))
-	if err != nil {
-		return fmt.Errorf("reindex: %w", err)
-	}
-	for _, z := range zaps {
-		if !live[filepath.Base(z)] {
-			if err := os.Remove(z); err != nil {
-				return fmt.Errorf("reindex: %w", err)
-			}
-		}
-	}
-	return nil
+	return 0, nil
 }
 
 func archivedDocs(ctx context.Context, src Archive) (int, error) {
