@@ -43,6 +43,8 @@ type crawlResult struct {
 	// itself: rusage's maxrss of an exec'd child starts at the parent's
 	// high-water mark, which here includes the site server.
 	MaxRSS int64 `json:"max_rss"`
+	// Mapped is where the resident pages were at the end (scale reads).
+	Mapped string `json:"mapped,omitempty"`
 	// CPU is the child's own user + system CPU time, in seconds.
 	CPU float64 `json:"cpu"`
 	// At exit: anonymous memory (the Go heap and stacks) and file pages

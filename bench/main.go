@@ -32,6 +32,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,9 +58,21 @@ func main() {
 	flag.DurationVar(&o.latency, "latency", 20*time.Millisecond, "also compare first crawls against a server answering each request after this long (0 = skip)")
 	flag.BoolVar(&o.wget, "wget", true, "compare with wget --mirror (skipped when wget is not installed)")
 	flag.StringVar(&o.dir, "dir", "", "work directory (default a temporary one, removed afterwards)")
-	flag.IntVar(&so.docs, "scale", 0, "instead: the scale benchmark on an archive of N generated documents written through the archive's API")
+	var sizes []int
+	flag.Func("scale", "instead: the scale benchmark on an archive of N generated documents written through the archive's API; several sizes (100000,1000000) are measured in turn and compared", func(v string) error {
+		for f := range strings.SplitSeq(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				return fmt.Errorf("want document counts like 100000,1000000, got %q", v)
+			}
+			sizes = append(sizes, n)
+		}
+		slices.Sort(sizes)
+		return nil
+	})
 	flag.IntVar(&so.reads, "reads", 40, "scale: requests per measured kind of read")
 	flag.BoolVar(&so.reuse, "reuse", false, "scale: keep the archive already in -dir (built by the same -scale) and only reindex and measure")
+	flag.BoolVar(&so.readsOnly, "reads-only", false, "scale: keep the archive and the search index already in -dir and only run the read workload")
 	flag.BoolVar(&so.sizes, "sizes", false, "scale: only build the archive and show where its bytes go, bucket by bucket, against raw HTML and the WARC.gz (no index, no reads)")
 	indexOpts := flag.Int("index-options", 0, "instead: index N generated documents under each search index layout and compare size, speed and query latency")
 	flag.Parse()
@@ -69,9 +83,9 @@ func main() {
 		}
 		return
 	}
-	if so.docs > 0 {
+	if len(sizes) > 0 {
 		so.dir, so.out = o.dir, o.out
-		if err := runScale(context.Background(), so, os.Stdout); err != nil {
+		if err := runScale(context.Background(), so, sizes, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}

@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -30,6 +31,7 @@ import (
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/export"
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/internal/mapped"
 	"github.com/gongkai/gongkai/search"
 	"github.com/gongkai/gongkai/web"
 )
@@ -38,13 +40,17 @@ import (
 const serveEnv = "GONGKAI_BENCH_SERVE"
 
 type scaleOptions struct {
-	docs  int
-	reads int // requests per measured kind
-	dir   string
-	out   string
-	reuse bool // keep an archive already in dir (same -scale): only reindex and read
-	sizes bool // only build and break the archive's bytes down
+	docs      int // of the size being measured
+	reads     int // requests per measured kind
+	dir       string
+	out       string
+	reuse     bool // keep an archive already in dir (same -scale): only reindex and read
+	readsOnly bool // keep the archive and its index: only the read workload
+	sizes     bool // only build and break the archive's bytes down
 }
+
+// scaleFigures are one size's numbers that the growth table compares.
+type scaleFigures map[string]float64
 
 // scaleSources are the archive's sources; documents are spread over them.
 var scaleSources = []string{"ninghai-xxgk", "cixi-xxgk", "yuyao-xxgk", "fenghua-xxgk"}
@@ -250,7 +256,10 @@ type counter struct{ n int64 }
 
 func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
 
-func runScale(ctx context.Context, o scaleOptions, w io.Writer) error {
+// runScale measures each size in turn, each in its own directory under
+// o.dir when there are several, and then how the figures grow from the
+// smallest size to the largest.
+func runScale(ctx context.Context, o scaleOptions, sizes []int, w io.Writer) error {
 	if o.reads <= 0 {
 		o.reads = 40
 	}
@@ -262,10 +271,88 @@ func runScale(ctx context.Context, o scaleOptions, w io.Writer) error {
 		}
 		defer os.RemoveAll(dir)
 	}
+	var figs []scaleFigures
+	for _, n := range sizes {
+		so := o
+		so.docs, so.dir = n, dir
+		if len(sizes) > 1 {
+			so.dir = filepath.Join(dir, strconv.Itoa(n))
+			if err := os.MkdirAll(so.dir, 0o755); err != nil {
+				return err
+			}
+		}
+		rows, fig, err := measureScale(ctx, so)
+		if err != nil {
+			return fmt.Errorf("%d documents: %w", n, err)
+		}
+		table := render(rows)
+		fmt.Fprintf(w, "\n%d documents\n\n%s", n, table)
+		if o.out != "" && !o.sizes {
+			if err := writeScaleSection(so, table); err != nil {
+				return err
+			}
+		}
+		figs = append(figs, fig)
+	}
+	if len(sizes) < 2 || o.sizes {
+		return nil
+	}
+	table := render(growthRows(sizes[0], sizes[len(sizes)-1], figs[0], figs[len(figs)-1]))
+	fmt.Fprintf(w, "\ngrowth from %d to %d documents\n\n%s", sizes[0], sizes[len(sizes)-1], table)
+	if o.out != "" {
+		return writeGrowthSection(o, sizes, table)
+	}
+	return nil
+}
+
+// growthRows compare the figures of two sizes against the issue's targets.
+func growthRows(small, large int, a, b scaleFigures) []row {
+	var rows []row
+	for _, g := range growthMeasures {
+		x, y := a[g.key], b[g.key]
+		if x == 0 || y == 0 {
+			continue
+		}
+		rows = append(rows, row{g.key, fmt.Sprintf("%s → %s: ×%.2f", g.format(x), g.format(y), y/x), g.target})
+	}
+	return rows
+}
+
+var growthMeasures = []struct {
+	key    string
+	format func(float64) string
+	target string
+}{
+	{"list page /api/docs p95", fmtMs, "target: < 1.5× growth"},
+	{"list page /sources/NAME p95", fmtMs, "target: < 1.5× growth"},
+	{"document page p95", fmtMs, "target: < 1.5× growth"},
+	{"search rare term p95", fmtMs, "target: < 2× growth"},
+	{"search common term p95", fmtMs, "target: < 2× growth"},
+	{"search phrase p95", fmtMs, "target: < 2× growth"},
+	{"search page p95", fmtMs, "target: < 2× growth"},
+	{"daemon RSS during reads", func(v float64) string { return fmt.Sprintf("%.0f MB", v) }, "target: < 300 MB"},
+	{"reindex", func(v float64) string { return fmt.Sprintf("%.0f s", v) }, ""},
+	{"archive / raw HTML", fmtPct, "target: ≤ the WARC.gz (about 26–33% of raw)"},
+	{"archive / WARC.gz", fmtPct, "target: ≤ 100%"},
+	{"index / raw HTML", fmtPct, "target: ≤ 100%"},
+}
+
+func fmtMs(v float64) string  { return fmt.Sprintf("%.1f ms", v) }
+func fmtPct(v float64) string { return fmt.Sprintf("%.0f%%", v) }
+
+// measureScale builds (or reuses) one archive of o.docs documents and
+// measures it.
+func measureScale(ctx context.Context, o scaleOptions) ([]row, scaleFigures, error) {
 	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
 	var rows []row
+	fig := scaleFigures{}
 	add := func(what, value, note string) { rows = append(rows, row{what, value, note}) }
-	db := filepath.Join(dir, "gongkai.db")
+	db := filepath.Join(o.dir, "gongkai.db")
+	if o.readsOnly {
+		logf("scale: %d documents: reads only, on %s and its index", o.docs, db)
+		reads, err := readWorkload(ctx, db, o, fig)
+		return reads, fig, err
+	}
 	os.RemoveAll(search.Dir(db))
 	var raw, text int64
 	var versions int
@@ -283,7 +370,7 @@ func runScale(ctx context.Context, o scaleOptions, w io.Writer) error {
 		t0, c0 := time.Now(), cpuTime()
 		var err error
 		if raw, text, versions, err = buildScale(ctx, db, o.docs, logf); err != nil {
-			return err
+			return nil, nil, err
 		}
 		build, buildCPU := time.Since(t0), cpuTime()-c0
 		add("archive build (a Run per source, group commits)", fmt.Sprintf("%.0f docs/s (%.0f s)", float64(o.docs)/build.Seconds(), build.Seconds()),
@@ -292,28 +379,28 @@ func runScale(ctx context.Context, o scaleOptions, w io.Writer) error {
 
 	st, err := archive.Open(db, archive.Options{})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if o.sizes {
 		defer st.Close()
 		var warc counter
 		if _, err := export.WARC(ctx, st, &warc, export.Options{}); err != nil {
-			return err
+			return nil, nil, err
 		}
 		sz, err := st.Sizes(ctx)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		fmt.Fprint(w, render(append(rows, sizeRows(sz, raw, warc.n)...)))
-		return nil
+		return append(rows, sizeRows(sz, raw, warc.n)...), fig, nil
 	}
 	logf("scale: reindex")
 	t0, c0 := time.Now(), cpuTime()
 	if err := search.Rebuild(ctx, search.Dir(db), st, search.Options{}, nil); err != nil {
 		st.Close()
-		return err
+		return nil, nil, err
 	}
 	reindex, reindexCPU := time.Since(t0), cpuTime()-c0
+	fig["reindex"] = reindex.Seconds()
 	add("reindex from scratch (search.Rebuild)", fmt.Sprintf("%.0f s", reindex.Seconds()),
 		fmt.Sprintf("%.0f docs/s, %.1f MB/s of body text; %.0f s of CPU (%.1f MB/s of text per CPU second)", float64(o.docs)/reindex.Seconds(),
 			float64(text)/(1<<20)/reindex.Seconds(), reindexCPU.Seconds(), float64(text)/(1<<20)/reindexCPU.Seconds()))
@@ -323,7 +410,7 @@ func runScale(ctx context.Context, o scaleOptions, w io.Writer) error {
 	t0 = time.Now()
 	if _, err := export.WARC(ctx, st, &warc, export.Options{}); err != nil {
 		st.Close()
-		return err
+		return nil, nil, err
 	}
 	warcTime := time.Since(t0)
 
@@ -333,7 +420,7 @@ func runScale(ctx context.Context, o scaleOptions, w io.Writer) error {
 		t := time.Now()
 		if _, err := scanSearch(ctx, st, "法治政府建设"); err != nil {
 			st.Close()
-			return err
+			return nil, nil, err
 		}
 		scan = append(scan, ms(time.Since(t)))
 	}
@@ -345,23 +432,20 @@ func runScale(ctx context.Context, o scaleOptions, w io.Writer) error {
 	add("raw HTML of the captures", mb(raw), fmt.Sprintf("%.1f KB a page; body text %s (%.1f KB a version)", float64(raw)/float64(versions)/1024, mb(text), float64(text)/float64(versions)/1024))
 	add("WARC.gz of the same captures (gzip per record)", mb(warc.n), pct(warc.n, raw)+" of raw; export took "+fmt.Sprintf("%.0f s", warcTime.Seconds()))
 	add("archive file", mb(dbSize), pct(dbSize, raw)+" of raw, "+pct(dbSize, warc.n)+" of the WARC.gz")
+	fig["archive / raw HTML"], fig["archive / WARC.gz"] = 100*float64(dbSize)/float64(raw), 100*float64(dbSize)/float64(warc.n)
+	fig["index / raw HTML"] = 100 * float64(ixSize) / float64(raw)
 	add("search index", mb(ixSize), pct(ixSize, raw)+" of raw, "+pct(ixSize, warc.n)+" of the WARC.gz, "+fmt.Sprintf("%.1f× the body text", float64(ixSize)/float64(text)))
 
 	logf("scale: read workload")
-	reads, err := readWorkload(ctx, db, o)
+	reads, err := readWorkload(ctx, db, o, fig)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	rows = append(rows, reads...)
 	slices.Sort(scan)
 	add("search without the index (substring scan of every current record)", fmt.Sprintf("%.0f ms", scan[1]), "median of 3, in-process: what /search cost before the index")
 
-	table := render(rows)
-	fmt.Fprint(w, table)
-	if o.out != "" {
-		return writeScaleSection(o, table)
-	}
-	return nil
+	return rows, fig, nil
 }
 
 // sizeRows break an archive's bytes down by bucket: the stored keys and
@@ -399,7 +483,7 @@ func cpuTime() time.Duration {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // readWorkload starts the daemon-like child on db and measures requests.
-func readWorkload(ctx context.Context, db string, o scaleOptions) ([]row, error) {
+func readWorkload(ctx context.Context, db string, o scaleOptions, fig scaleFigures) ([]row, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -449,7 +533,7 @@ func readWorkload(ctx context.Context, db string, o scaleOptions) ([]row, error)
 		return took, nil
 	}
 	var rows []row
-	measure := func(what, note string, paths func(i int) (string, any), after func(i int, v any)) error {
+	measure := func(what, key, note string, paths func(i int) (string, any), after func(i int, v any)) error {
 		var ds []float64
 		for i := range o.reads {
 			p, v := paths(i)
@@ -464,6 +548,8 @@ func readWorkload(ctx context.Context, db string, o scaleOptions) ([]row, error)
 		}
 		slices.Sort(ds)
 		rows = append(rows, row{what, fmt.Sprintf("p50 %.1f ms, p95 %.1f ms", pctl(ds, 50), pctl(ds, 95)), note})
+		fig[key] = pctl(ds, 95)
+		fmt.Fprintf(os.Stderr, "scale: %s: p95 %.1f ms; serving child maps %s\n", what, pctl(ds, 95), residentByFile(cmd.Process.Pid, db))
 		return nil
 	}
 	r := rand.New(rand.NewPCG(42, 42))
@@ -472,17 +558,17 @@ func readWorkload(ctx context.Context, db string, o scaleOptions) ([]row, error)
 	get("/api/docs?limit=1", nil)
 
 	var cursor string
-	if err := measure("list page: /api/docs, 50 a page, following next", fmt.Sprintf("%d pages from the first", o.reads), func(int) (string, any) {
+	if err := measure("list page: /api/docs, 50 a page, following next", "list page /api/docs p95", fmt.Sprintf("%d pages from the first", o.reads), func(int) (string, any) {
 		return "/api/docs?limit=50&after=" + url.QueryEscape(cursor), &struct{ Next string }{}
 	}, func(_ int, v any) { cursor = v.(*struct{ Next string }).Next }); err != nil {
 		return nil, err
 	}
-	if err := measure("list page: /sources/NAME (HTML)", "first page of a source, filtered by status", func(i int) (string, any) {
+	if err := measure("list page: /sources/NAME (HTML)", "list page /sources/NAME p95", "first page of a source, filtered by status", func(i int) (string, any) {
 		return "/sources/" + scaleSources[i%len(scaleSources)] + "?status=live", nil
 	}, nil); err != nil {
 		return nil, err
 	}
-	if err := measure("document page: /docs/ID (HTML)", "random documents", func(int) (string, any) {
+	if err := measure("document page: /docs/ID (HTML)", "document page p95", "random documents", func(int) (string, any) {
 		return fmt.Sprintf("/docs/%d", 1+r.IntN(o.docs)), nil
 	}, nil); err != nil {
 		return nil, err
@@ -501,15 +587,15 @@ func readWorkload(ctx context.Context, db string, o scaleOptions) ([]row, error)
 		Total int `json:"total"`
 	}
 	for _, q := range []struct {
-		what  string
-		terms []string
+		what, key string
+		terms     []string
 	}{
-		{"search: rare term", rare},
-		{"search: common term", []string{"工作", "发展", "建设", "管理"}},
-		{"search: phrase", []string{`"法治政府建设"`, `"高质量发展"`, `"人民群众"`, `"安全生产"`}},
+		{"search: rare term", "search rare term p95", rare},
+		{"search: common term", "search common term p95", []string{"工作", "发展", "建设", "管理"}},
+		{"search: phrase", "search phrase p95", []string{`"法治政府建设"`, `"高质量发展"`, `"人民群众"`, `"安全生产"`}},
 	} {
 		var hits []int
-		if err := measure(q.what+" (/api/search, 20 hits)", "", func(i int) (string, any) {
+		if err := measure(q.what+" (/api/search, 20 hits)", q.key, "", func(i int) (string, any) {
 			return "/api/search?limit=20&q=" + url.QueryEscape(q.terms[i%len(q.terms)]), &sr{}
 		}, func(_ int, v any) { hits = append(hits, v.(*sr).Total) }); err != nil {
 			return nil, err
@@ -517,7 +603,7 @@ func readWorkload(ctx context.Context, db string, o scaleOptions) ([]row, error)
 		slices.Sort(hits)
 		rows[len(rows)-1].note = fmt.Sprintf("%s; matches: median %d, max %d", strings.Join(q.terms[:min(4, len(q.terms))], " "), hits[len(hits)/2], hits[len(hits)-1])
 	}
-	if err := measure("search page: /search?q= (HTML, 50 hits)", "common term with snippets", func(i int) (string, any) {
+	if err := measure("search page: /search?q= (HTML, 50 hits)", "search page p95", "common term with snippets", func(i int) (string, any) {
 		return "/search?q=" + url.QueryEscape([]string{"工作", "发展"}[i%2]), nil
 	}, nil); err != nil {
 		return nil, err
@@ -528,7 +614,8 @@ func readWorkload(ctx context.Context, db string, o scaleOptions) ([]row, error)
 		return nil, fmt.Errorf("serve child: %w: %s", err, stderr.String())
 	}
 	rows = append(rows, row{"daemon RSS during the read workload", mb(mem.MaxRSS),
-		"VmHWM of the serving child, archive and index pages mapped from the page cache included; target < 300 MB; " + rssParts(mem)})
+		"VmHWM of the serving child, archive and index pages mapped from the page cache included; target < 300 MB; " + rssParts(mem) + "; mapped at the end: " + mem.Mapped})
+	fig["daemon RSS during reads"] = float64(mem.MaxRSS) / (1 << 20)
 	return rows, nil
 }
 
@@ -567,12 +654,19 @@ func serveMain() int {
 	if err != nil {
 		return fail(err)
 	}
-	srv := &http.Server{Handler: web.New(st, web.Options{Search: ix})}
+	// As the daemon does (cmd/gongkai): mapped archive and index pages are
+	// unmapped when they pass the budget.
+	lim := &mapped.Limiter{Release: []mapped.Releaser{st, ix}}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go lim.Run(ctx)
+	srv := &http.Server{Handler: lim.Wrap(web.New(st, web.Options{Search: ix}))}
 	go srv.Serve(ln)
 	fmt.Println(ln.Addr())
 	peakAnon := samplePeakAnon()
 	io.Copy(io.Discard, os.Stdin)
-	res := crawlResult{PeakAnon: peakAnon(), MaxRSS: selfHWM(), RSSAnon: procStatus("self", "RssAnon"), RSSFile: procStatus("self", "RssFile")}
+	res := crawlResult{PeakAnon: peakAnon(), MaxRSS: selfHWM(), RSSAnon: procStatus("self", "RssAnon"), RSSFile: procStatus("self", "RssFile"),
+		Mapped: residentByFile(os.Getpid(), db)}
 	srv.Close()
 	json.NewEncoder(os.Stdout).Encode(res)
 	return 0
@@ -605,12 +699,66 @@ given where they tell more.
 `)
 	b.WriteString(table)
 	b.WriteString(end + "\n")
-	old, _ := os.ReadFile(o.out)
+	return replaceSection(o.out, begin, end, b.String())
+}
+
+// writeGrowthSection puts the growth table into o.out, between its own
+// markers.
+func writeGrowthSection(o scaleOptions, sizes []int, table string) error {
+	begin, end := "<!-- scale growth: begin -->", "<!-- scale growth: end -->"
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n## Scale: growth from %d to %d documents\n\n", begin, sizes[0], sizes[len(sizes)-1])
+	fmt.Fprintf(&b, "Produced by `go run ./bench -scale %s -out bench/RESULTS.md`: both sizes in one run, on the same machine, one after the other.\n\n",
+		strings.Trim(strings.Join(strings.Fields(fmt.Sprint(sizes)), ","), "[]"))
+	b.WriteString(table)
+	b.WriteString(end + "\n")
+	return replaceSection(o.out, begin, end, b.String())
+}
+
+// replaceSection replaces the text between begin and end in the file at
+// path (markers included) with section, or appends it.
+func replaceSection(path, begin, end, section string) error {
+	old, _ := os.ReadFile(path)
 	s := string(old)
 	if i, j := strings.Index(s, begin), strings.Index(s, end); i >= 0 && j > i {
-		s = s[:i] + b.String() + s[j+len(end)+1:]
+		s = s[:i] + section + s[j+len(end)+1:]
 	} else {
-		s = strings.TrimRight(s, "\n") + "\n\n" + b.String()
+		s = strings.TrimRight(s, "\n") + "\n\n" + section
 	}
-	return os.WriteFile(o.out, []byte(s), 0o644)
+	return os.WriteFile(path, []byte(s), 0o644)
+}
+
+// residentByFile says how much of pid's resident memory is pages of the
+// archive file db, of its search index and of everything else, from
+// /proc/PID/smaps ("" where that is not available).
+func residentByFile(pid int, db string) string {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/smaps", pid))
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	var archiveKB, indexKB, fileKB, anonKB int64
+	cur := &anonKB
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fs := strings.Fields(sc.Text())
+		if len(fs) >= 5 && strings.Contains(fs[0], "-") && !strings.HasSuffix(fs[0], ":") {
+			switch path := strings.Join(fs[5:], " "); {
+			case path == db:
+				cur = &archiveKB
+			case strings.HasPrefix(path, search.Dir(db)+"/"):
+				cur = &indexKB
+			case strings.HasPrefix(path, "/"):
+				cur = &fileKB
+			default:
+				cur = &anonKB
+			}
+			continue
+		}
+		if len(fs) >= 2 && fs[0] == "Rss:" {
+			kb, _ := strconv.ParseInt(fs[1], 10, 64)
+			*cur += kb
+		}
+	}
+	return fmt.Sprintf("archive %s, index %s, other files %s, anon %s", mb(archiveKB<<10), mb(indexKB<<10), mb(fileKB<<10), mb(anonKB<<10))
 }

@@ -406,14 +406,9 @@ func Rebuild(ctx context.Context, path string, src Archive, o Options, progress 
 		ix.Close()
 		return err
 	}
-	if err := ix.Close(); err != nil {
-		return fmt.Errorf("reindex: %w", err)
-	}
-	// Opening the index once more deletes the segment files the merge
-	// replaced, which bleve leaves behind when closed right after it.
-	if ix, err = Open(tmp, src, o); err != nil {
-		return err
-	}
+	// bleve deletes the segment files a merge replaced in the background,
+	// after it has persisted the merged snapshot: they may still be there
+	// when Close returns, and go at the next open.
 	if err := ix.Close(); err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
