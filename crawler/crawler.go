@@ -65,6 +65,7 @@ type recorder interface {
 	Withdraw(ctx context.Context, url, reason string, at time.Time) (bool, error)
 	Failed(ctx context.Context, url string, at time.Time) error
 	RecordFile(ctx context.Context, doc uint64, c archive.Capture) (bool, error)
+	SaveFrontier(ctx context.Context, f archive.Frontier) error
 	Commit(ctx context.Context) error
 	End(ctx context.Context, stats archive.RunStats, runErr error) error
 }

@@ -557,12 +557,8 @@ func (b *backfill) advance(ctx context.Context) {
 		return
 	}
 	// The frontier may pass a page only once its documents are durable:
-	// the run's open batch of writes is committed first.
-	if err := b.run.w.Commit(ctx); err != nil {
-		b.run.log.Warn("backfill frontier not saved: the documents before it are not committed", "err", err)
-		return
-	}
-	if err := b.run.sink.SaveFrontier(ctx, b.run.src.Name, snap.snap); err != nil {
+	// it is written in the run's batches, after them.
+	if err := b.run.w.SaveFrontier(ctx, snap.snap); err != nil {
 		b.run.log.Warn("backfill frontier not saved; a restart resumes from an earlier page", "err", err)
 		return
 	}
