@@ -16,7 +16,7 @@ import (
 // (text moved out of tables, the reopening of formatting elements) only
 // moves text within a line or across lines of one block.
 func (w *walker) walkHTML(src []byte) {
-	s := streamer{w: w, z: html.NewTokenizer(bytes.NewReader(src))}
+	s := streamer{w: w, z: newLexer(src)}
 	s.run()
 	w.flush()
 }
@@ -32,7 +32,7 @@ type frame struct {
 
 type streamer struct {
 	w      *walker
-	z      *html.Tokenizer
+	z      *lexer
 	stack  []frame
 	attrs  []html.Attribute // reused for each start tag
 	name   []byte           // reused for each tag name
@@ -51,7 +51,9 @@ func (s *streamer) run() {
 			}
 			return
 		case html.TextToken:
-			s.text(z.Text())
+			if !s.quiet() {
+				s.text(z.Text())
+			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			s.start()
 		case html.EndTagToken:
@@ -64,10 +66,8 @@ func (s *streamer) quiet() bool {
 	return len(s.stack) > 0 && s.stack[len(s.stack)-1].quiet
 }
 
+// text takes a text token's content, outside quiet elements.
 func (s *streamer) text(b []byte) {
-	if s.quiet() {
-		return
-	}
 	w := s.w
 	if w.capture != 0 {
 		captureText(w, b)
@@ -84,7 +84,7 @@ func (s *streamer) text(b []byte) {
 	}
 	s.body = true
 	if w.suppress == 0 {
-		w.appendText(string(b))
+		appendText(w, b)
 	}
 }
 

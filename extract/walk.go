@@ -227,7 +227,7 @@ func (w *walker) text(s string) {
 		return
 	}
 	if w.suppress == 0 {
-		w.appendText(s)
+		appendText(w, s)
 	}
 }
 
@@ -453,7 +453,7 @@ func (w *walker) exit(e *elem) {
 // bytes that are not UTF-8. It also counts the text for the container
 // scores. A well-formed three-byte Han character is stepped over without
 // decoding.
-func (w *walker) appendText(s string) {
+func appendText[S string | []byte](w *walker, s S) {
 	count := w.inLink == 0 && w.chrome == 0
 	start, runes := 0, 0
 	for i := 0; i < len(s); {
@@ -468,15 +468,15 @@ func (w *walker) appendText(s string) {
 			size = 3 // most Han characters: never a space
 		default:
 			var r rune
-			r, size = utf8.DecodeRuneInString(s[i:])
+			r, size = decodeRune(s[i:min(i+utf8.UTFMax, len(s))])
 			switch {
 			case r == utf8.RuneError && size == 1:
 				// Not UTF-8 although the page said so: a replacement
 				// character, so that every field stays valid UTF-8.
 				if i > start {
-					w.appendRun(s[start:i], runes, count)
+					appendRun(w, s[start:i], runes, count)
 				}
-				w.appendRun("\uFFFD", 1, count)
+				appendRun(w, S("\uFFFD"), 1, count)
 				i++
 				start, runes = i, 0
 				continue
@@ -492,7 +492,7 @@ func (w *walker) appendText(s string) {
 			continue
 		}
 		if i > start {
-			w.appendRun(s[start:i], runes, count)
+			appendRun(w, s[start:i], runes, count)
 		}
 		if space {
 			w.space = true
@@ -501,12 +501,18 @@ func (w *walker) appendText(s string) {
 		start, runes = i, 0
 	}
 	if start < len(s) {
-		w.appendRun(s[start:], runes, count)
+		appendRun(w, s[start:], runes, count)
 	}
 }
 
+// decodeRune is utf8.DecodeRune for either form of text; given at most
+// utf8.UTFMax bytes, the conversion of a []byte is not allocated.
+func decodeRune[S string | []byte](s S) (rune, int) {
+	return utf8.DecodeRuneInString(string(s))
+}
+
 // appendRun adds a run of non-space text of n runes.
-func (w *walker) appendRun(run string, n int, count bool) {
+func appendRun[S string | []byte](w *walker, run S, n int, count bool) {
 	if w.space && w.bufRunes > 0 {
 		w.buf = append(w.buf, ' ')
 		w.bufRunes++
@@ -687,11 +693,11 @@ func (w *walker) script(text []byte) {
 			w.vars[e.name] = e.val
 		case e.name != "":
 			if v, ok := w.vars[e.name]; ok && w.suppress == 0 {
-				w.appendText(v)
+				appendText(w, v)
 			}
 		default:
 			if w.suppress == 0 {
-				w.appendText(e.val)
+				appendText(w, e.val)
 			}
 		}
 	}
