@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -79,15 +80,16 @@ type walker struct {
 	openHeads []openSpan          // headline elements being walked
 	openLinks []openSpan          // links being walked
 
-	metas     map[string]string // lower-cased name → content (first wins)
-	titleTag  string
-	baseHref  string
-	heads     []headline
-	headToks  []int // token index where each headline starts
-	links     []pageLink
-	vars      map[string]string
-	collect   bool // collect metas, title, headlines and links
-	bodyTotal int  // runes emitted as body
+	metas      map[string]string // lower-cased name → content (first wins)
+	titleTag   string
+	baseHref   string
+	heads      []headline
+	headToks   []int // token index where each headline starts
+	links      []pageLink
+	vars       map[string]string
+	varScripts []string // scripts with assignments, not yet scanned: see script
+	collect    bool     // collect metas, title, headlines and links
+	bodyTotal  int      // runes emitted as body
 }
 
 // box is a known body container met during the walk: its tokens are
@@ -641,16 +643,32 @@ const maxScriptScan = 16 << 10
 
 // script records `var x = '…'` assignments and replays document.write(x) as
 // page text, the way some templates print 文号 (var fileNum='…').
+//
+// Variables are only read by a document.write, which most pages never
+// call: a script that only assigns is kept aside and scanned when a later
+// script writes (the variable regexp over every analytics and menu script
+// was a tenth of Extract's CPU on BenchmarkExtractChrome).
 func (w *walker) script(text []byte) {
 	if len(text) == 0 || len(text) > maxScriptScan {
 		return
 	}
-	src := string(text)
-	hasVar := strings.Contains(src, "var ") || strings.Contains(src, "let ") || strings.Contains(src, "const ")
-	hasWrite := strings.Contains(src, "document.write")
-	if !hasVar && !hasWrite {
-		return
+	hasVar := bytes.Contains(text, []byte("var ")) || bytes.Contains(text, []byte("let ")) || bytes.Contains(text, []byte("const "))
+	hasWrite := bytes.Contains(text, []byte("document.write"))
+	switch {
+	case hasWrite:
+		for _, src := range w.varScripts {
+			w.scriptEvents(src, true, false)
+		}
+		w.varScripts = w.varScripts[:0]
+		w.scriptEvents(string(text), hasVar, true)
+	case hasVar:
+		w.varScripts = append(w.varScripts, string(text))
 	}
+}
+
+// scriptEvents replays a script's assignments (with vars) and writes (with
+// writes) in source order.
+func (w *walker) scriptEvents(src string, vars, writes bool) {
 	type event struct {
 		pos  int
 		name string
@@ -658,7 +676,7 @@ func (w *walker) script(text []byte) {
 		ok   bool
 	}
 	var evs []event
-	if hasVar {
+	if vars {
 		for _, m := range scriptVarRe.FindAllStringSubmatchIndex(src, -1) {
 			var v string // the double- or the single-quoted group
 			if m[4] >= 0 {
@@ -669,7 +687,7 @@ func (w *walker) script(text []byte) {
 			evs = append(evs, event{pos: m[0], name: src[m[2]:m[3]], val: v, ok: true})
 		}
 	}
-	if hasWrite {
+	if writes {
 		for _, m := range scriptWriteRe.FindAllStringSubmatchIndex(src, -1) {
 			switch {
 			case m[2] >= 0:
