@@ -344,17 +344,22 @@ func densest(root *html.Node) *html.Node {
 // cleanBody turns body tokens into the body text: metadata lines, the
 // repeated headline and page chrome (share bars, print/close links, view
 // counters, breadcrumbs) are dropped; a footer or a related-links list ends
-// the body.
-func cleanBody(tokens []token, title string, metaTexts map[string]bool) string {
+// the body. With onlyBody, the tokens not marked body are passed over.
+func cleanBody(tokens []token, onlyBody bool, title string, metaTexts map[string]bool) string {
 	var b strings.Builder
 	size := 0
 	for _, t := range tokens {
-		size += len(t.text) + 1
+		if t.body || !onlyBody {
+			size += len(t.text) + 1
+		}
 	}
 	b.Grow(size)
 	started := false
 	titleKey := squeeze(title)
 	for _, t := range tokens {
+		if onlyBody && !t.body {
+			continue
+		}
 		// metaTexts matter for the fallbacks, whose tokens come from a copy
 		// of the tree: the metadata block precedes the text, while a
 		// signature equal to the publisher comes after it.

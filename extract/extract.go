@@ -278,6 +278,7 @@ func (x *extraction) run() error {
 	w := newWalker(true)
 	w.track = true
 	w.tokens = make([]token, 0, x.srcLen/128+16) // about one line per 128 bytes of HTML
+	w.links = make([]pageLink, 0, x.srcLen/512+16)
 	overrideBody := ""
 	if len(x.overrides) > 0 {
 		// Selectors need the tree; walk it instead of the token stream.
@@ -329,6 +330,7 @@ func (x *extraction) run() error {
 
 	// Body.
 	var bodyTokens []token
+	onlyBody := false // bodyTokens are the page's: take those marked body
 	switch {
 	case x.detail != nil && x.detail.content != "":
 		dw := x.detail.walk()
@@ -336,12 +338,7 @@ func (x *extraction) run() error {
 		x.detailLinks = dw.links
 		bodySource = "json:DETAIL"
 	case bodySource != "":
-		bodyTokens = w.tokens[:0:0]
-		for i := range w.tokens {
-			if w.tokens[i].body {
-				bodyTokens = append(bodyTokens, w.tokens[i])
-			}
-		}
+		bodyTokens, onlyBody = w.tokens, true
 	default:
 		var err error
 		if bodyTokens, bodySource, err = x.fallbackBody(); err != nil {
@@ -361,7 +358,7 @@ func (x *extraction) run() error {
 			}
 		}
 	}
-	body := cleanBody(bodyTokens, title, metaTexts)
+	body := cleanBody(bodyTokens, onlyBody, title, metaTexts)
 	x.set(FieldBody, body, bodySource)
 
 	x.fillFields(found)
