@@ -395,7 +395,7 @@ func cleanBody(tokens []token, onlyBody bool, title string, metaTexts map[string
 
 // squeeze drops all whitespace, for comparisons.
 func squeeze(s string) string {
-	if !maySpace(s) {
+	if !maySpace(s) || plainText(s) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
@@ -534,6 +534,25 @@ func onlyWords(s string, words []string) bool {
 
 // runeLen is utf8.RuneCountInString, named for readability at call sites.
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// plainText reports whether s is UTF-8 without a space rune: strings.Map
+// in squeeze would return it unchanged. Chinese text has lead bytes that
+// maySpace must suspect (E3 for 、。, EF for ，：); checking them here saves
+// the copy.
+func plainText(s string) bool {
+	for i := 0; i < len(s); {
+		if plainRune3(s, i) {
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || isSpaceRune(r) {
+			return false
+		}
+		i += n
+	}
+	return true
+}
 
 // maySpace reports whether s may hold a space-like rune: an ASCII space or
 // the lead byte of U+0085…U+FEFF spaces. False means it surely has none.

@@ -453,8 +453,8 @@ func (w *walker) exit(e *elem) {
 // appendText adds text, collapsing every run of whitespace (including U+3000
 // and NBSP) to one space, dropping zero-width characters and replacing
 // bytes that are not UTF-8. It also counts the text for the container
-// scores. A well-formed three-byte Han character is stepped over without
-// decoding.
+// scores. A well-formed three-byte character that is no space is stepped
+// over without decoding (see plainRune3).
 func appendText[S string | []byte](w *walker, s S) {
 	count := w.inLink == 0 && w.chrome == 0
 	start, runes := 0, 0
@@ -466,8 +466,8 @@ func appendText[S string | []byte](w *walker, s S) {
 			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
 				brk, space = true, true
 			}
-		case c >= 0xE4 && c <= 0xEE && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
-			size = 3 // most Han characters: never a space
+		case plainRune3(s, i):
+			size = 3 // Han characters and CJK punctuation: no space
 		default:
 			var r rune
 			r, size = decodeRune(s[i:min(i+utf8.UTFMax, len(s))])
@@ -505,6 +505,36 @@ func appendText[S string | []byte](w *walker, s S) {
 	if start < len(s) {
 		appendRun(w, s[start:], runes, count)
 	}
+}
+
+// plainRune3 reports whether s[i:] starts with a well-formed three-byte
+// UTF-8 sequence (U+1000–U+CFFF, U+E000–U+FFFF) that is neither a space
+// (unicode.IsSpace) nor a zero-width character (U+200B–U+200D, U+FEFF):
+// Han characters and the CJK and full-width punctuation that fills Chinese
+// text (、。《》，：, lead bytes E3 and EF), which would otherwise each be
+// decoded and looked up in the space table.
+func plainRune3[S string | []byte](s S, i int) bool {
+	c := s[i]
+	if c < 0xE1 || c == 0xED || i+2 >= len(s) || s[i+1]&0xC0 != 0x80 || s[i+2]&0xC0 != 0x80 {
+		return false
+	}
+	c1, c2 := s[i+1], s[i+2]
+	switch c {
+	case 0xE1:
+		return c1 != 0x9A || c2 != 0x80 // U+1680
+	case 0xE2:
+		switch c1 {
+		case 0x80: // U+2000–U+200D, U+2028, U+2029, U+202F
+			return c2 > 0x8D && c2 != 0xA8 && c2 != 0xA9 && c2 != 0xAF
+		case 0x81:
+			return c2 != 0x9F // U+205F
+		}
+	case 0xE3:
+		return c1 != 0x80 || c2 != 0x80 // U+3000
+	case 0xEF:
+		return c1 != 0xBB || c2 != 0xBF // U+FEFF
+	}
+	return c <= 0xEF
 }
 
 // decodeRune is utf8.DecodeRune for either form of text; given at most
