@@ -541,7 +541,7 @@ func runeLen(s string) int { return utf8.RuneCountInString(s) }
 // the copy.
 func plainText(s string) bool {
 	for i := 0; i < len(s); {
-		if plainRune3(s, i) {
+		if c := s[i]; c >= 0xE1 && plainRune3(s, i) {
 			i += 3
 			continue
 		}

@@ -466,8 +466,10 @@ func appendText[S string | []byte](w *walker, s S) {
 			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
 				brk, space = true, true
 			}
-		case plainRune3(s, i):
-			size = 3 // Han characters and CJK punctuation: no space
+		case c >= 0xE4 && c <= 0xEE && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
+			size = 3 // most Han characters: never a space
+		case c >= 0xE1 && plainRune3(s, i):
+			size = 3 // CJK and full-width punctuation, other scripts
 		default:
 			var r rune
 			r, size = decodeRune(s[i:min(i+utf8.UTFMax, len(s))])
