@@ -277,8 +277,12 @@ func (x *extraction) tree() (*html.Node, error) {
 func (x *extraction) run() error {
 	w := newWalker(true)
 	w.track = true
-	w.tokens = make([]token, 0, x.srcLen/128+16) // about one line per 128 bytes of HTML
-	w.links = make([]pageLink, 0, x.srcLen/512+16)
+	// Room for the lines and links of most pages, which have one of each
+	// per 250 to 2000 bytes (large pages are large for their scripts,
+	// styles and inline data): too much room is zeroed and then scanned by
+	// every GC cycle, too little is copied as it grows.
+	w.tokens = make([]token, 0, min(x.srcLen/256, 1024)+16)
+	w.links = make([]pageLink, 0, min(x.srcLen/320, 256)+16)
 	overrideBody := ""
 	if len(x.overrides) > 0 {
 		// Selectors need the tree; walk it instead of the token stream.
