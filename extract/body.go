@@ -370,7 +370,8 @@ func cleanBody(tokens []token, onlyBody bool, title string, metaTexts map[string
 		if text == "" {
 			continue
 		}
-		if !started && titleKey != "" && squeeze(text) == titleKey {
+		// squeeze only drops bytes: a shorter line cannot equal the title.
+		if !started && titleKey != "" && len(text) >= len(titleKey) && squeeze(text) == titleKey {
 			continue
 		}
 		switch lineKind(text, t.runes) {
@@ -463,16 +464,28 @@ func lineKind(text string, runes int) lineClass {
 	return lineText
 }
 
-// hasFooterMark reports whether text holds one of footerMarks, in one pass
-// that only stops at the runes a mark can start with.
+// hasFooterMark reports whether text holds one of footerMarks. It stops
+// only where a mark can start: an ASCII I, i, C or c, a ©, or a character
+// among 版网公主承技免 (lead bytes E4–E7, decoded inline); decoding every
+// character with range cost three times as much (TestFooterMarkRunes keeps the
+// set in step with the marks).
 func hasFooterMark(text string) bool {
-	for i, r := range text {
-		switch r {
-		case '版', '网', 'I', 'i', '公', '主', '承', '技', '免', 'C', 'c', '©':
-			for _, m := range footerMarks {
-				if strings.HasPrefix(text[i:], m) {
-					return true
-				}
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == 'I' || c == 'i' || c == 'C' || c == 'c' || c == 0xC2 && i+1 < len(text) && text[i+1] == 0xA9:
+		case c >= 0xE4 && c <= 0xE7 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80:
+			switch rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F) {
+			case '版', '网', '公', '主', '承', '技', '免':
+			default:
+				i += 2
+				continue
+			}
+		default:
+			continue
+		}
+		for _, m := range footerMarks {
+			if strings.HasPrefix(text[i:], m) {
+				return true
 			}
 		}
 	}
