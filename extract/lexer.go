@@ -36,6 +36,16 @@ type lexer struct {
 	convertNUL bool   // NULs in the text become U+FFFD
 	scratch    []byte // Text's copy of the text
 	unescaped  []byte // and its entities decoded
+	// attrs are the current tag's attributes with a non-empty key, in
+	// order, as spans of src: what the streamer reads instead of parsing
+	// Raw again.
+	attrs []attrSpan
+}
+
+// attrSpan is an attribute: its key is src[key:keyEnd], its value (raw,
+// without quotes) src[val:valEnd].
+type attrSpan struct {
+	key, keyEnd, val, valEnd int
 }
 
 func newLexer(src []byte) *lexer { return &lexer{src: src} }
@@ -518,6 +528,7 @@ func (z *lexer) readStartTag() html.TokenType {
 
 // readTag reads a tag's name and attributes, after its "<a" or "</a".
 func (z *lexer) readTag() {
+	z.attrs = z.attrs[:0]
 	z.readTagName()
 	if z.skipWhiteSpace(); z.eof {
 		return
@@ -528,8 +539,13 @@ func (z *lexer) readTag() {
 			break
 		}
 		z.end--
+		key := z.end
 		z.readTagAttrKey()
-		z.readTagAttrVal()
+		keyEnd := z.end
+		val, valEnd := z.readTagAttrVal()
+		if keyEnd > key { // an empty key is a '/' passed over
+			z.attrs = append(z.attrs, attrSpan{key, keyEnd, val, valEnd})
+		}
 		if z.skipWhiteSpace(); z.eof {
 			break
 		}
@@ -577,7 +593,10 @@ func (z *lexer) readTagAttrKey() {
 	}
 }
 
-func (z *lexer) readTagAttrVal() {
+// readTagAttrVal reads an attribute's "=value", if any, and returns the
+// span of the value.
+func (z *lexer) readTagAttrVal() (start, end int) {
+	start, end = z.end, z.end
 	if z.skipWhiteSpace(); z.eof {
 		return
 	}
@@ -602,21 +621,26 @@ func (z *lexer) readTagAttrVal() {
 	switch quote {
 	case '>':
 		z.end--
+		return
 	case '\'', '"':
-		z.skipTo(quote)
-	default:
-		for {
-			c := z.readByte()
-			if z.eof {
-				return
-			}
-			switch c {
-			case ' ', '\n', '\r', '\t', '\f':
-				return
-			case '>':
-				z.end--
-				return
-			}
+		start = z.end
+		if z.skipTo(quote) {
+			return start, z.end - 1
+		}
+		return start, z.end
+	}
+	start = z.end - 1
+	for {
+		c := z.readByte()
+		if z.eof {
+			return start, z.end
+		}
+		switch c {
+		case ' ', '\n', '\r', '\t', '\f':
+			return start, z.end - 1
+		case '>':
+			z.end--
+			return start, z.end
 		}
 	}
 }

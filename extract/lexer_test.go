@@ -26,6 +26,11 @@ func lexerDiff(src []byte) string {
 		if want == html.ErrorToken {
 			return ""
 		}
+		if got == html.StartTagToken || got == html.EndTagToken {
+			if d := readTagDiff(l); d != "" {
+				return fmt.Sprintf("token %d (%q): %s", i, wantRaw, d)
+			}
+		}
 		if wantText, gotText := string(z.Text()), string(l.Text()); wantText != gotText {
 			return fmt.Sprintf("token %d (%v %q): tokenizer text %q, lexer text %q", i, want, wantRaw, wantText, gotText)
 		}
@@ -74,4 +79,82 @@ func FuzzLexer(f *testing.F) {
 			t.Error(d)
 		}
 	})
+}
+
+// readTagDiff compares the streamer's tag reading, from the lexer's spans,
+// with readTagRaw's parse of the tag's text.
+func readTagDiff(l *lexer) string {
+	s := &streamer{z: l}
+	name, attrs := s.readTag(true)
+	wantName, wantAttrs := readTagRaw(l.Raw())
+	if string(name) != string(wantName) || fmt.Sprint(attrs) != fmt.Sprint(wantAttrs) {
+		return fmt.Sprintf("readTag = %q %q, want %q %q", name, attrs, wantName, wantAttrs)
+	}
+	return ""
+}
+
+// readTagRaw parses a tag's name and wanted attributes from its text the
+// way the Tokenizer does, as the streamer did before the lexer kept the
+// attributes' spans.
+func readTagRaw(raw []byte) ([]byte, []html.Attribute) {
+	isTagSpace := func(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' }
+	i := 1
+	if i < len(raw) && raw[i] == '/' {
+		i++
+	}
+	start := i
+	for i < len(raw) && !isTagSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' {
+		i++
+	}
+	name := append([]byte(nil), raw[start:i]...)
+	lowerBytes(name)
+	var attrs []html.Attribute
+	for i < len(raw) {
+		for i < len(raw) && (isTagSpace(raw[i]) || raw[i] == '/') {
+			i++
+		}
+		if i >= len(raw) || raw[i] == '>' {
+			break
+		}
+		ks := i
+		i++ // a key may start with '='
+		for i < len(raw) && !isTagSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' && raw[i] != '=' {
+			i++
+		}
+		key := raw[ks:i]
+		for i < len(raw) && isTagSpace(raw[i]) {
+			i++
+		}
+		var val []byte
+		if i < len(raw) && raw[i] == '=' {
+			i++
+			for i < len(raw) && isTagSpace(raw[i]) {
+				i++
+			}
+			if i < len(raw) && (raw[i] == '"' || raw[i] == '\'') {
+				q := raw[i]
+				i++
+				vs := i
+				for i < len(raw) && raw[i] != q {
+					i++
+				}
+				val = raw[vs:i]
+				if i < len(raw) {
+					i++
+				}
+			} else {
+				vs := i
+				for i < len(raw) && !isTagSpace(raw[i]) && raw[i] != '>' {
+					i++
+				}
+				val = raw[vs:i]
+			}
+		}
+		k := wantedAttr(key)
+		if k == "" || hasAttr(attrs, k) {
+			continue
+		}
+		attrs = append(attrs, html.Attribute{Key: k, Val: html.UnescapeString(string(val))})
+	}
+	return name, attrs
 }

@@ -286,73 +286,25 @@ func (s *streamer) end() {
 	}
 }
 
-// readTag reads the current tag's lower-cased name and, with withAttrs,
-// the attributes the walker uses, from the tag's raw text. The tokenizer's own accessors copy
-// every name, key and value; this copies only the values kept. Names and
-// keys follow the tokenizer: up to a space, '/', '>' (or '=' for keys),
-// ASCII lower-cased; values may be quoted and have entities. The first of
-// two equal attributes wins.
+// readTag returns the current tag's lower-cased name and, with withAttrs,
+// the attributes the walker uses, from the spans the lexer recorded: the
+// Tokenizer's own accessors copy every name, key and value; this copies
+// only the values kept. Keys are ASCII lower-cased, values have their
+// entities decoded; the first of two equal attributes wins.
 func (s *streamer) readTag(withAttrs bool) ([]byte, []html.Attribute) {
-	raw := s.z.Raw()
-	i := 1
-	if i < len(raw) && raw[i] == '/' {
-		i++
-	}
-	start := i
-	for i < len(raw) && !isTagSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' {
-		i++
-	}
-	s.name = append(s.name[:0], raw[start:i]...)
+	z := s.z
+	s.name = append(s.name[:0], z.src[z.dataStart:z.dataEnd]...)
 	lowerBytes(s.name)
 	if !withAttrs {
 		return s.name, nil
 	}
 	attrs := s.attrs[:0]
-	for i < len(raw) {
-		for i < len(raw) && (isTagSpace(raw[i]) || raw[i] == '/') {
-			i++
-		}
-		if i >= len(raw) || raw[i] == '>' {
-			break
-		}
-		ks := i
-		i++ // a key may start with '='
-		for i < len(raw) && !isTagSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' && raw[i] != '=' {
-			i++
-		}
-		key := raw[ks:i]
-		for i < len(raw) && isTagSpace(raw[i]) {
-			i++
-		}
-		var val []byte
-		if i < len(raw) && raw[i] == '=' {
-			i++
-			for i < len(raw) && isTagSpace(raw[i]) {
-				i++
-			}
-			if i < len(raw) && (raw[i] == '"' || raw[i] == '\'') {
-				q := raw[i]
-				i++
-				vs := i
-				for i < len(raw) && raw[i] != q {
-					i++
-				}
-				val = raw[vs:i]
-				if i < len(raw) {
-					i++
-				}
-			} else {
-				vs := i
-				for i < len(raw) && !isTagSpace(raw[i]) && raw[i] != '>' {
-					i++
-				}
-				val = raw[vs:i]
-			}
-		}
-		k := wantedAttr(key)
+	for _, a := range z.attrs {
+		k := wantedAttr(z.src[a.key:a.keyEnd])
 		if k == "" || hasAttr(attrs, k) {
 			continue
 		}
+		val := z.src[a.val:a.valEnd]
 		v := string(val)
 		if bytes.IndexByte(val, '&') >= 0 {
 			v = html.UnescapeString(v)
@@ -360,10 +312,6 @@ func (s *streamer) readTag(withAttrs bool) ([]byte, []html.Attribute) {
 		attrs = append(attrs, html.Attribute{Key: k, Val: v})
 	}
 	return s.name, attrs
-}
-
-func isTagSpace(c byte) bool {
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'
 }
 
 func lowerBytes(b []byte) {
