@@ -467,7 +467,14 @@ func appendText[S string | []byte](w *walker, s S) {
 				brk, space = true, true
 			}
 		case c >= 0xE4 && c <= 0xEE && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
-			size = 3 // most Han characters: never a space
+			// Most Han characters, never a space: step over the run.
+			i += 3
+			runes++
+			for i+2 < len(s) && s[i] >= 0xE4 && s[i] <= 0xEE && s[i] != 0xED && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+				i += 3
+				runes++
+			}
+			continue
 		case c >= 0xE1 && plainRune3(s, i):
 			size = 3 // CJK and full-width punctuation, other scripts
 		default:
