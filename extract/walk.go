@@ -470,8 +470,11 @@ func appendText[S string | []byte](w *walker, s S) {
 			// Most Han characters, never a space: step over the run.
 			i += 3
 			runes++
-			for i+2 < len(s) && s[i] >= 0xE4 && s[i] <= 0xEE && s[i] != 0xED && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
-				i += 3
+			for ; i+2 < len(s); i += 3 {
+				b := s[i : i+3] // one bounds check for the three bytes
+				if b[0]-0xE4 > 0xEE-0xE4 || b[0] == 0xED || b[1]&0xC0 != 0x80 || b[2]&0xC0 != 0x80 {
+					break
+				}
 				runes++
 			}
 			continue
