@@ -366,7 +366,7 @@ func cleanBody(tokens []token, onlyBody bool, title string, metaTexts map[string
 		if t.meta || !started && metaTexts[t.text] {
 			continue
 		}
-		text := strings.TrimSpace(t.text)
+		text := trimSpace(t.text)
 		if text == "" {
 			continue
 		}
@@ -547,6 +547,24 @@ func onlyWords(s string, words []string) bool {
 
 // runeLen is utf8.RuneCountInString, named for readability at call sites.
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// trimSpace is strings.TrimSpace, which decodes the first and the last
+// rune of a line that starts or ends with a non-ASCII byte: answered here
+// without decoding when both are plain (see plainRune3), as for most
+// Chinese lines and link texts.
+func trimSpace(s string) string {
+	if n := len(s); n >= 3 && plainEdge(s[0]) && plainEdge(s[n-1]) &&
+		(s[0] < utf8.RuneSelf || plainRune3(s, 0)) && (s[n-1] < utf8.RuneSelf || plainRune3(s, n-3)) {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
+// plainEdge reports a first or last byte of a line that trimSpace may keep:
+// non-ASCII, or ASCII that is no space.
+func plainEdge(c byte) bool {
+	return c >= utf8.RuneSelf || c > ' ' || c != ' ' && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r'
+}
 
 // plainText reports whether s is UTF-8 without a space rune: strings.Map
 // in squeeze would return it unchanged. Chinese text has lead bytes that

@@ -338,7 +338,7 @@ func (w *walker) spanText(o openSpan, max int) string {
 		if len(b) > max {
 			return collapse(string(cutRunes(b, max)))
 		}
-		return strings.TrimSpace(string(b))
+		return trimSpace(string(b))
 	}
 	var b strings.Builder
 	for i := o.tokStart; i < len(w.tokens) && b.Len() < max; i++ {
