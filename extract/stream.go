@@ -425,7 +425,18 @@ func isScopeEnd(a atom.Atom, scope int) bool {
 
 // inScope returns the index of the innermost open a in scope, or -1.
 func (s *streamer) inScope(a atom.Atom, scope int) int {
-	return s.inScopeAny(func(b atom.Atom) bool { return b == a }, scope)
+	// inScopeAny with b == a, without a call per open element: every block
+	// start looks for an open <p> down to <html>.
+	for i := len(s.stack) - 1; i >= s.floor(); i-- {
+		b := s.stack[i].a
+		if b == a {
+			return i
+		}
+		if isScopeEnd(b, scope) {
+			return -1
+		}
+	}
+	return -1
 }
 
 func (s *streamer) inScopeAny(match func(atom.Atom) bool, scope int) int {
