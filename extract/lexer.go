@@ -82,18 +82,14 @@ func (z *lexer) skipWhiteSpace() {
 	if z.eof {
 		return
 	}
-	for {
-		c := z.readByte()
-		if z.eof {
-			return
-		}
-		switch c {
+	for ; z.end < len(z.src); z.end++ {
+		switch z.src[z.end] {
 		case ' ', '\n', '\r', '\t', '\f':
 		default:
-			z.end--
 			return
 		}
 	}
+	z.eof = true
 }
 
 // readRawOrRCDATA reads up to the "</rawTag" that ends the raw text.
@@ -552,45 +548,40 @@ func (z *lexer) readTag() {
 	}
 }
 
+// readTagName reads the rest of a tag name whose first byte has been
+// read, and the space after it.
 func (z *lexer) readTagName() {
 	z.dataStart = z.end - 1
-	for {
-		c := z.readByte()
-		if z.eof {
-			z.dataEnd = z.end
-			return
-		}
-		switch c {
+	for i := z.end; i < len(z.src); i++ {
+		switch z.src[i] {
 		case ' ', '\n', '\r', '\t', '\f':
-			z.dataEnd = z.end - 1
+			z.dataEnd, z.end = i, i+1
 			return
 		case '/', '>':
-			z.end--
-			z.dataEnd = z.end
+			z.dataEnd, z.end = i, i
 			return
 		}
 	}
+	z.dataEnd, z.end, z.eof = len(z.src), len(z.src), true
 }
 
+// readTagAttrKey reads up to the end of an attribute's key.
 func (z *lexer) readTagAttrKey() {
 	start := z.end
-	for {
-		c := z.readByte()
-		if z.eof {
-			return
-		}
-		switch c {
+	for i := start; i < len(z.src); i++ {
+		switch z.src[i] {
 		case '=':
-			if start+1 == z.end {
+			if i == start {
 				continue // a key may start with '='
 			}
-			z.end--
+			z.end = i
 			return
 		case ' ', '\n', '\r', '\t', '\f', '/', '>':
-			z.end--
+			z.end = i
 			return
 		}
 	}
+	z.end, z.eof = len(z.src), true
 }
 
 // readTagAttrVal reads an attribute's "=value", if any, and returns the
@@ -630,19 +621,18 @@ func (z *lexer) readTagAttrVal() (start, end int) {
 		return start, z.end
 	}
 	start = z.end - 1
-	for {
-		c := z.readByte()
-		if z.eof {
-			return start, z.end
-		}
-		switch c {
+	for i := z.end; i < len(z.src); i++ {
+		switch z.src[i] {
 		case ' ', '\n', '\r', '\t', '\f':
-			return start, z.end - 1
+			z.end = i + 1
+			return start, i
 		case '>':
-			z.end--
-			return start, z.end
+			z.end = i
+			return start, i
 		}
 	}
+	z.end, z.eof = len(z.src), true
+	return start, z.end
 }
 
 // Next scans the next token and returns its type.

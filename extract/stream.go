@@ -293,10 +293,17 @@ func (s *streamer) end() {
 // entities decoded; the first of two equal attributes wins.
 func (s *streamer) readTag(withAttrs bool) ([]byte, []html.Attribute) {
 	z := s.z
-	s.name = append(s.name[:0], z.src[z.dataStart:z.dataEnd]...)
-	lowerBytes(s.name)
+	name := z.src[z.dataStart:z.dataEnd]
+	for _, c := range name {
+		if 'A' <= c && c <= 'Z' { // lower-case a copy: the page is not ours
+			s.name = append(s.name[:0], name...)
+			lowerBytes(s.name)
+			name = s.name
+			break
+		}
+	}
 	if !withAttrs {
-		return s.name, nil
+		return name, nil
 	}
 	attrs := s.attrs[:0]
 	for _, a := range z.attrs {
@@ -311,7 +318,7 @@ func (s *streamer) readTag(withAttrs bool) ([]byte, []html.Attribute) {
 		}
 		attrs = append(attrs, html.Attribute{Key: k, Val: v})
 	}
-	return s.name, attrs
+	return name, attrs
 }
 
 func lowerBytes(b []byte) {
