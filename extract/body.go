@@ -344,28 +344,34 @@ func densest(root *html.Node) *html.Node {
 // cleanBody turns body tokens into the body text: metadata lines, the
 // repeated headline and page chrome (share bars, print/close links, view
 // counters, breadcrumbs) are dropped; a footer or a related-links list ends
-// the body.
-func cleanBody(tokens []token, title string, metaTexts map[string]bool) string {
+// the body. With onlyBody, the tokens not marked body are passed over.
+func cleanBody(tokens []token, onlyBody bool, title string, metaTexts map[string]bool) string {
 	var b strings.Builder
 	size := 0
 	for _, t := range tokens {
-		size += len(t.text) + 1
+		if t.body || !onlyBody {
+			size += len(t.text) + 1
+		}
 	}
 	b.Grow(size)
 	started := false
 	titleKey := squeeze(title)
 	for _, t := range tokens {
+		if onlyBody && !t.body {
+			continue
+		}
 		// metaTexts matter for the fallbacks, whose tokens come from a copy
 		// of the tree: the metadata block precedes the text, while a
 		// signature equal to the publisher comes after it.
 		if t.meta || !started && metaTexts[t.text] {
 			continue
 		}
-		text := strings.TrimSpace(t.text)
+		text := trimSpace(t.text)
 		if text == "" {
 			continue
 		}
-		if !started && titleKey != "" && squeeze(text) == titleKey {
+		// squeeze only drops bytes: a shorter line cannot equal the title.
+		if !started && titleKey != "" && len(text) >= len(titleKey) && squeeze(text) == titleKey {
 			continue
 		}
 		switch lineKind(text, t.runes) {
@@ -390,7 +396,7 @@ func cleanBody(tokens []token, title string, metaTexts map[string]bool) string {
 
 // squeeze drops all whitespace, for comparisons.
 func squeeze(s string) string {
-	if !maySpace(s) {
+	if !maySpace(s) || plainText(s) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
@@ -458,16 +464,28 @@ func lineKind(text string, runes int) lineClass {
 	return lineText
 }
 
-// hasFooterMark reports whether text holds one of footerMarks, in one pass
-// that only stops at the runes a mark can start with.
+// hasFooterMark reports whether text holds one of footerMarks. It stops
+// only where a mark can start: an ASCII I, i, C or c, a ©, or a character
+// among 版网公主承技免 (lead bytes E4–E7, decoded inline); decoding every
+// character with range cost three times as much (TestFooterMarkRunes keeps the
+// set in step with the marks).
 func hasFooterMark(text string) bool {
-	for i, r := range text {
-		switch r {
-		case '版', '网', 'I', 'i', '公', '主', '承', '技', '免', 'C', 'c', '©':
-			for _, m := range footerMarks {
-				if strings.HasPrefix(text[i:], m) {
-					return true
-				}
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == 'I' || c == 'i' || c == 'C' || c == 'c' || c == 0xC2 && i+1 < len(text) && text[i+1] == 0xA9:
+		case c >= 0xE4 && c <= 0xE7 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80:
+			switch rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F) {
+			case '版', '网', '公', '主', '承', '技', '免':
+			default:
+				i += 2
+				continue
+			}
+		default:
+			continue
+		}
+		for _, m := range footerMarks {
+			if strings.HasPrefix(text[i:], m) {
+				return true
 			}
 		}
 	}
@@ -529,6 +547,43 @@ func onlyWords(s string, words []string) bool {
 
 // runeLen is utf8.RuneCountInString, named for readability at call sites.
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// trimSpace is strings.TrimSpace, which decodes the first and the last
+// rune of a line that starts or ends with a non-ASCII byte: answered here
+// without decoding when both are plain (see plainRune3), as for most
+// Chinese lines and link texts.
+func trimSpace(s string) string {
+	if n := len(s); n >= 3 && plainEdge(s[0]) && plainEdge(s[n-1]) &&
+		(s[0] < utf8.RuneSelf || plainRune3(s, 0)) && (s[n-1] < utf8.RuneSelf || plainRune3(s, n-3)) {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
+// plainEdge reports a first or last byte of a line that trimSpace may keep:
+// non-ASCII, or ASCII that is no space.
+func plainEdge(c byte) bool {
+	return c >= utf8.RuneSelf || c > ' ' || c != ' ' && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r'
+}
+
+// plainText reports whether s is UTF-8 without a space rune: strings.Map
+// in squeeze would return it unchanged. Chinese text has lead bytes that
+// maySpace must suspect (E3 for 、。, EF for ，：); checking them here saves
+// the copy.
+func plainText(s string) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c >= 0xE1 && plainRune3(s, i) {
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || isSpaceRune(r) {
+			return false
+		}
+		i += n
+	}
+	return true
+}
 
 // maySpace reports whether s may hold a space-like rune: an ASCII space or
 // the lead byte of U+0085…U+FEFF spaces. False means it surely has none.

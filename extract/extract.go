@@ -277,7 +277,12 @@ func (x *extraction) tree() (*html.Node, error) {
 func (x *extraction) run() error {
 	w := newWalker(true)
 	w.track = true
-	w.tokens = make([]token, 0, x.srcLen/128+16) // about one line per 128 bytes of HTML
+	// Room for the lines and links of most pages, which have one of each
+	// per 250 to 2000 bytes (large pages are large for their scripts,
+	// styles and inline data): too much room is zeroed and then scanned by
+	// every GC cycle, too little is copied as it grows.
+	w.tokens = make([]token, 0, min(x.srcLen/256, 1024)+16)
+	w.links = make([]pageLink, 0, min(x.srcLen/320, 256)+16)
 	overrideBody := ""
 	if len(x.overrides) > 0 {
 		// Selectors need the tree; walk it instead of the token stream.
@@ -329,6 +334,7 @@ func (x *extraction) run() error {
 
 	// Body.
 	var bodyTokens []token
+	onlyBody := false // bodyTokens are the page's: take those marked body
 	switch {
 	case x.detail != nil && x.detail.content != "":
 		dw := x.detail.walk()
@@ -336,12 +342,7 @@ func (x *extraction) run() error {
 		x.detailLinks = dw.links
 		bodySource = "json:DETAIL"
 	case bodySource != "":
-		bodyTokens = w.tokens[:0:0]
-		for i := range w.tokens {
-			if w.tokens[i].body {
-				bodyTokens = append(bodyTokens, w.tokens[i])
-			}
-		}
+		bodyTokens, onlyBody = w.tokens, true
 	default:
 		var err error
 		if bodyTokens, bodySource, err = x.fallbackBody(); err != nil {
@@ -361,7 +362,7 @@ func (x *extraction) run() error {
 			}
 		}
 	}
-	body := cleanBody(bodyTokens, title, metaTexts)
+	body := cleanBody(bodyTokens, onlyBody, title, metaTexts)
 	x.set(FieldBody, body, bodySource)
 
 	x.fillFields(found)

@@ -36,10 +36,7 @@ const maxDetailScan = 4
 
 // findDetail decodes the gkmlpt DETAIL object, or returns nil.
 func findDetail(page []byte, loc *time.Location) *detail {
-	if !bytes.Contains(page, []byte("_CONFIG")) && !bytes.Contains(page, []byte("DETAIL")) {
-		return nil
-	}
-	rest := page
+	rest := page // without "DETAIL" the first Index ends the search
 	for tries := 0; tries < maxDetailScan; tries++ {
 		i := bytes.Index(rest, []byte("DETAIL"))
 		if i < 0 {

@@ -16,7 +16,7 @@ import (
 // (text moved out of tables, the reopening of formatting elements) only
 // moves text within a line or across lines of one block.
 func (w *walker) walkHTML(src []byte) {
-	s := streamer{w: w, z: html.NewTokenizer(bytes.NewReader(src))}
+	s := streamer{w: w, z: newLexer(src)}
 	s.run()
 	w.flush()
 }
@@ -32,7 +32,7 @@ type frame struct {
 
 type streamer struct {
 	w      *walker
-	z      *html.Tokenizer
+	z      *lexer
 	stack  []frame
 	attrs  []html.Attribute // reused for each start tag
 	name   []byte           // reused for each tag name
@@ -51,7 +51,9 @@ func (s *streamer) run() {
 			}
 			return
 		case html.TextToken:
-			s.text(z.Text())
+			if !s.quiet() {
+				s.text(z.Text())
+			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			s.start()
 		case html.EndTagToken:
@@ -64,10 +66,8 @@ func (s *streamer) quiet() bool {
 	return len(s.stack) > 0 && s.stack[len(s.stack)-1].quiet
 }
 
+// text takes a text token's content, outside quiet elements.
 func (s *streamer) text(b []byte) {
-	if s.quiet() {
-		return
-	}
 	w := s.w
 	if w.capture != 0 {
 		captureText(w, b)
@@ -84,7 +84,7 @@ func (s *streamer) text(b []byte) {
 	}
 	s.body = true
 	if w.suppress == 0 {
-		w.appendText(string(b))
+		appendText(w, b)
 	}
 }
 
@@ -286,84 +286,39 @@ func (s *streamer) end() {
 	}
 }
 
-// readTag reads the current tag's lower-cased name and, with withAttrs,
-// the attributes the walker uses, from the tag's raw text. The tokenizer's own accessors copy
-// every name, key and value; this copies only the values kept. Names and
-// keys follow the tokenizer: up to a space, '/', '>' (or '=' for keys),
-// ASCII lower-cased; values may be quoted and have entities. The first of
-// two equal attributes wins.
+// readTag returns the current tag's lower-cased name and, with withAttrs,
+// the attributes the walker uses, from the spans the lexer recorded: the
+// Tokenizer's own accessors copy every name, key and value; this copies
+// only the values kept. Keys are ASCII lower-cased, values have their
+// entities decoded; the first of two equal attributes wins.
 func (s *streamer) readTag(withAttrs bool) ([]byte, []html.Attribute) {
-	raw := s.z.Raw()
-	i := 1
-	if i < len(raw) && raw[i] == '/' {
-		i++
-	}
-	start := i
-	for i < len(raw) && !isTagSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' {
-		i++
-	}
-	s.name = append(s.name[:0], raw[start:i]...)
-	lowerBytes(s.name)
-	if !withAttrs {
-		return s.name, nil
-	}
-	attrs := s.attrs[:0]
-	for i < len(raw) {
-		for i < len(raw) && (isTagSpace(raw[i]) || raw[i] == '/') {
-			i++
-		}
-		if i >= len(raw) || raw[i] == '>' {
+	z := s.z
+	name := z.src[z.dataStart:z.dataEnd]
+	for _, c := range name {
+		if 'A' <= c && c <= 'Z' { // lower-case a copy: the page is not ours
+			s.name = append(s.name[:0], name...)
+			lowerBytes(s.name)
+			name = s.name
 			break
 		}
-		ks := i
-		i++ // a key may start with '='
-		for i < len(raw) && !isTagSpace(raw[i]) && raw[i] != '/' && raw[i] != '>' && raw[i] != '=' {
-			i++
-		}
-		key := raw[ks:i]
-		for i < len(raw) && isTagSpace(raw[i]) {
-			i++
-		}
-		var val []byte
-		if i < len(raw) && raw[i] == '=' {
-			i++
-			for i < len(raw) && isTagSpace(raw[i]) {
-				i++
-			}
-			if i < len(raw) && (raw[i] == '"' || raw[i] == '\'') {
-				q := raw[i]
-				i++
-				vs := i
-				for i < len(raw) && raw[i] != q {
-					i++
-				}
-				val = raw[vs:i]
-				if i < len(raw) {
-					i++
-				}
-			} else {
-				vs := i
-				for i < len(raw) && !isTagSpace(raw[i]) && raw[i] != '>' {
-					i++
-				}
-				val = raw[vs:i]
-			}
-		}
-		k := wantedAttr(key)
+	}
+	if !withAttrs {
+		return name, nil
+	}
+	attrs := s.attrs[:0]
+	for _, a := range z.attrs {
+		k := wantedAttr(z.src[a.key:a.keyEnd])
 		if k == "" || hasAttr(attrs, k) {
 			continue
 		}
+		val := z.src[a.val:a.valEnd]
 		v := string(val)
 		if bytes.IndexByte(val, '&') >= 0 {
 			v = html.UnescapeString(v)
 		}
 		attrs = append(attrs, html.Attribute{Key: k, Val: v})
 	}
-	return s.name, attrs
-}
-
-func isTagSpace(c byte) bool {
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'
+	return name, attrs
 }
 
 func lowerBytes(b []byte) {
@@ -477,7 +432,18 @@ func isScopeEnd(a atom.Atom, scope int) bool {
 
 // inScope returns the index of the innermost open a in scope, or -1.
 func (s *streamer) inScope(a atom.Atom, scope int) int {
-	return s.inScopeAny(func(b atom.Atom) bool { return b == a }, scope)
+	// inScopeAny with b == a, without a call per open element: every block
+	// start looks for an open <p> down to <html>.
+	for i := len(s.stack) - 1; i >= s.floor(); i-- {
+		b := s.stack[i].a
+		if b == a {
+			return i
+		}
+		if isScopeEnd(b, scope) {
+			return -1
+		}
+	}
+	return -1
 }
 
 func (s *streamer) inScopeAny(match func(atom.Atom) bool, scope int) int {

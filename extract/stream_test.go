@@ -70,9 +70,10 @@ func TestReadTag(t *testing.T) {
 	}
 	for _, p := range pages {
 		z := html.NewTokenizer(bytes.NewReader(p))
-		s := &streamer{z: z}
+		s := &streamer{z: newLexer(p)} // in step with z: same tokens
 		for {
 			tt := z.Next()
+			s.z.Next()
 			if tt == html.ErrorToken {
 				break
 			}
@@ -121,6 +122,29 @@ func TestLongTextCutOnRunes(t *testing.T) {
 	for _, a := range got.Attachments {
 		if !utf8.ValidString(a.Name) || strings.ContainsRune(a.Name, utf8.RuneError) {
 			t.Errorf("Extract().Attachments name is not UTF-8: %q", a.Name[len(a.Name)-8:])
+		}
+	}
+}
+
+// TestPlainRune3 checks the three-byte fast path of appendText and squeeze
+// against decoding, on every three-byte rune and on broken sequences.
+func TestPlainRune3(t *testing.T) {
+	for r := rune(0x800); r <= 0xFFFF; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		s := string(r)
+		want := r >= 0x1000 && (r < 0xD000 || r >= 0xE000) && !isSpaceRune(r) && r != '\u200c' && r != '\u200d'
+		if got := plainRune3(s, 0); got != want {
+			t.Errorf("plainRune3(%U) = %v, want %v", r, got, want)
+		}
+		if plainRune3(s[:2], 0) || plainRune3(s[:1]+"a"+s[2:], 0) {
+			t.Errorf("plainRune3 accepts a broken %U", r)
+		}
+	}
+	for _, s := range []string{"\xed\xa0\x80", "\xf0\x9f\x98\x80", "\xe4\xb8", "a"} {
+		if plainRune3(s, 0) {
+			t.Errorf("plainRune3(%q) = true", s)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -79,15 +80,16 @@ type walker struct {
 	openHeads []openSpan          // headline elements being walked
 	openLinks []openSpan          // links being walked
 
-	metas     map[string]string // lower-cased name → content (first wins)
-	titleTag  string
-	baseHref  string
-	heads     []headline
-	headToks  []int // token index where each headline starts
-	links     []pageLink
-	vars      map[string]string
-	collect   bool // collect metas, title, headlines and links
-	bodyTotal int  // runes emitted as body
+	metas      map[string]string // lower-cased name → content (first wins)
+	titleTag   string
+	baseHref   string
+	heads      []headline
+	headToks   []int // token index where each headline starts
+	links      []pageLink
+	vars       map[string]string
+	varScripts []string // scripts with assignments, not yet scanned: see script
+	collect    bool     // collect metas, title, headlines and links
+	bodyTotal  int      // runes emitted as body
 }
 
 // box is a known body container met during the walk: its tokens are
@@ -227,7 +229,7 @@ func (w *walker) text(s string) {
 		return
 	}
 	if w.suppress == 0 {
-		w.appendText(s)
+		appendText(w, s)
 	}
 }
 
@@ -336,7 +338,7 @@ func (w *walker) spanText(o openSpan, max int) string {
 		if len(b) > max {
 			return collapse(string(cutRunes(b, max)))
 		}
-		return strings.TrimSpace(string(b))
+		return trimSpace(string(b))
 	}
 	var b strings.Builder
 	for i := o.tokStart; i < len(w.tokens) && b.Len() < max; i++ {
@@ -451,9 +453,9 @@ func (w *walker) exit(e *elem) {
 // appendText adds text, collapsing every run of whitespace (including U+3000
 // and NBSP) to one space, dropping zero-width characters and replacing
 // bytes that are not UTF-8. It also counts the text for the container
-// scores. A well-formed three-byte Han character is stepped over without
-// decoding.
-func (w *walker) appendText(s string) {
+// scores. A well-formed three-byte character that is no space is stepped
+// over without decoding (see plainRune3).
+func appendText[S string | []byte](w *walker, s S) {
 	count := w.inLink == 0 && w.chrome == 0
 	start, runes := 0, 0
 	for i := 0; i < len(s); {
@@ -465,18 +467,30 @@ func (w *walker) appendText(s string) {
 				brk, space = true, true
 			}
 		case c >= 0xE4 && c <= 0xEE && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
-			size = 3 // most Han characters: never a space
+			// Most Han characters, never a space: step over the run.
+			i += 3
+			runes++
+			for ; i+2 < len(s); i += 3 {
+				b := s[i : i+3] // one bounds check for the three bytes
+				if b[0]-0xE4 > 0xEE-0xE4 || b[0] == 0xED || b[1]&0xC0 != 0x80 || b[2]&0xC0 != 0x80 {
+					break
+				}
+				runes++
+			}
+			continue
+		case c >= 0xE1 && plainRune3(s, i):
+			size = 3 // CJK and full-width punctuation, other scripts
 		default:
 			var r rune
-			r, size = utf8.DecodeRuneInString(s[i:])
+			r, size = decodeRune(s[i:min(i+utf8.UTFMax, len(s))])
 			switch {
 			case r == utf8.RuneError && size == 1:
 				// Not UTF-8 although the page said so: a replacement
 				// character, so that every field stays valid UTF-8.
 				if i > start {
-					w.appendRun(s[start:i], runes, count)
+					appendRun(w, s[start:i], runes, count)
 				}
-				w.appendRun("\uFFFD", 1, count)
+				appendRun(w, S("\uFFFD"), 1, count)
 				i++
 				start, runes = i, 0
 				continue
@@ -492,7 +506,7 @@ func (w *walker) appendText(s string) {
 			continue
 		}
 		if i > start {
-			w.appendRun(s[start:i], runes, count)
+			appendRun(w, s[start:i], runes, count)
 		}
 		if space {
 			w.space = true
@@ -501,12 +515,48 @@ func (w *walker) appendText(s string) {
 		start, runes = i, 0
 	}
 	if start < len(s) {
-		w.appendRun(s[start:], runes, count)
+		appendRun(w, s[start:], runes, count)
 	}
 }
 
+// plainRune3 reports whether s[i:] starts with a well-formed three-byte
+// UTF-8 sequence (U+1000–U+CFFF, U+E000–U+FFFF) that is neither a space
+// (unicode.IsSpace) nor a zero-width character (U+200B–U+200D, U+FEFF):
+// Han characters and the CJK and full-width punctuation that fills Chinese
+// text (、。《》，：, lead bytes E3 and EF), which would otherwise each be
+// decoded and looked up in the space table.
+func plainRune3[S string | []byte](s S, i int) bool {
+	c := s[i]
+	if c < 0xE1 || c == 0xED || i+2 >= len(s) || s[i+1]&0xC0 != 0x80 || s[i+2]&0xC0 != 0x80 {
+		return false
+	}
+	c1, c2 := s[i+1], s[i+2]
+	switch c {
+	case 0xE1:
+		return c1 != 0x9A || c2 != 0x80 // U+1680
+	case 0xE2:
+		switch c1 {
+		case 0x80: // U+2000–U+200D, U+2028, U+2029, U+202F
+			return c2 > 0x8D && c2 != 0xA8 && c2 != 0xA9 && c2 != 0xAF
+		case 0x81:
+			return c2 != 0x9F // U+205F
+		}
+	case 0xE3:
+		return c1 != 0x80 || c2 != 0x80 // U+3000
+	case 0xEF:
+		return c1 != 0xBB || c2 != 0xBF // U+FEFF
+	}
+	return c <= 0xEF
+}
+
+// decodeRune is utf8.DecodeRune for either form of text; given at most
+// utf8.UTFMax bytes, the conversion of a []byte is not allocated.
+func decodeRune[S string | []byte](s S) (rune, int) {
+	return utf8.DecodeRuneInString(string(s))
+}
+
 // appendRun adds a run of non-space text of n runes.
-func (w *walker) appendRun(run string, n int, count bool) {
+func appendRun[S string | []byte](w *walker, run S, n int, count bool) {
 	if w.space && w.bufRunes > 0 {
 		w.buf = append(w.buf, ' ')
 		w.bufRunes++
@@ -635,16 +685,32 @@ const maxScriptScan = 16 << 10
 
 // script records `var x = '…'` assignments and replays document.write(x) as
 // page text, the way some templates print 文号 (var fileNum='…').
+//
+// Variables are only read by a document.write, which most pages never
+// call: a script that only assigns is kept aside and scanned when a later
+// script writes (the variable regexp over every analytics and menu script
+// was a tenth of Extract's CPU on BenchmarkExtractChrome).
 func (w *walker) script(text []byte) {
 	if len(text) == 0 || len(text) > maxScriptScan {
 		return
 	}
-	src := string(text)
-	hasVar := strings.Contains(src, "var ") || strings.Contains(src, "let ") || strings.Contains(src, "const ")
-	hasWrite := strings.Contains(src, "document.write")
-	if !hasVar && !hasWrite {
-		return
+	hasVar := bytes.Contains(text, []byte("var ")) || bytes.Contains(text, []byte("let ")) || bytes.Contains(text, []byte("const "))
+	hasWrite := bytes.Contains(text, []byte("document.write"))
+	switch {
+	case hasWrite:
+		for _, src := range w.varScripts {
+			w.scriptEvents(src, true, false)
+		}
+		w.varScripts = w.varScripts[:0]
+		w.scriptEvents(string(text), hasVar, true)
+	case hasVar:
+		w.varScripts = append(w.varScripts, string(text))
 	}
+}
+
+// scriptEvents replays a script's assignments (with vars) and writes (with
+// writes) in source order.
+func (w *walker) scriptEvents(src string, vars, writes bool) {
 	type event struct {
 		pos  int
 		name string
@@ -652,7 +718,7 @@ func (w *walker) script(text []byte) {
 		ok   bool
 	}
 	var evs []event
-	if hasVar {
+	if vars {
 		for _, m := range scriptVarRe.FindAllStringSubmatchIndex(src, -1) {
 			var v string // the double- or the single-quoted group
 			if m[4] >= 0 {
@@ -663,7 +729,7 @@ func (w *walker) script(text []byte) {
 			evs = append(evs, event{pos: m[0], name: src[m[2]:m[3]], val: v, ok: true})
 		}
 	}
-	if hasWrite {
+	if writes {
 		for _, m := range scriptWriteRe.FindAllStringSubmatchIndex(src, -1) {
 			switch {
 			case m[2] >= 0:
@@ -687,11 +753,11 @@ func (w *walker) script(text []byte) {
 			w.vars[e.name] = e.val
 		case e.name != "":
 			if v, ok := w.vars[e.name]; ok && w.suppress == 0 {
-				w.appendText(v)
+				appendText(w, v)
 			}
 		default:
 			if w.suppress == 0 {
-				w.appendText(e.val)
+				appendText(w, e.val)
 			}
 		}
 	}
