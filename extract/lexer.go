@@ -1,3 +1,8 @@
+// The tokenizer states below are adapted from golang.org/x/net/html
+// (token.go): Copyright 2010 The Go Authors. All rights reserved. Use of
+// that code is governed by a BSD-style license in LICENSE-x-net beside this
+// file.
+
 package extract
 
 import (
