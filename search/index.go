@@ -434,39 +434,52 @@ func Rebuild(ctx context.Context, path string, src Archive, o Options, progress 
 // documents: 11 segments and 429 MB became one of 401 MB in 4 s, and the
 // pages a read workload mapped from the index halved.
 func (ix *Index) merge(ctx context.Context) error {
-	a, err := ix.idx.Advanced()
-	if err != nil {
-		return fmt.Errorf("reindex: merge: %w", err)
-	}
-	sc, ok := a.(*scorch.Scorch)
-	if !ok {
-		return nil
+	sc, err := ix.scorch()
+	if err != nil || sc == nil {
+		return err
 	}
 	// A merge task takes at most 10 segments: merge until one is left or
 	// a round changes nothing (segments at the size limit).
 	for last := -1; ; {
-		n, err := segments(sc)
+		var n int
+		err := ix.withSnapshot(func(s *scorch.IndexSnapshot) error { n = len(s.Segments()); return nil })
 		if err != nil || n <= 1 || n == last {
 			return err
 		}
 		last = n
 		if err := sc.ForceMerge(ctx, nil); err != nil {
-			return fmt.Errorf("reindex: merge: %w", err)
+			return fmt.Errorf("merge index segments: %w", err)
 		}
 	}
 }
 
-// segments counts the index's segments.
-func segments(sc *scorch.Scorch) (int, error) {
+// scorch is the index's engine; nil when it is not scorch.
+func (ix *Index) scorch() (*scorch.Scorch, error) {
+	a, err := ix.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	sc, _ := a.(*scorch.Scorch)
+	return sc, nil
+}
+
+// withSnapshot runs fn on a snapshot of the index, held open (its segments
+// mapped) until fn returns. It does nothing for an engine other than scorch.
+func (ix *Index) withSnapshot(fn func(*scorch.IndexSnapshot) error) error {
+	sc, err := ix.scorch()
+	if err != nil || sc == nil {
+		return err
+	}
 	r, err := sc.Reader()
 	if err != nil {
-		return 0, fmt.Errorf("reindex: merge: %w", err)
+		return fmt.Errorf("search index: %w", err)
 	}
 	defer r.Close()
-	if snap, ok := r.(*scorch.IndexSnapshot); ok {
-		return len(snap.Segments()), nil
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil
 	}
-	return 0, nil
+	return fn(snap)
 }
 
 func archivedDocs(ctx context.Context, src Archive) (int, error) {

@@ -13,31 +13,16 @@ import (
 // (see internal/mapped). It holds a snapshot of the index while it works,
 // so none of the segments it releases can be closed and unmapped meanwhile.
 func (ix *Index) ReleaseMapped() error {
-	a, err := ix.idx.Advanced()
-	if err != nil {
-		return fmt.Errorf("release index pages: %w", err)
-	}
-	sc, ok := a.(*scorch.Scorch)
-	if !ok {
-		return nil
-	}
-	r, err := sc.Reader()
-	if err != nil {
-		return fmt.Errorf("release index pages: %w", err)
-	}
-	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil
-	}
-	for _, ss := range snap.Segments() {
-		// Persisted segments are file mappings; segments still in memory
-		// have no Data and are left alone.
-		if f, ok := ss.Segment().(interface{ Data() []byte }); ok {
-			if err := mapped.Release(f.Data()); err != nil {
-				return fmt.Errorf("release index pages: %w", err)
+	return ix.withSnapshot(func(snap *scorch.IndexSnapshot) error {
+		for _, ss := range snap.Segments() {
+			// Persisted segments are file mappings; segments still in
+			// memory have no Data and are left alone.
+			if f, ok := ss.Segment().(interface{ Data() []byte }); ok {
+				if err := mapped.Release(f.Data()); err != nil {
+					return fmt.Errorf("release index pages: %w", err)
+				}
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }

@@ -513,14 +513,9 @@ func TestPhraseWithoutPositionsChecksTheHits(t *testing.T) {
 
 func segmentCount(t *testing.T, ix *Index) int {
 	t.Helper()
-	a, err := ix.idx.Advanced()
-	if err != nil {
+	n := -1
+	if err := ix.withSnapshot(func(s *scorch.IndexSnapshot) error { n = len(s.Segments()); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	r, err := a.(*scorch.Scorch).Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	return len(r.(*scorch.IndexSnapshot).Segments())
+	return n
 }
