@@ -399,6 +399,8 @@ func Rebuild(ctx context.Context, path string, src Archive, o Options, progress 
 	if err := ix.Close(); err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
+	// bleve deletes the segment files a merge replaced in the background:
+	// they go at the next open.
 	if ix, err = Open(tmp, src, o); err != nil {
 		return err
 	}
@@ -406,9 +408,6 @@ func Rebuild(ctx context.Context, path string, src Archive, o Options, progress 
 		ix.Close()
 		return err
 	}
-	// bleve deletes the segment files a merge replaced in the background,
-	// after it has persisted the merged snapshot: they may still be there
-	// when Close returns, and go at the next open.
 	if err := ix.Close(); err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
@@ -441,16 +440,34 @@ func (ix *Index) merge(ctx context.Context) error {
 	// A merge task takes at most 10 segments: merge until one is left or
 	// a round changes nothing (segments at the size limit).
 	for last := -1; ; {
-		var n int
-		err := ix.withSnapshot(func(s *scorch.IndexSnapshot) error { n = len(s.Segments()); return nil })
-		if err != nil || n <= 1 || n == last {
+		n, err := ix.segments()
+		if err != nil {
 			return err
+		}
+		if n <= 1 || n == last {
+			break
 		}
 		last = n
 		if err := sc.ForceMerge(ctx, nil); err != nil {
 			return fmt.Errorf("merge index segments: %w", err)
 		}
 	}
+	// A merge's result is persisted in the background, and Close does not
+	// wait for it; a write of the index's own does (bleve persists batches
+	// before returning), and persists the merged segments with it.
+	ix.wmu.RLock()
+	water := ix.water
+	ix.wmu.RUnlock()
+	if err := ix.idx.SetInternal(watermarkKey, binary.BigEndian.AppendUint64(nil, water)); err != nil {
+		return fmt.Errorf("merge index segments: %w", err)
+	}
+	return nil
+}
+
+// segments counts the index's segments (0 for an engine other than scorch).
+func (ix *Index) segments() (n int, err error) {
+	err = ix.withSnapshot(func(s *scorch.IndexSnapshot) error { n = len(s.Segments()); return nil })
+	return n, err
 }
 
 // scorch is the index's engine; nil when it is not scorch.

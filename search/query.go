@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -149,12 +150,13 @@ func bleveQuery(q Query, parts []part, positions bool) query.Query {
 }
 
 // Hits are sorted by score alone (bleve's default), ties in the order the
-// index meets them, which is stable while the index is unchanged (and pages
-// are ranks, see encodeCursor). A second sort key such as "-_id" made bleve
-// load the stored id of every matching document, not only of the hits
-// returned: a common term's search read most of the index (at 100k documents
-// 340 MB of it mapped for 40 searches) and cost time in proportion to the
-// matches.
+// index meets them. A second sort key such as "-_id" made bleve load the
+// stored id of every matching document, not only of the hits returned: a
+// common term's search read most of the index (at 100k documents 340 MB of
+// it mapped for 40 searches) and took twice as long. The order of tied
+// hits can change when bleve merges segments in the background; the cursor
+// carries the ids of the page's trailing tie (see cursor), so paging stays
+// exact while the index's content is unchanged.
 
 // maxRounds bounds how many batches of candidates one page checks for
 // phrases; a page that runs out of rounds is shorter, with a Next.
@@ -171,12 +173,20 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
-	pos := 0 // rank of the next candidate
+	var cur cursor
 	if q.After != "" {
 		var err error
-		if pos, err = decodeCursor(q.After); err != nil {
+		if cur, err = decodeCursor(q.After); err != nil {
 			return Result{}, err
 		}
+	}
+	// The order of tied hits may change between two reads of the index
+	// (between pages, or between the rounds of one page) when bleve merges
+	// segments: so every read starts at the rank where the trailing tie of
+	// the candidates consumed so far begins, and skips its members.
+	t := tie{from: cur.next - len(cur.tie), score: cur.score, ids: map[string]bool{}}
+	for _, id := range cur.tie {
+		t.add(id)
 	}
 	check := !ix.layout.Positions && slices.ContainsFunc(parts, func(p part) bool { return p.phrase })
 	batch := q.Limit
@@ -187,17 +197,23 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	out := Result{Hits: []Hit{}, TotalIsBound: check}
 	var total uint64
 	for round := 0; len(out.Hits) < q.Limit && round < maxRounds; round++ {
-		req := bleve.NewSearchRequestOptions(bq, batch, pos, false)
-		res, err := ix.idx.SearchInContext(ctx, req)
+		from, size := t.from, batch+len(t.order)
+		res, err := ix.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(bq, size, from, false))
 		if err != nil {
 			return Result{}, fmt.Errorf("search %q: %w", q.Text, err)
 		}
 		total = res.Total
-		for _, h := range res.Hits {
+		for i, h := range res.Hits {
 			if len(out.Hits) == q.Limit {
 				break
 			}
-			pos++
+			if len(t.order) > 0 && h.Score == t.score && t.ids[h.ID] {
+				continue // consumed on an earlier page or round
+			}
+			if len(t.order) == 0 || h.Score != t.score {
+				t.reset(from+i, h.Score)
+			}
+			t.add(h.ID)
 			id, err := strconv.ParseUint(h.ID, 10, 64)
 			if err != nil {
 				continue
@@ -219,13 +235,17 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 			out.Hits = append(out.Hits, Hit{Doc: d, Score: h.Score,
 				Snippet: snippet(rec.Body, parts, snippetRunes), Title: mark(title, parts)})
 		}
-		if len(res.Hits) < batch {
+		if len(res.Hits) < size {
 			break // no more candidates
 		}
 	}
 	out.Total = int(total)
-	if uint64(pos) < total {
-		out.Next = encodeCursor(pos)
+	if pos := t.from + len(t.order); uint64(pos) < total {
+		next := cursor{next: pos}
+		if len(t.order) <= maxTie {
+			next.score, next.tie = t.score, t.order
+		}
+		out.Next = next.encode()
 	}
 	out.Took = time.Since(start)
 	return out, nil
@@ -257,19 +277,70 @@ func holdsPhrases(d archive.Doc, rec extract.Document, parts []part) bool {
 
 func fold(s string) string { return strings.ToLower(width.Fold.String(s)) }
 
-// A search cursor is the rank of the next hit: relevance order has no key
-// to seek to (bleve cannot search after a score), and result sets are
-// bounded by what a person pages through. It stays opaque so that can change.
-func encodeCursor(next int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("r" + strconv.Itoa(next)))
+// A search cursor is the rank of the next candidate: relevance order has
+// no key to seek to (bleve cannot search after a score without sorting on
+// a stored field, see above), and result sets are bounded by what a person
+// pages through. With it go the score of the page's last candidate and the
+// ids of the candidates that end the page with that score, up to maxTie of
+// them, so the next page re-reads the tie and skips them, whatever order
+// the index gives tied hits then. It stays opaque so that can change.
+type cursor struct {
+	next  int
+	score float64
+	tie   []string
 }
 
-func decodeCursor(s string) (int, error) {
-	data, err := base64.RawURLEncoding.DecodeString(s)
-	if err == nil && len(data) > 1 && data[0] == 'r' {
-		if n, err := strconv.Atoi(string(data[1:])); err == nil && n >= 0 {
-			return n, nil
-		}
+// tie is the trailing run of consumed candidates with one score: it
+// begins at rank from.
+type tie struct {
+	from  int
+	score float64
+	ids   map[string]bool
+	order []string
+}
+
+func (t *tie) reset(from int, score float64) {
+	t.from, t.score, t.order = from, score, t.order[:0]
+	clear(t.ids)
+}
+
+func (t *tie) add(id string) { t.ids[id], t.order = true, append(t.order, id) }
+
+// maxTie bounds the ids a cursor carries; a longer tie pages by rank alone.
+const maxTie = 64
+
+func (c cursor) encode() string {
+	s := "r" + strconv.Itoa(c.next)
+	if len(c.tie) > 0 {
+		s += ":" + strconv.FormatUint(math.Float64bits(c.score), 16) + ":" + strings.Join(c.tie, ",")
 	}
-	return 0, fmt.Errorf("%w: malformed cursor %q", ErrBadQuery, s)
+	return base64.RawURLEncoding.EncodeToString([]byte(s))
+}
+
+func decodeCursor(s string) (cursor, error) {
+	bad := fmt.Errorf("%w: malformed cursor %q", ErrBadQuery, s)
+	data, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(data) < 2 || data[0] != 'r' {
+		return cursor{}, bad
+	}
+	parts := strings.SplitN(string(data[1:]), ":", 3)
+	var c cursor
+	if c.next, err = strconv.Atoi(parts[0]); err != nil || c.next < 0 {
+		return cursor{}, bad
+	}
+	if len(parts) == 1 {
+		return c, nil
+	}
+	if len(parts) != 3 {
+		return cursor{}, bad
+	}
+	bits, err := strconv.ParseUint(parts[1], 16, 64)
+	if err != nil {
+		return cursor{}, bad
+	}
+	c.score, c.tie = math.Float64frombits(bits), strings.Split(parts[2], ",")
+	if len(c.tie) > maxTie || len(c.tie) > c.next {
+		return cursor{}, bad
+	}
+	return c, nil
 }

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
-
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/extract"
 )
@@ -361,7 +359,7 @@ func TestRebuildFindsWhatIncrementalFinds(t *testing.T) {
 		t.Errorf("rebuilt Search(数字政府) = %v, want [2 6]", got)
 	}
 	// The rebuild merges its segments into one.
-	if n := segmentCount(t, full); n != 1 {
+	if n, err := full.segments(); err != nil || n != 1 {
 		t.Errorf("rebuilt index has %d segments, want 1", n)
 	}
 	// Releasing the mapped segments changes nothing a search sees.
@@ -509,13 +507,4 @@ func TestPhraseWithoutPositionsChecksTheHits(t *testing.T) {
 	if res.TotalIsBound || res.Total != 3 {
 		t.Errorf("term search: total %d (bound %v), want exactly 3", res.Total, res.TotalIsBound)
 	}
-}
-
-func segmentCount(t *testing.T, ix *Index) int {
-	t.Helper()
-	n := -1
-	if err := ix.withSnapshot(func(s *scorch.IndexSnapshot) error { n = len(s.Segments()); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
