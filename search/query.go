@@ -146,6 +146,9 @@ func bleveQuery(q Query, parts []part, positions bool) query.Query {
 		r.SetField(fPublished)
 		must = append(must, r)
 	}
+	if len(must) == 1 {
+		return must[0] // a conjunction of one is a layer more per match
+	}
 	return bleve.NewConjunctionQuery(must...)
 }
 
