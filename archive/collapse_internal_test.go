@@ -23,6 +23,7 @@ var collapseCases = []string{
 	"", " ", "\n", "\n\n \n", "a", " a ", "a  b", "a\tb\r\nc", "\n\na\n\n b \n",
 	"一、总体情况\u3000\u3000 2024年\u00a0以来\n\n（一）\u2003坚持", "x\u0085y\u2028z", "\xff\xfe a \xc2", "a\v\fb\n\r\n",
 	"  第一段。 \n\t第二段\u3000\n\u3000\n第三段  ",
+	"\xe4 a\xe4\x80", "\xe5\xbc x\xe9\xbf\xbf \xe9", "开\xe4\x80 ",
 }
 
 func TestCollapseMatchesFields(t *testing.T) {
