@@ -100,6 +100,8 @@ type Crawler struct {
 	// wrapRecorder lets tests stand between a run and its archive run
 	// (export_test.go); nil outside tests.
 	wrapRecorder func(recorder) recorder
+	// parseList reads list pages: discover.Parse, or a test's stand-in.
+	parseList func(pageURL, contentType string, body []byte, o discover.Options) (discover.Result, error)
 }
 
 // New returns a Crawler writing to sink.

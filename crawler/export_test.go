@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/crawler/discover"
 )
 
 // Recorder is recorder, for tests outside the package.
@@ -14,6 +15,11 @@ type Recorder = recorder
 func WrapRecorder(c *Crawler, wrap func(Recorder) Recorder) { c.wrapRecorder = wrap }
 
 var _ Recorder = (*archive.Run)(nil)
+
+// ParseListWith makes c read list pages with parse.
+func ParseListWith(c *Crawler, parse func(pageURL, contentType string, body []byte, o discover.Options) (discover.Result, error)) {
+	c.parseList = parse
+}
 
 // NewTestHosts is NewHosts with its clock, sleep and jitter source replaced.
 func NewTestHosts(now func() time.Time, sleep func(context.Context, time.Duration) error, rnd func(int64) int64) *Hosts {

@@ -14,6 +14,7 @@ import (
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/archive/archivetest"
 	"github.com/gongkai/gongkai/crawler"
+	"github.com/gongkai/gongkai/crawler/discover"
 )
 
 // The hostile-server tests: a response that inflates far past max_body,
@@ -234,6 +235,33 @@ func TestPanicWhileRecordingIsRecovered(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "panic in crawler worker") || !strings.Contains(logs.String(), "record: unexpected state") {
 		t.Errorf("the panic is not logged:\n%s", logs.String())
+	}
+}
+
+// A list page that makes the parser panic is that page's error: the run
+// ends, its writes are committed (the archive is not left locked) and the
+// process goes on.
+func TestPanicWhileParsingListIsRecovered(t *testing.T) {
+	t.Parallel()
+	s := newFaultSite(t)
+	s.bad = serveBad
+	st := archivetest.Open(t)
+	var logs logBuffer
+	cr := faultCrawler(st, s, &logs)
+	crawler.ParseListWith(cr, func(string, string, []byte, discover.Options) (discover.Result, error) {
+		panic("list: unexpected markup")
+	})
+	stats, err := crawlBounded(t, cr, s.source())
+	if err == nil && stats.Errors == 0 {
+		t.Errorf("crawl: %+v, %v; want the list page counted as an error", stats, err)
+	}
+	if !strings.Contains(logs.String(), "panic while reading a list page") || !strings.Contains(logs.String(), "list: unexpected markup") {
+		t.Errorf("the panic is not logged:\n%s", logs.String())
+	}
+	// The run ended: the archive takes writes again.
+	ctx := context.Background()
+	if err := st.SaveFrontier(ctx, "other", archive.Frontier{}); err != nil {
+		t.Errorf("archive after the run: %v", err)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -348,8 +349,26 @@ func (w *walker) listPage(req discover.Request, res *fetchResult) (discover.Resu
 	if res.finalURL != "" && req.Method == "" {
 		pageURL = res.finalURL
 	}
-	return discover.Parse(pageURL, res.header.Get("Content-Type"), body, discover.Options{
+	return w.parse(pageURL, res.header.Get("Content-Type"), body, discover.Options{
 		Platform: w.src.Platform, Link: w.src.Link, Next: w.src.Next, Location: w.opts.Location})
+}
+
+// parse reads a list page. A panic in the parser (a page no one foresaw)
+// becomes that page's error: the walk runs in the crawl's own goroutine,
+// where a panic would leave the run's batch of writes open, holding the
+// archive's write lock, or take the process down.
+func (w *walker) parse(pageURL, contentType string, body []byte, o discover.Options) (res discover.Result, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			w.log.Error("panic while reading a list page", "url", pageURL, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			res, err = discover.Result{}, fmt.Errorf("internal error reading the list page (recovered panic): %v", v)
+		}
+	}()
+	parse := discover.Parse
+	if w.parseList != nil {
+		parse = w.parseList
+	}
+	return parse(pageURL, contentType, body, o)
 }
 
 // keepFailed keeps a backfill list page that could not be read in the
