@@ -287,7 +287,7 @@ func runScale(ctx context.Context, o scaleOptions, sizes []int, w io.Writer) err
 		}
 		table := render(rows)
 		fmt.Fprintf(w, "\n%d documents\n\n%s", n, table)
-		if o.out != "" && !o.sizes {
+		if o.out != "" && !o.sizes && !o.readsOnly {
 			if err := writeScaleSection(so, table); err != nil {
 				return err
 			}
@@ -716,8 +716,12 @@ func writeGrowthSection(o scaleOptions, sizes []int, table string) error {
 	begin, end := "<!-- scale growth: begin -->", "<!-- scale growth: end -->"
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n## Scale: growth from %d to %d documents\n\n", begin, sizes[0], sizes[len(sizes)-1])
-	fmt.Fprintf(&b, "Produced by `go run ./bench -scale %s -out bench/RESULTS.md`: both sizes in one run, on the same machine, one after the other.\n\n",
-		strings.Trim(strings.Join(strings.Fields(fmt.Sprint(sizes)), ","), "[]"))
+	list := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(sizes)), ","), "[]")
+	if o.readsOnly {
+		fmt.Fprintf(&b, "Produced by `go run ./bench -scale %s -reads-only -out bench/RESULTS.md` on the archives and indexes of the run below: the read workload of each size again, one after the other, on a quiet machine (sizes and reindex times are in the tables of each size).\n\n", list)
+	} else {
+		fmt.Fprintf(&b, "Produced by `go run ./bench -scale %s -out bench/RESULTS.md`: all sizes in one run, on the same machine, one after the other.\n\n", list)
+	}
 	b.WriteString(table)
 	b.WriteString(end + "\n")
 	return replaceSection(o.out, begin, end, b.String())
