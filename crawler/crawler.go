@@ -461,9 +461,13 @@ type fetched struct {
 // slow server and the CPUs stay busy on a fast one.
 func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
 	parallel := max(r.src.Parallel, 1)
-	// Unbuffered: at most one response per fetcher and one per processor
-	// is in memory, and a kill loses at most those.
-	out := make(chan fetched)
+	// A small buffer: responses fetched while the processors are busy wait
+	// in it, so a list page (fetched and parsed by the walk while the
+	// document fetcher has nothing to do) leaves no gap in the processors'
+	// work (+5% documents a second at parallel 1 on loopback). Small,
+	// because each holds a whole page (up to max_body) and a kill loses
+	// them: the next poll fetches them again.
+	out := make(chan fetched, 2*parallel)
 	var fetchers, processors sync.WaitGroup
 	for range parallel {
 		fetchers.Add(1)
