@@ -699,10 +699,11 @@ group commits), spread over 4 sources; each page is about 20 KB of real-site chr
 sampled from an order-2 character model of the seed reports (unique per
 document), 5% of documents have 2–3 versions. Reads go over HTTP to a
 daemon-like child process (archive + search index + web server) on
-loopback; each figure is over the stated requests after one warm-up request.
-The machine was shared with other jobs during the run (load average well
-above its 2 cores), so wall-clock figures are pessimistic; CPU seconds are
-given where they tell more.
+loopback, which runs the daemon's mapped-memory limiter; each figure is over
+the stated requests after one warm-up request. The load average after the
+reads is in the table: above the 2 cores, other jobs shared the machine and
+wall-clock figures are pessimistic; CPU seconds are given where they tell
+more.
 
 `)
 	b.WriteString(table)
