@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -89,5 +90,35 @@ func TestSitePages(t *testing.T) {
 	}
 	if avg := total / len(s.docs); avg < 22<<10 || avg > 40<<10 {
 		t.Errorf("average page %d bytes", avg)
+	}
+}
+
+// TestPutSection: a rerun replaces its own section and keeps the rest of
+// the results file (the hand-written reading, the other benchmark's
+// sections).
+func TestPutSection(t *testing.T) {
+	const b, e = "<!-- x: begin -->", "<!-- x: end -->"
+	for _, tc := range []struct {
+		name, file string
+		top        bool
+		want       string
+	}{
+		{"replaced in place", "head\n" + b + "\nold\n" + e + "\ntail\n", false, "head\n" + b + "\nnew\n" + e + "\ntail\n"},
+		{"new at the top", "notes\n", true, b + "\nnew\n" + e + "\n\nnotes\n"},
+		{"new at the end", "notes\n", false, "notes\n\n" + b + "\nnew\n" + e + "\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "RESULTS.md")
+			if err := os.WriteFile(path, []byte(tc.file), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := putSection(path, b, e, b+"\nnew\n"+e+"\n", tc.top); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := os.ReadFile(path)
+			if string(got) != tc.want {
+				t.Errorf("file =\n%q\nwant\n%q", got, tc.want)
+			}
+		})
 	}
 }

@@ -265,7 +265,10 @@ func bench(ctx context.Context, o benchOptions, w io.Writer) error {
 	table := render(rows)
 	fmt.Fprint(w, table)
 	if o.out != "" {
-		return os.WriteFile(o.out, []byte(results(o, table)), 0o644)
+		// Between its markers, at the top: the hand-written reading of the
+		// figures and the scale benchmark's sections stay.
+		const begin, end = "<!-- crawl: begin -->", "<!-- crawl: end -->"
+		return putSection(o.out, begin, end, begin+"\n"+results(o, table)+end+"\n", true)
 	}
 	return nil
 }

@@ -731,11 +731,21 @@ func writeGrowthSection(o scaleOptions, sizes []int, table string) error {
 // replaceSection replaces the text between begin and end in the file at
 // path (markers included) with section, or appends it.
 func replaceSection(path, begin, end, section string) error {
+	return putSection(path, begin, end, section, false)
+}
+
+// putSection replaces the text between begin and end in the file at path
+// (markers included) with section; without the markers it puts section at
+// the top or the end of the file.
+func putSection(path, begin, end, section string, top bool) error {
 	old, _ := os.ReadFile(path)
 	s := string(old)
-	if i, j := strings.Index(s, begin), strings.Index(s, end); i >= 0 && j > i {
+	switch i, j := strings.Index(s, begin), strings.Index(s, end); {
+	case i >= 0 && j > i:
 		s = s[:i] + section + s[j+len(end)+1:]
-	} else {
+	case top:
+		s = section + "\n" + s
+	default:
 		s = strings.TrimRight(s, "\n") + "\n\n" + section
 	}
 	return os.WriteFile(path, []byte(s), 0o644)
