@@ -40,8 +40,9 @@ import (
 const serveEnv = "GONGKAI_BENCH_SERVE"
 
 type scaleOptions struct {
-	docs      int // of the size being measured
-	reads     int // requests per measured kind
+	docs      int    // of the size being measured
+	sizeList  string // all sizes of the run, as given to -scale
+	reads     int    // requests per measured kind
 	dir       string
 	out       string
 	reuse     bool // keep an archive already in dir (same -scale): only reindex and read
@@ -272,6 +273,7 @@ func runScale(ctx context.Context, o scaleOptions, sizes []int, w io.Writer) err
 		defer os.RemoveAll(dir)
 	}
 	var figs []scaleFigures
+	o.sizeList = strings.Trim(strings.Join(strings.Fields(fmt.Sprint(sizes)), ","), "[]")
 	for _, n := range sizes {
 		so := o
 		so.docs, so.dir = n, dir
@@ -693,7 +695,7 @@ func writeScaleSection(o scaleOptions, table string) error {
 	begin, end := scaleMarkers(o.docs)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n## Scale: %d documents\n\n", begin, o.docs)
-	fmt.Fprintf(&b, "Produced by `go run ./bench -scale %d -out bench/RESULTS.md` on %s; %d CPUs (%s); %s RAM; %s.\n", o.docs, machine(), runtime.NumCPU(), cpuModel(), memTotal(), runtime.Version())
+	fmt.Fprintf(&b, "Produced by `go run ./bench -scale %s -out bench/RESULTS.md` on %s; %d CPUs (%s); %s RAM; %s.\n", o.sizeList, machine(), runtime.NumCPU(), cpuModel(), memTotal(), runtime.Version())
 	b.WriteString(`Documents are written through the archive's own API (one quiet Run per source,
 group commits), spread over 4 sources; each page is about 20 KB of real-site chrome around body text
 sampled from an order-2 character model of the seed reports (unique per
@@ -717,7 +719,7 @@ func writeGrowthSection(o scaleOptions, sizes []int, table string) error {
 	begin, end := "<!-- scale growth: begin -->", "<!-- scale growth: end -->"
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n## Scale: growth from %d to %d documents\n\n", begin, sizes[0], sizes[len(sizes)-1])
-	list := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(sizes)), ","), "[]")
+	list := o.sizeList
 	if o.readsOnly {
 		fmt.Fprintf(&b, "Produced by `go run ./bench -scale %s -reads-only -out bench/RESULTS.md` on the archives and indexes of the run below: the read workload of each size again, one after the other, on a quiet machine (sizes and reindex times are in the tables of each size).\n\n", list)
 	} else {
