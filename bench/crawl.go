@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -205,6 +206,15 @@ func childMain() int {
 		if err == nil && pprof.StartCPUProfile(f) == nil {
 			defer pprof.StopCPUProfile()
 		}
+	}
+	if path := os.Getenv("GONGKAI_BENCH_MEMPROFILE"); path != "" && a.Kind == "gongkai" {
+		runtime.MemProfileRate = 64 << 10
+		defer func() {
+			if f, err := os.Create(path + "." + a.Label); err == nil {
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
 	}
 	peakAnon := samplePeakAnon()
 	res := runPhase(context.Background(), a)

@@ -34,6 +34,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gocolly/colly/v2"
 	"github.com/temoto/robotstxt"
@@ -730,8 +731,8 @@ func fileDocument(j job, u, mt string, body []byte) extract.Document {
 }
 
 func isSoftNotFound(d extract.Document) bool {
-	text := d.Title + "\n" + d.Body
-	return len([]rune(d.Body)) < 300 && softNotFound.MatchString(text)
+	// The length first: the text is only put together for short pages.
+	return utf8.RuneCountInString(d.Body) < 300 && softNotFound.MatchString(d.Title+"\n"+d.Body)
 }
 
 func firstLine(s string) string {
