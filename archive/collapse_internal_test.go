@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -49,4 +50,17 @@ func FuzzCollapse(f *testing.F) {
 			t.Errorf("normBody(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// field writes what the fmt.Fprintf it replaced wrote: scheme 2's digests
+// of stored versions depend on it.
+func TestFieldMatchesFprintf(t *testing.T) {
+	for _, v := range []string{"", "标题", "a\nb", strings.Repeat("正文", 5000), "%d %s"} {
+		var got, want strings.Builder
+		field(&got, "body", v)
+		fmt.Fprintf(&want, "%s %d\n%s\n", "body", len(v), v)
+		if got.String() != want.String() {
+			t.Errorf("field(%.20q) = %.40q, want %.40q", v, got.String(), want.String())
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -71,7 +72,11 @@ func fingerprintV2(d extract.Document) string {
 // field writes one length-prefixed key and value: no escaping rule (which
 // could change with Unicode tables) decides what is digested.
 func field(w io.Writer, key, v string) {
-	fmt.Fprintf(w, "%s %d\n%s\n", key, len(v), v)
+	// What fmt.Fprintf(w, "%s %d\n%s\n", key, len(v), v) writes, without
+	// copying the body through fmt's buffer.
+	io.WriteString(w, key+" "+strconv.Itoa(len(v))+"\n")
+	io.WriteString(w, v)
+	io.WriteString(w, "\n")
 }
 
 // fingerprintRecord is scheme 1's normalized record. Its encoding is frozen:
