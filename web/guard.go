@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -44,7 +45,13 @@ func (s *Server) guard(w http.ResponseWriter, r *http.Request) bool {
 	}
 	switch {
 	case s.o.Auth.enabled():
-		if !s.authorized(r) {
+		ok, limited := s.authorized(r)
+		if limited {
+			w.Header().Set("Retry-After", "1")
+			s.deny(w, r, http.StatusTooManyRequests, "too many password checks: try again in a second")
+			return true
+		}
+		if !ok {
 			if s.o.Auth.User != "" {
 				w.Header().Set("WWW-Authenticate", `Basic realm="gongkai", charset="UTF-8"`)
 			} else {
@@ -104,38 +111,75 @@ func hostOnly(hostport string) string {
 
 // authorized checks the request's credential in constant time. A bcrypt
 // comparison costs tens of milliseconds, so credentials that verified once
-// are remembered by digest (a page loads a stylesheet too).
-func (s *Server) authorized(r *http.Request) bool {
+// are remembered by digest (a page loads a stylesheet too), and the
+// comparisons of credentials not seen before are rationed (limited is set
+// when none is left): unrationed, a client guessing passwords as fast as it
+// can would get a few dozen guesses a second and keep both cores of a small
+// server busy with bcrypt, slowing every crawl.
+func (s *Server) authorized(r *http.Request) (ok, limited bool) {
 	a := s.o.Auth
 	if a.Token != "" {
 		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		want, got := sha256.Sum256([]byte(a.Token)), sha256.Sum256([]byte(strings.TrimSpace(tok)))
-		return ok && subtle.ConstantTimeCompare(want[:], got[:]) == 1
+		return ok && subtle.ConstantTimeCompare(want[:], got[:]) == 1, false
 	}
 	user, pass, ok := r.BasicAuth()
 	if !ok {
-		return false
+		return false, false
 	}
 	wantUser, gotUser := sha256.Sum256([]byte(a.User)), sha256.Sum256([]byte(user))
 	if subtle.ConstantTimeCompare(wantUser[:], gotUser[:]) != 1 {
-		return false
+		return false, false
 	}
 	key := sha256.Sum256([]byte(user + "\x00" + pass))
 	if s.auth.known(key) {
-		return true
+		return true, false
+	}
+	if !s.auth.take(time.Now()) {
+		return false, true
 	}
 	if bcrypt.CompareHashAndPassword([]byte(a.PasswordHash), []byte(pass)) != nil {
-		return false
+		return false, false
 	}
 	s.auth.remember(key)
-	return true
+	return true, false
 }
 
+// bcryptPerSecond rations the password checks of credentials not seen
+// before: about a tenth of a core at bcrypt's default cost, and 170,000
+// guesses a day at most, against which a password worth the name holds.
+// bcryptBurst checks may be spent at once (several people logging in).
+const (
+	bcryptPerSecond = 2
+	bcryptBurst     = 5
+)
+
 // verified remembers a few credentials that passed bcrypt. Only correct
-// passwords get in, so a handful of slots is plenty.
+// passwords get in, so a handful of slots is plenty. It also holds the
+// ration of bcrypt checks: a bucket of bcryptBurst tokens refilled at
+// bcryptPerSecond.
 type verified struct {
-	mu   sync.Mutex
-	keys [][32]byte
+	mu     sync.Mutex
+	keys   [][32]byte
+	tokens float64
+	filled time.Time
+}
+
+// take spends one bcrypt check, if the ration has one.
+func (v *verified) take(now time.Time) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.filled.IsZero() {
+		v.tokens = bcryptBurst
+	} else {
+		v.tokens = min(bcryptBurst, v.tokens+max(now.Sub(v.filled).Seconds(), 0)*bcryptPerSecond)
+	}
+	v.filled = now
+	if v.tokens < 1 {
+		return false
+	}
+	v.tokens--
+	return true
 }
 
 func (v *verified) known(k [32]byte) bool {

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gongkai/gongkai/archive"
 )
@@ -118,6 +120,53 @@ func TestAuth(t *testing.T) {
 				t.Error("401 without WWW-Authenticate")
 			}
 		})
+	}
+}
+
+// Password guesses are rationed: once the burst of bcrypt checks is spent,
+// a new credential gets 429 with Retry-After, a remembered one still gets
+// in, and the ration refills with time.
+func TestPasswordChecksAreRationed(t *testing.T) {
+	f := newFixture(t)
+	basic := f.server(Options{Listen: "0.0.0.0:8080", Auth: Auth{User: "archivist", PasswordHash: testHash}})
+	const host = "10.0.0.2:8080"
+	right := request{path: "/", host: host, user: "archivist", pass: "s3cret"}
+	if w := right.do(basic); w.Code != http.StatusOK {
+		t.Fatalf("right password = %d", w.Code)
+	}
+	limited := 0
+	for i := range 2 * bcryptBurst {
+		w := (request{path: "/", host: host, user: "archivist", pass: fmt.Sprint("guess", i)}).do(basic)
+		switch w.Code {
+		case http.StatusUnauthorized:
+		case http.StatusTooManyRequests:
+			limited++
+			if w.Header().Get("Retry-After") == "" {
+				t.Error("429 without Retry-After")
+			}
+		default:
+			t.Fatalf("guess %d = %d", i, w.Code)
+		}
+	}
+	if limited == 0 {
+		t.Errorf("%d quick wrong guesses were all checked, want the ration to stop some", 2*bcryptBurst)
+	}
+	if w := right.do(basic); w.Code != http.StatusOK {
+		t.Errorf("remembered password during the flood = %d, want 200", w.Code)
+	}
+
+	var v verified
+	t0 := time.Unix(1000, 0)
+	for i := range bcryptBurst {
+		if !v.take(t0) {
+			t.Fatalf("check %d of the burst refused", i)
+		}
+	}
+	if v.take(t0) {
+		t.Error("a check past the burst was allowed")
+	}
+	if !v.take(t0.Add(time.Second / bcryptPerSecond)) {
+		t.Error("no check allowed after the refill time")
 	}
 }
 
