@@ -66,6 +66,10 @@ type Options struct {
 	// Poll is how often Run looks for changes it was not told about; 0 means 5s.
 	Poll   time.Duration
 	Layout Layout
+	// Window is the number of matches above which a search is ranked
+	// within spans of publication dates (span.go); 0 means DefaultWindow,
+	// below 0 never.
+	Window int
 	// Lag, when set, is told by Run how many archive changes the index has
 	// not applied yet (counted up to 10,000) before each catch-up, and 0
 	// after one completes: the daemon exports it as a metric.
@@ -88,6 +92,7 @@ type Index struct {
 	mu     sync.Mutex // serialises CatchUp
 	wmu    sync.RWMutex
 	water  uint64
+	dates  dateCache // span.go
 }
 
 // Internal keys: the last applied change seq, and the layout the index was

@@ -29,6 +29,9 @@ type Query struct {
 	From, To       string // published YYYY-MM-DD inclusive, "" = open
 	After          string // cursor from Result.Next; "" = first page
 	Limit          int    // default 20
+	// All ranks every match over the whole archive, however many: see
+	// span.go for what a search matching more than Options.Window does.
+	All bool
 }
 
 // Hit is one matching document, best first.
@@ -50,9 +53,13 @@ type Result struct {
 	// (documents holding all its character pairs), an upper bound of the
 	// documents holding the phrase: an index without positions checks the
 	// phrase only on the hits it returns.
-	TotalIsBound bool          `json:"total_is_bound,omitempty"`
-	Next         string        `json:"next,omitempty"`
-	Took         time.Duration `json:"took_ns"`
+	TotalIsBound bool `json:"total_is_bound,omitempty"`
+	// Span is set when the hits were ranked within spans of publication
+	// dates (span.go): from the newest span's To to the oldest span's From
+	// of this page.
+	Span *Span         `json:"span,omitempty"`
+	Next string        `json:"next,omitempty"`
+	Took time.Duration `json:"took_ns"`
 }
 
 // ErrBadQuery marks a query the index cannot run (an empty text, a
@@ -166,7 +173,9 @@ func bleveQuery(q Query, parts []part, positions bool) query.Query {
 const maxRounds = 10
 
 // Search runs q and returns a page of hits with snippets, best first.
-// Documents the archive no longer has are skipped.
+// Documents the archive no longer has are skipped. A query whose matches
+// the index's term counts put above Options.Window is ranked within spans
+// of publication dates, newest first (see span.go), unless q.All.
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	start := time.Now()
 	parts := parse(q.Text)
@@ -187,27 +196,84 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	// (between pages, or between the rounds of one page) when bleve merges
 	// segments: so every read starts at the rank where the trailing tie of
 	// the candidates consumed so far begins, and skips its members.
-	t := tie{from: cur.next - len(cur.tie), score: cur.score, ids: map[string]bool{}}
-	for _, id := range cur.tie {
-		t.add(id)
-	}
+	t := newTie(cur)
 	check := !ix.layout.Positions && slices.ContainsFunc(parts, func(p part) bool { return p.phrase })
-	batch := q.Limit
+	r := ranking{ix: ix, q: q, parts: parts, check: check, batch: q.Limit, out: Result{Hits: []Hit{}, TotalIsBound: check}}
 	if check {
-		batch = max(2*q.Limit, 20)
+		r.batch = max(2*q.Limit, 20)
 	}
 	bq := bleveQuery(q, parts, ix.layout.Positions)
-	out := Result{Hits: []Hit{}, TotalIsBound: check}
-	var total uint64
-	for round := 0; len(out.Hits) < q.Limit && round < maxRounds; round++ {
-		from, size := t.from, batch+len(t.order)
-		res, err := ix.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(bq, size, from, false))
+	sp, err := ix.spans(ctx, q, parts, cur)
+	if err != nil {
+		return Result{}, fmt.Errorf("search %q: %w", q.Text, err)
+	}
+	if sp == nil {
+		done, err := r.rank(ctx, bq, t)
 		if err != nil {
-			return Result{}, fmt.Errorf("search %q: %w", q.Text, err)
+			return Result{}, err
 		}
-		total = res.Total
+		r.out.Total = int(r.total)
+		if !done {
+			r.out.Next = t.cursor().encode()
+		}
+	} else {
+		r.out.Total, r.out.TotalIsBound = int(sp.estimate), true
+		for span := sp.current; ; {
+			done, err := r.rank(ctx, spanQuery(bq, span), t)
+			if err != nil {
+				return Result{}, err
+			}
+			if r.out.Span == nil {
+				r.out.Span = &Span{From: span.From, To: span.To}
+			}
+			r.out.Span.From = span.From
+			next, more := sp.next(span)
+			r.out.Span.Older = more
+			if !done {
+				c := t.cursor()
+				c.span = &span
+				r.out.Next = c.encode()
+				break
+			}
+			if !more || len(r.out.Hits) == q.Limit || r.rounds >= maxRounds {
+				if more {
+					r.out.Next = cursor{span: &next}.encode()
+				}
+				break
+			}
+			span, t = next, newTie(cursor{})
+		}
+	}
+	r.out.Took = time.Since(start)
+	return r.out, nil
+}
+
+// ranking is one page of a search being filled.
+type ranking struct {
+	ix           *Index
+	q            Query
+	parts        []part
+	check        bool
+	batch        int
+	out          Result
+	total        uint64
+	rounds       int
+	lastRoundLen int
+}
+
+// rank reads candidates of bq from t's place until the page is full or bq
+// has no more (done).
+func (r *ranking) rank(ctx context.Context, bq query.Query, t *tie) (done bool, err error) {
+	for len(r.out.Hits) < r.q.Limit && r.rounds < maxRounds {
+		r.rounds++
+		from, size := t.from, r.batch+len(t.order)
+		res, err := r.ix.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(bq, size, from, false))
+		if err != nil {
+			return false, fmt.Errorf("search %q: %w", r.q.Text, err)
+		}
+		r.total, t.total = res.Total, res.Total
 		for i, h := range res.Hits {
-			if len(out.Hits) == q.Limit {
+			if len(r.out.Hits) == r.q.Limit {
 				break
 			}
 			if len(t.order) > 0 && h.Score == t.score && t.ids[h.ID] {
@@ -217,41 +283,41 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 				t.reset(from+i, h.Score)
 			}
 			t.add(h.ID)
-			id, err := strconv.ParseUint(h.ID, 10, 64)
-			if err != nil {
-				continue
+			if err := r.consider(ctx, h.ID, h.Score); err != nil {
+				return false, err
 			}
-			d, rec, err := ix.src.Current(ctx, id)
-			if errors.Is(err, archive.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return Result{}, fmt.Errorf("search %q: %w", q.Text, err)
-			}
-			if check && !holdsPhrases(d, rec, parts) {
-				continue
-			}
-			title := rec.Title
-			if title == "" {
-				title = d.Title
-			}
-			out.Hits = append(out.Hits, Hit{Doc: d, Score: h.Score,
-				Snippet: snippet(rec.Body, parts, snippetRunes), Title: mark(title, parts)})
 		}
 		if len(res.Hits) < size {
 			break // no more candidates
 		}
 	}
-	out.Total = int(total)
-	if pos := t.from + len(t.order); uint64(pos) < total {
-		next := cursor{next: pos}
-		if len(t.order) <= maxTie {
-			next.score, next.tie = t.score, t.order
-		}
-		out.Next = next.encode()
+	return uint64(t.from+len(t.order)) >= t.total, nil
+}
+
+// consider adds the candidate id to the page if the archive still has it
+// and it holds the query's phrases.
+func (r *ranking) consider(ctx context.Context, hid string, score float64) error {
+	id, err := strconv.ParseUint(hid, 10, 64)
+	if err != nil {
+		return nil
 	}
-	out.Took = time.Since(start)
-	return out, nil
+	d, rec, err := r.ix.src.Current(ctx, id)
+	if errors.Is(err, archive.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("search %q: %w", r.q.Text, err)
+	}
+	if r.check && !holdsPhrases(d, rec, r.parts) {
+		return nil
+	}
+	title := rec.Title
+	if title == "" {
+		title = d.Title
+	}
+	r.out.Hits = append(r.out.Hits, Hit{Doc: d, Score: score,
+		Snippet: snippet(rec.Body, r.parts, snippetRunes), Title: mark(title, r.parts)})
+	return nil
 }
 
 // holdsPhrases reports whether every phrase of the query occurs in one of
@@ -291,6 +357,7 @@ type cursor struct {
 	next  int
 	score float64
 	tie   []string
+	span  *Span // the span of dates being read, for a windowed search
 }
 
 // tie is the trailing run of consumed candidates with one score: it
@@ -300,6 +367,24 @@ type tie struct {
 	score float64
 	ids   map[string]bool
 	order []string
+	total uint64 // candidates of the query being read
+}
+
+func newTie(c cursor) *tie {
+	t := &tie{from: c.next - len(c.tie), score: c.score, ids: map[string]bool{}}
+	for _, id := range c.tie {
+		t.add(id)
+	}
+	return t
+}
+
+// cursor is where the next page goes on from t.
+func (t *tie) cursor() cursor {
+	c := cursor{next: t.from + len(t.order)}
+	if len(t.order) <= maxTie {
+		c.score, c.tie = t.score, t.order
+	}
+	return c
 }
 
 func (t *tie) reset(from int, score float64) {
@@ -317,6 +402,9 @@ func (c cursor) encode() string {
 	if len(c.tie) > 0 {
 		s += ":" + strconv.FormatUint(math.Float64bits(c.score), 16) + ":" + strings.Join(c.tie, ",")
 	}
+	if c.span != nil {
+		s += "|" + c.span.From + "|" + c.span.To
+	}
 	return base64.RawURLEncoding.EncodeToString([]byte(s))
 }
 
@@ -326,8 +414,16 @@ func decodeCursor(s string) (cursor, error) {
 	if err != nil || len(data) < 2 || data[0] != 'r' {
 		return cursor{}, bad
 	}
-	parts := strings.SplitN(string(data[1:]), ":", 3)
 	var c cursor
+	rank, span, hasSpan := strings.Cut(string(data[1:]), "|")
+	if hasSpan {
+		from, to, ok := strings.Cut(span, "|")
+		if !ok || !validSpanDate(from) || !validSpanDate(to) {
+			return cursor{}, bad
+		}
+		c.span = &Span{From: from, To: to}
+	}
+	parts := strings.SplitN(rank, ":", 3)
 	if c.next, err = strconv.Atoi(parts[0]); err != nil || c.next < 0 {
 		return cursor{}, bad
 	}

@@ -136,7 +136,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	if res.Hits == nil {
 		res.Hits = []search.Hit{}
 	}
-	s.writeJSON(w, http.StatusOK, api.SearchPage{Hits: res.Hits, Total: res.Total, TotalIsBound: res.TotalIsBound, Next: res.Next})
+	s.writeJSON(w, http.StatusOK, api.SearchPage{Hits: res.Hits, Total: res.Total, TotalIsBound: res.TotalIsBound, Span: res.Span, Next: res.Next})
 }
 
 // VersionInfo is a version in a document's version list (see api.VersionInfo).

@@ -67,6 +67,7 @@ type filter struct {
 	Source, Status string
 	From, To       string // published YYYY-MM-DD inclusive
 	After          string // cursor
+	All            bool   // rank=all: rank a large search over the whole archive
 }
 
 func (f filter) list(limit int) archive.ListQuery {
@@ -74,13 +75,13 @@ func (f filter) list(limit int) archive.ListQuery {
 }
 
 func (f filter) search(limit int) search.Query {
-	return search.Query{Text: f.Text, Source: f.Source, Status: f.Status, From: f.From, To: f.To, After: f.After, Limit: limit}
+	return search.Query{Text: f.Text, Source: f.Source, Status: f.Status, From: f.From, To: f.To, After: f.After, Limit: limit, All: f.All}
 }
 
 // docQuery reads the document filters shared by the pages and the API:
 // q, status, from, to, after (and source, which callers set).
 func docQuery(r *http.Request) (filter, error) {
-	q := filter{Text: strings.TrimSpace(r.URL.Query().Get("q")), After: r.URL.Query().Get("after")}
+	q := filter{Text: strings.TrimSpace(r.URL.Query().Get("q")), After: r.URL.Query().Get("after"), All: r.URL.Query().Get("rank") == "all"}
 	switch st := r.URL.Query().Get("status"); st {
 	case "", archive.StatusLive, archive.StatusWithdrawn:
 		q.Status = st

@@ -47,10 +47,14 @@ type docList struct {
 	Total  int          // -1 when not known
 	// TotalIsBound: Total is an upper bound (a phrase checked on the hits).
 	TotalIsBound bool
-	First        string         // link to the first page, when this is a later one
-	Next         string         // link to the next page
-	Action       string         // where the filter form submits
-	Health       archive.Health // the source's, on a source page
+	// Span: the hits are ranked within these publication dates (a search
+	// matching more than the index's window); AllLink ranks over everything.
+	Span    *search.Span
+	AllLink string
+	First   string         // link to the first page, when this is a later one
+	Next    string         // link to the next page
+	Action  string         // where the filter form submits
+	Health  archive.Health // the source's, on a source page
 	// State is the source's crawl state on a source's page (its backfill
 	// progress, how its last walk ended); nil elsewhere.
 	State *archive.SourceState
@@ -72,7 +76,7 @@ func (s *Server) listDocs(r *http.Request, q filter, action string) (docList, er
 		if err != nil {
 			return docList{}, err
 		}
-		l.Hits, l.Total, l.TotalIsBound, next = res.Hits, res.Total, res.TotalIsBound, res.Next
+		l.Hits, l.Total, l.TotalIsBound, l.Span, next = res.Hits, res.Total, res.TotalIsBound, res.Span, res.Next
 	} else {
 		p, err := s.r.List(r.Context(), q.list(s.o.PageSize))
 		if err != nil {
@@ -96,6 +100,12 @@ func (s *Server) listDocs(r *http.Request, q filter, action string) (docList, er
 	}
 	if q.After != "" {
 		l.First = link("")
+	}
+	if l.Span != nil {
+		v := r.URL.Query()
+		v.Del("after")
+		v.Set("rank", "all")
+		l.AllLink = action + "?" + v.Encode()
 	}
 	if next != "" {
 		l.Next = link(next)

@@ -128,9 +128,13 @@ func (c *Client) List(ctx context.Context, q archive.ListQuery) (archive.Page, e
 // Search runs a full-text search, like search.Index.Search.
 func (c *Client) Search(ctx context.Context, q search.Query) (search.Result, error) {
 	var p SearchPage
+	rank := ""
+	if q.All {
+		rank = "all"
+	}
 	err := c.get(ctx, "/api/search?"+values("q", q.Text, "source", q.Source, "status", q.Status, "from", q.From, "to", q.To,
-		"after", q.After, "limit", itoa(q.Limit)), &p)
-	return search.Result{Hits: p.Hits, Total: p.Total, TotalIsBound: p.TotalIsBound, Next: p.Next}, err
+		"after", q.After, "limit", itoa(q.Limit), "rank", rank), &p)
+	return search.Result{Hits: p.Hits, Total: p.Total, TotalIsBound: p.TotalIsBound, Span: p.Span, Next: p.Next}, err
 }
 
 // Doc returns a document and its version list.

@@ -47,8 +47,12 @@ type SearchPage struct {
 	Total int          `json:"total"`
 	// TotalIsBound says Total is an upper bound: the index checks a phrase
 	// only on the hits it returns.
-	TotalIsBound bool   `json:"total_is_bound,omitempty"`
-	Next         string `json:"next,omitempty"`
+	TotalIsBound bool `json:"total_is_bound,omitempty"`
+	// Span is set when the search matched so many documents that its hits
+	// are ranked within spans of publication dates, newest first (?rank=all
+	// ranks over the whole archive).
+	Span *search.Span `json:"span,omitempty"`
+	Next string       `json:"next,omitempty"`
 }
 
 // VersionInfo is a version in a document's version list: everything but
