@@ -307,6 +307,31 @@ func TestSearchAcrossSources(t *testing.T) {
 	r.mustNotContain(t, "empty search", reportTitle)
 }
 
+// A search matching more documents than the index's window says it ranks
+// within spans of dates and links to a ranking of the whole archive, which
+// the API answers without a span.
+func TestSearchInSpans(t *testing.T) {
+	f := newFixture(t)
+	ix, err := search.Open(filepath.Join(t.TempDir(), "search"), f.store, search.Options{Window: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if _, err := ix.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h := f.server(Options{Search: ix})
+	r := get(t, h, "/search?q="+url.QueryEscape("法治"))
+	r.mustContain(t, "search in spans", "按发布日期分段排序", "ranked within those published", "rank=all")
+	r = get(t, h, "/search?q="+url.QueryEscape("法治")+"&rank=all")
+	r.mustNotContain(t, "search over everything", "按发布日期分段排序")
+	r.mustContain(t, "search over everything", "2 个文件")
+	r = get(t, h, "/api/search?q="+url.QueryEscape("法治"))
+	r.mustContain(t, "api search in spans", `"span"`, `"older"`)
+	r = get(t, h, "/api/search?q="+url.QueryEscape("法治")+"&rank=all")
+	r.mustNotContain(t, "api search over everything", `"span"`)
+}
+
 func TestDocPage(t *testing.T) {
 	f := newFixture(t)
 	r := get(t, f.server(Options{}), docPath(f.report, ""))
