@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -403,7 +404,7 @@ func (c cursor) encode() string {
 		s += ":" + strconv.FormatUint(math.Float64bits(c.score), 16) + ":" + strings.Join(c.tie, ",")
 	}
 	if c.span != nil {
-		s += "|" + c.span.From + "|" + c.span.To
+		s += "|" + url.QueryEscape(c.span.From) + "|" + url.QueryEscape(c.span.To)
 	}
 	return base64.RawURLEncoding.EncodeToString([]byte(s))
 }
@@ -418,7 +419,10 @@ func decodeCursor(s string) (cursor, error) {
 	rank, span, hasSpan := strings.Cut(string(data[1:]), "|")
 	if hasSpan {
 		from, to, ok := strings.Cut(span, "|")
-		if !ok || !validSpanDate(from) || !validSpanDate(to) {
+		var err1, err2 error
+		from, err1 = url.QueryUnescape(from)
+		to, err2 = url.QueryUnescape(to)
+		if !ok || err1 != nil || err2 != nil || !validSpanDate(from) || !validSpanDate(to) {
 			return cursor{}, bad
 		}
 		c.span = &Span{From: from, To: to}

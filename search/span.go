@@ -238,22 +238,7 @@ func readDates(r index.IndexReader, from, to string) ([]dateCount, uint64, error
 	return out, total, nil
 }
 
-// validSpanDate accepts what a cursor's span may hold.
-func validSpanDate(s string) bool {
-	if s == "" {
-		return true
-	}
-	if len(s) != 10 {
-		return false
-	}
-	for i, c := range s {
-		if i == 4 || i == 7 {
-			if c != '-' {
-				return false
-			}
-		} else if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
+// validSpanDate accepts what a cursor's span may hold: a published value
+// as the index holds it (normally YYYY-MM-DD, but whatever a page gave;
+// the cursor escapes it), of a sane length.
+func validSpanDate(s string) bool { return len(s) <= 64 }

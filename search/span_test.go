@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gongkai/gongkai/archive"
@@ -131,13 +132,14 @@ func TestCursorWithSpan(t *testing.T) {
 		{next: 3, span: &Span{From: "2025-01-01", To: "2025-02-01"}},
 		{next: 5, score: 1.5, tie: []string{"4", "7"}, span: &Span{}},
 		{next: 0},
+		{next: 2, span: &Span{From: "2025年|1月", To: "x y%"}},
 	} {
 		got, err := decodeCursor(c.encode())
 		if err != nil || got.next != c.next || (got.span == nil) != (c.span == nil) || c.span != nil && *got.span != *c.span || !slices.Equal(got.tie, c.tie) {
 			t.Errorf("cursor %+v → %+v, %v", c, got, err)
 		}
 	}
-	for _, bad := range []string{"r1|2025-01-01", "r1|x|2025-01-01", "r1|2025-13-0|"} {
+	for _, bad := range []string{"r1|2025-01-01", "r1|" + strings.Repeat("9", 65) + "|2025-01-01", "rx|2025-01-01|2025-01-02"} {
 		if _, err := decodeCursor(cursor{}.encode()[:0] + encodeRaw(bad)); err == nil {
 			t.Errorf("cursor %q decoded", bad)
 		}
