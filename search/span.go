@@ -60,7 +60,9 @@ func (ix *Index) spans(ctx context.Context, q Query, parts []part, cur cursor) (
 	if window == 0 {
 		window = DefaultWindow
 	}
-	if q.All || window < 0 {
+	// A later page goes on the way the first page was ranked, whatever
+	// the index has become since.
+	if q.All || window < 0 || q.After != "" && cur.span == nil {
 		return nil, nil
 	}
 	a, err := ix.idx.Advanced()
@@ -73,9 +75,10 @@ func (ix *Index) spans(ctx context.Context, q Query, parts []part, cur cursor) (
 	}
 	defer r.Close()
 	est, err := ix.estimate(ctx, r, parts)
-	if err != nil || est <= uint64(window) {
+	if err != nil || est <= uint64(window) && cur.span == nil {
 		return nil, err
 	}
+	est = max(est, 1)
 	dates, total, err := ix.datesIn(r, q.From, q.To)
 	if err != nil || len(dates) == 0 {
 		return nil, err
