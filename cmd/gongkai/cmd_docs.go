@@ -27,6 +27,7 @@ func cmdDocs(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&f.From, "from", "", "published on or after YYYY-MM-DD")
 	fs.StringVar(&f.To, "to", "", "published on or before YYYY-MM-DD")
 	fs.IntVar(&limit, "n", 0, "at most N documents (0 = all)")
+	fs.BoolVar(&f.All, "all", false, "with -q: rank every match over the whole archive, however many (else a search matching very many is ranked within spans of publication dates, newest first)")
 	fs.BoolVar(&asJSON, "json", false, "print JSON")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -90,6 +91,7 @@ func pageLimit(limit, have int) int {
 func searchDocs(ctx context.Context, e *env, r reader, q search.Query, limit int, asJSON bool) error {
 	hits := []search.Hit{}
 	total, bound := 0, false
+	var span *search.Span // the first page's
 	for {
 		q.Limit = pageLimit(limit, len(hits))
 		res, err := r.Search(ctx, q)
@@ -97,6 +99,9 @@ func searchDocs(ctx context.Context, e *env, r reader, q search.Query, limit int
 			return err
 		}
 		hits, total, bound = append(hits, res.Hits...), res.Total, res.TotalIsBound
+		if span == nil {
+			span = res.Span
+		}
 		if res.Next == "" || limit > 0 && len(hits) >= limit {
 			break
 		}
@@ -110,6 +115,9 @@ func searchDocs(ctx context.Context, e *env, r reader, q search.Query, limit int
 	for _, h := range hits {
 		d := h.Doc
 		fmt.Fprintf(e.stdout, "%d  %s  %s  %s\n    %s\n", d.ID, dash(d.Published), d.Source, plain(h.Title), plain(h.Snippet))
+	}
+	if span != nil {
+		fmt.Fprintln(e.stderr, "many documents match: ranked within spans of publication dates, newest first (-all ranks them all at once)")
 	}
 	if bound {
 		fmt.Fprintf(e.stderr, "%d of at most %d match(es)\n", len(hits), total)
