@@ -460,10 +460,7 @@ func (ix *Index) merge(ctx context.Context) error {
 	// A merge's result is persisted in the background, and Close does not
 	// wait for it; a write of the index's own does (bleve persists batches
 	// before returning), and persists the merged segments with it.
-	ix.wmu.RLock()
-	water := ix.water
-	ix.wmu.RUnlock()
-	if err := ix.idx.SetInternal(watermarkKey, binary.BigEndian.AppendUint64(nil, water)); err != nil {
+	if err := ix.idx.SetInternal(watermarkKey, binary.BigEndian.AppendUint64(nil, ix.Watermark())); err != nil {
 		return fmt.Errorf("merge index segments: %w", err)
 	}
 	return nil

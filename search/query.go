@@ -251,15 +251,14 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 
 // ranking is one page of a search being filled.
 type ranking struct {
-	ix           *Index
-	q            Query
-	parts        []part
-	check        bool
-	batch        int
-	out          Result
-	total        uint64
-	rounds       int
-	lastRoundLen int
+	ix     *Index
+	q      Query
+	parts  []part
+	check  bool
+	batch  int
+	out    Result
+	total  uint64
+	rounds int
 }
 
 // rank reads candidates of bq from t's place until the page is full or bq

@@ -7,6 +7,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -65,26 +66,23 @@ func (ix *Index) spans(ctx context.Context, q Query, parts []part, cur cursor) (
 	if q.All || window < 0 || q.After != "" && cur.span == nil {
 		return nil, nil
 	}
-	a, err := ix.idx.Advanced()
-	if err != nil {
+	var p *spanPlan
+	err := ix.withSnapshot(func(r *scorch.IndexSnapshot) error {
+		est, err := ix.estimate(ctx, r, parts)
+		if err != nil || est <= uint64(window) && cur.span == nil {
+			return err
+		}
+		est = max(est, 1)
+		dates, total, err := ix.datesIn(r, q.From, q.To)
+		if err != nil || len(dates) == 0 {
+			return err
+		}
+		p = &spanPlan{estimate: est, dates: dates, target: max(uint64(window)*total/est, 1)}
+		return nil
+	})
+	if err != nil || p == nil {
 		return nil, err
 	}
-	r, err := a.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	est, err := ix.estimate(ctx, r, parts)
-	if err != nil || est <= uint64(window) && cur.span == nil {
-		return nil, err
-	}
-	est = max(est, 1)
-	dates, total, err := ix.datesIn(r, q.From, q.To)
-	if err != nil || len(dates) == 0 {
-		return nil, err
-	}
-	p := &spanPlan{estimate: est, dates: dates}
-	p.target = max(uint64(window)*total/est, 1)
 	if cur.span != nil {
 		p.current = *cur.span
 	} else {

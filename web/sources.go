@@ -84,14 +84,15 @@ func (s *Server) listDocs(r *http.Request, q filter, action string) (docList, er
 		}
 		l.Docs, l.Total, next = p.Docs, p.Total, p.Next
 	}
-	link := func(after string) string {
-		v := url.Values{}
-		for k, vs := range r.URL.Query() {
-			v[k] = vs
-		}
+	// link is this page's URL with after (and any other key) set, "" values
+	// dropped.
+	link := func(set ...string) string {
+		v := r.URL.Query()
 		v.Del("after")
-		if after != "" {
-			v.Set("after", after)
+		for i := 0; i+1 < len(set); i += 2 {
+			if v.Del(set[i]); set[i+1] != "" {
+				v.Set(set[i], set[i+1])
+			}
 		}
 		if len(v) == 0 {
 			return action
@@ -99,16 +100,13 @@ func (s *Server) listDocs(r *http.Request, q filter, action string) (docList, er
 		return action + "?" + v.Encode()
 	}
 	if q.After != "" {
-		l.First = link("")
+		l.First = link()
 	}
 	if l.Span != nil {
-		v := r.URL.Query()
-		v.Del("after")
-		v.Set("rank", "all")
-		l.AllLink = action + "?" + v.Encode()
+		l.AllLink = link("rank", "all")
 	}
 	if next != "" {
-		l.Next = link(next)
+		l.Next = link("after", next)
 	}
 	return l, nil
 }
