@@ -332,6 +332,12 @@ var growthMeasures = []struct {
 	{"search common term p95", fmtMs, "target: < 2× growth"},
 	{"search phrase p95", fmtMs, "target: < 2× growth"},
 	{"search page p95", fmtMs, "target: < 2× growth"},
+	{"search rare term next page p95", fmtMs, "target: < 2× growth"},
+	{"search common term next page p95", fmtMs, "target: < 2× growth"},
+	{"search phrase next page p95", fmtMs, "target: < 2× growth"},
+	{"search rare term rank=all p95", fmtMs, "every match ranked (opt-in): grows with the matches"},
+	{"search common term rank=all p95", fmtMs, "every match ranked (opt-in): grows with the matches"},
+	{"search phrase rank=all p95", fmtMs, "every match ranked (opt-in): grows with the matches"},
 	{"daemon RSS during reads", func(v float64) string { return fmt.Sprintf("%.0f MB", v) }, "target: < 300 MB"},
 	{"reindex", func(v float64) string { return fmt.Sprintf("%.0f s", v) }, ""},
 	{"archive / raw HTML", fmtPct, "target: ≤ the WARC.gz (about 26–33% of raw)"},
@@ -591,7 +597,8 @@ func readWorkload(ctx context.Context, db string, o scaleOptions, fig scaleFigur
 		}
 	}
 	type sr struct {
-		Total int `json:"total"`
+		Total int    `json:"total"`
+		Next  string `json:"next"`
 	}
 	for _, q := range []struct {
 		what, key string
@@ -602,13 +609,29 @@ func readWorkload(ctx context.Context, db string, o scaleOptions, fig scaleFigur
 		{"search: phrase", "search phrase p95", []string{`"法治政府建设"`, `"高质量发展"`, `"人民群众"`, `"安全生产"`}},
 	} {
 		var hits []int
+		next := make([]string, o.reads)
 		if err := measure(q.what+" (/api/search, 20 hits)", q.key, "", func(i int) (string, any) {
 			return "/api/search?limit=20&q=" + url.QueryEscape(q.terms[i%len(q.terms)]), &sr{}
-		}, func(_ int, v any) { hits = append(hits, v.(*sr).Total) }); err != nil {
+		}, func(i int, v any) { hits, next[i] = append(hits, v.(*sr).Total), v.(*sr).Next }); err != nil {
 			return nil, err
 		}
 		slices.Sort(hits)
 		rows[len(rows)-1].note = fmt.Sprintf("%s; matches: median %d, max %d", strings.Join(q.terms[:min(4, len(q.terms))], " "), hits[len(hits)/2], hits[len(hits)-1])
+		// The next page, which a search ranked in spans may take from an
+		// older span, and the same search ranking every match.
+		if err := measure(q.what+", next page", strings.Replace(q.key, " p95", " next page p95", 1), "following the first page's next", func(i int) (string, any) {
+			if next[i] == "" {
+				return "/api/search?limit=20&q=" + url.QueryEscape(q.terms[i%len(q.terms)]), nil
+			}
+			return "/api/search?limit=20&q=" + url.QueryEscape(q.terms[i%len(q.terms)]) + "&after=" + url.QueryEscape(next[i]), nil
+		}, nil); err != nil {
+			return nil, err
+		}
+		if err := measure(q.what+", rank=all", strings.Replace(q.key, " p95", " rank=all p95", 1), "every match ranked over the whole archive", func(i int) (string, any) {
+			return "/api/search?limit=20&rank=all&q=" + url.QueryEscape(q.terms[i%len(q.terms)]), nil
+		}, nil); err != nil {
+			return nil, err
+		}
 	}
 	if err := measure("search page: /search?q= (HTML, 50 hits)", "search page p95", "common term with snippets", func(i int) (string, any) {
 		return "/search?q=" + url.QueryEscape([]string{"工作", "发展"}[i%2]), nil
