@@ -287,16 +287,33 @@ func (r *run) crawl(ctx context.Context) error {
 	r.f = f
 	// Documents are fetched while the list pages are still being walked;
 	// only the documents missing from the lists wait for the walk's end.
-	jobs := make(chan job)
+	// The walk fetches and parses the next list page while the fetchers
+	// work through the documents of the last one: with an unbuffered
+	// hand-over they sat idle through every list page's parse (0.74 s of a
+	// 4.8 s first crawl of 10,000 documents at parallel 1 on loopback). It
+	// stays one page ahead, no more: a page-end mark follows each page's
+	// documents, and the walk passes a page's end only once the fetchers
+	// have taken the previous page's mark. So a stopped run leaves no more
+	// walked pages unfinished than before, and a resumed backfill reads no
+	// more list pages again.
+	jobs := make(chan job, jobBuffer)
+	ahead := make(chan struct{}, 1)
 	docsDone := make(chan struct{})
 	go func() {
 		defer close(docsDone)
-		r.fetchDocs(ctx, jobs)
+		r.fetchDocs(ctx, jobs, ahead)
 	}()
 	planned := map[uint64]bool{}
 	emit := func(j job) {
 		if j.known != nil {
 			planned[j.known.ID] = true
+		}
+		if j.pageEnd {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
 		}
 		select {
 		case jobs <- j:
@@ -326,6 +343,10 @@ func (r *run) crawl(ctx context.Context) error {
 	}
 	return nil
 }
+
+// jobBuffer holds a list page's documents while the walk reads the next
+// page (a job is a URL and its listing).
+const jobBuffer = 256
 
 func (r *run) newFetcher(ctx context.Context) (*fetcher, error) {
 	sc, err := newScope(r.src.Start, r.src.Hosts)
@@ -395,6 +416,8 @@ type job struct {
 	reason string  // "new", "listing changed", "vanished", "revisit", "withdrawn listed"
 	quiet  bool    // found by a backfill: old documents, recorded without alerts
 	ticket *ticket // the backfill list page it came from
+	// pageEnd marks the end of a list page's documents; it is no document.
+	pageEnd bool
 }
 
 // planListed decides whether a document seen on a list page is fetched
@@ -460,7 +483,7 @@ type fetched struct {
 // (one per fetch slot up to the CPUs, at least two) that decode, extract and store them. A fetcher never waits
 // for extraction or the archive's commit, so the fetch slots stay busy on a
 // slow server and the CPUs stay busy on a fast one.
-func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
+func (r *run) fetchDocs(ctx context.Context, work <-chan job, ahead <-chan struct{}) {
 	parallel := max(r.src.Parallel, 1)
 	// A small buffer: responses fetched while the processors are busy wait
 	// in it, so a list page (fetched and parsed by the walk while the
@@ -475,6 +498,10 @@ func (r *run) fetchDocs(ctx context.Context, work <-chan job) {
 		go func() {
 			defer fetchers.Done()
 			for j := range work {
+				if j.pageEnd {
+					<-ahead
+					continue
+				}
 				res := &fetchResult{err: errors.New("fetch aborted")}
 				r.guard("document", j.url, func() { res = r.fetchDoc(ctx, j) })
 				out <- fetched{j, res}

@@ -258,7 +258,7 @@ func (w *walker) page(ctx context.Context, wk *walk, req discover.Request, emit 
 		w.add(func(s *archive.RunStats) { s.Capped += len(entries) - n })
 		entries = entries[:n]
 	}
-	fresh, changed := 0, 0
+	fresh, changed, emitted := 0, 0, false
 	for _, e := range entries {
 		canon, err := archive.CanonicalURL(e.URL)
 		if err != nil {
@@ -299,6 +299,10 @@ func (w *walker) page(ctx context.Context, wk *walk, req discover.Request, emit 
 			w.bf.add(t)
 		}
 		emit(j)
+		emitted = true
+	}
+	if emitted {
+		emit(job{pageEnd: true})
 	}
 	w.log.Debug("list page", "url", req.URL, "platform", out.Platform, "entries", len(out.Entries), "new_links", fresh, "unknown_or_changed", changed, "next", len(out.Next))
 	switch {
