@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/klauspost/compress/zstd"
 	bolt "go.etcd.io/bbolt"
@@ -127,8 +129,12 @@ const ownCapture = 1
 const refWindow = 256 << 10
 
 // compressRef compresses data with ref (a decompressed capture) as its
-// dictionary.
-func (c *codec) compressRef(ref, data []byte) ([]byte, error) {
+// dictionary. The encoder looks for matches in ref[from:] only: the
+// references it writes count back from ref's end, so the frame decodes
+// with the whole of ref (decompressRef) all the same, and the encoder's
+// reset indexes only the part of the capture the record repeats instead of
+// all of its chrome (see refStart).
+func (c *codec) compressRef(ref []byte, from int, data []byte) ([]byte, error) {
 	// Most captures and records fit a 256 KiB window. Encoders with the
 	// default window (megabytes) allocate it afresh at every reset, for
 	// every record, which made the crawl's heap several times larger; they
@@ -138,7 +144,7 @@ func (c *codec) compressRef(ref, data []byte) ([]byte, error) {
 	if len(ref)+len(data) > refWindow {
 		pool, window = &c.bigRefEncs, nil
 	}
-	opt := zstd.WithEncoderDictRaw(ownCapture, ref)
+	opt := zstd.WithEncoderDictRaw(ownCapture, ref[from:])
 	enc, _ := pool.Get().(*zstd.Encoder)
 	if enc == nil {
 		var err error
@@ -151,6 +157,36 @@ func (c *codec) compressRef(ref, data []byte) ([]byte, error) {
 	out := enc.EncodeAll(data, make([]byte, 0, len(data)/8+64))
 	pool.Put(enc)
 	return out, nil
+}
+
+// refMargin is how far before the body's first words refStart starts: the
+// title, the metadata table and the document number usually sit there.
+const refMargin = 4 << 10
+
+// refStart is where in a capture the text a record repeats begins, as far
+// as a quick look can tell: refMargin before the first words of the
+// record's body, or 0 when they cannot be found (a GBK page, a body made of
+// many small elements). Indexing a 25 KB capture was half of compressRef's
+// cost, the body's part gives the same matches; when the guess is wrong
+// the record is only compressed less well.
+func refStart(capture []byte, body string) int {
+	line := strings.TrimSpace(body)
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = strings.TrimSpace(line[:i])
+	}
+	// A probe of 8 to 24 bytes, ending at a rune boundary.
+	n := min(len(line), 24)
+	for n > 0 && n < len(line) && !utf8.RuneStart(line[n]) {
+		n--
+	}
+	if n < 8 {
+		return 0
+	}
+	i := bytes.Index(capture, []byte(line[:n]))
+	if i < 0 {
+		return 0
+	}
+	return max(0, i-refMargin)
 }
 
 // needsRef reports whether z was compressed against its own capture.

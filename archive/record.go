@@ -442,7 +442,7 @@ func (s *Store) versionValue(v Version, capture []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.codec.compressRef(capture, data)
+	return s.codec.compressRef(capture, refStart(capture, v.Record.Body), data)
 }
 
 func (s *Store) getVersion(tx *bolt.Tx, id uint64, n int, v *Version) error {
