@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -104,9 +106,31 @@ func safeResult(r diff.Result) diff.Result {
 	return out
 }
 
+// jsonSafe escapes, in encoded JSON, the characters termSafe replaces that
+// encoding/json leaves raw (DEL, C1 controls, bidirectional overrides) as
+// \uXXXX: the same strings for a program that reads the JSON, nothing that
+// drives a terminal that shows it. Only strings hold characters outside
+// printable ASCII in encoded JSON, so escaping them anywhere is valid.
+func jsonSafe(b []byte) []byte {
+	if !bytes.ContainsFunc(b, unsafeRune) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+32)
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if unsafeRune(r) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, b[:size]...)
+		}
+		b = b[size:]
+	}
+	return out
+}
+
 // terminal returns a copy of e whose stdout neutralizes control characters
 // (see termSafe), and a func that flushes it. For text output only: JSON
-// escapes control characters itself.
+// output goes through jsonSafe.
 func (e *env) terminal() (*env, func()) {
 	w := newSafeWriter(e.stdout)
 	return &env{stdout: w, stderr: e.stderr}, func() { w.Flush() }

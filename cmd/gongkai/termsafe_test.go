@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,6 +39,10 @@ func TestReadCommandsNeutralizeControlCharacters(t *testing.T) {
 
 	for _, args := range [][]string{
 		{"docs", "-config", cfg},
+		{"docs", "-config", cfg, "-json"},
+		{"show", "-config", cfg, "-json", fmt.Sprint(id)},
+		{"diff", "-config", cfg, "-json", fmt.Sprint(id)},
+		{"extract", "-json", page},
 		{"show", "-config", cfg, fmt.Sprint(id)},
 		{"diff", "-config", cfg, "-color", "never", fmt.Sprint(id)},
 		{"diff", "-config", cfg, "-color", "always", fmt.Sprint(id)},
@@ -54,6 +60,13 @@ func TestReadCommandsNeutralizeControlCharacters(t *testing.T) {
 		if i := strings.IndexFunc(out, unsafeRune); i >= 0 {
 			t.Errorf("%v prints control character %U:\n%q", args, []rune(out[i:])[0], out)
 		}
+		if slices.Contains(args, "-json") {
+			// JSON keeps the text exact: escaped, not replaced.
+			if !strings.Contains(out, `公告\u001b[2J`) || !strings.Contains(out, `\u009b31m`) || !strings.Contains(out, `\u202e倒`) {
+				t.Errorf("%v: the title is not escaped as JSON:\n%s", args, out)
+			}
+			continue
+		}
 		if !strings.Contains(out, "公告␛[2J") {
 			t.Errorf("%v: the neutralized title is not shown:\n%s", args, out)
 		}
@@ -70,5 +83,20 @@ func TestSafeWriterKeepsSplitRunes(t *testing.T) {
 	w.Flush()
 	if got, want := b.String(), "中\uFFFD文␛"; got != want {
 		t.Errorf("byte-by-byte writes gave %q, want %q", got, want)
+	}
+}
+
+// TestJSONSafeRoundTrips: escaped JSON decodes to the same strings.
+func TestJSONSafeRoundTrips(t *testing.T) {
+	var b strings.Builder
+	if err := writeJSON(&b, map[string]string{"title": hostile + "\x7f"}); err != nil {
+		t.Fatal(err)
+	}
+	if i := strings.IndexFunc(b.String(), unsafeRune); i >= 0 {
+		t.Errorf("writeJSON left %U raw: %q", []rune(b.String()[i:])[0], b.String())
+	}
+	var got map[string]string
+	if err := json.Unmarshal([]byte(b.String()), &got); err != nil || got["title"] != hostile+"\x7f" {
+		t.Errorf("decoded %q, %v; want %q", got["title"], err, hostile+"\x7f")
 	}
 }
