@@ -113,17 +113,36 @@ func (s *Store) Frontier(ctx context.Context, source string) (f Frontier, ok boo
 
 // ClearFrontier drops source's frontier: its backfill is complete.
 func (s *Store) ClearFrontier(ctx context.Context, source string) error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketFrontier)
-		if b == nil {
-			return nil
-		}
-		return b.Delete([]byte(source))
-	})
-	if err != nil {
+	if err := ctxErr(ctx); err != nil {
+		return err
+	}
+	if err := s.db.Update(func(tx *bolt.Tx) error { return deleteFrontier(tx, source) }); err != nil {
 		return fmt.Errorf("clear frontier of %s: %w", source, err)
 	}
 	return nil
+}
+
+// ClearFrontier drops the run's source's frontier in the run's open batch,
+// after the documents of the backfill's last pages. A write of its own
+// (Store.ClearFrontier) would wait for the batch, which the crawl's end
+// leaves open until its timer commits it: half a second at the end of
+// every completed backfill.
+func (r *Run) ClearFrontier(ctx context.Context) error {
+	if err := ctxErr(ctx); err != nil {
+		return err
+	}
+	if err := r.write(func(tx *bolt.Tx) error { return deleteFrontier(tx, r.source) }); err != nil {
+		return fmt.Errorf("clear frontier of %s: %w", r.source, err)
+	}
+	return nil
+}
+
+func deleteFrontier(tx *bolt.Tx, source string) error {
+	b := tx.Bucket(bucketFrontier)
+	if b == nil {
+		return nil
+	}
+	return b.Delete([]byte(source))
 }
 
 func frontierOf(tx *bolt.Tx, source string) (Frontier, bool, error) {

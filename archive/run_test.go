@@ -317,3 +317,40 @@ func TestVerifyReportsMissingListEntry(t *testing.T) {
 	}
 	archive.PutKey(t, s, "list", key)
 }
+
+// A run clears its backfill frontier in its open batch, with the documents
+// before it: it does not wait for the batch's timer (here an hour), as a
+// write of its own would, and a frontier is gone only once they are durable.
+func TestRunClearsFrontierInItsBatch(t *testing.T) {
+	s := archivetest.Open(t)
+	if err := s.SaveFrontier(ctx, "test", archive.Frontier{Pages: 3}); err != nil {
+		t.Fatal(err)
+	}
+	run, err := s.Begin(ctx, "test", archive.RunOptions{BatchDocs: 100, BatchWait: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, d := docN(1)
+	if _, err := run.Record(ctx, archive.Observation{URL: u, Doc: d, Capture: archivetest.Capture(archivetest.Page{URL: u, Doc: d})}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- run.ClearFrontier(ctx) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("ClearFrontier waited for the run's open batch")
+	}
+	if _, ok, _ := s.Frontier(ctx, "test"); !ok {
+		t.Error("the frontier is gone before the batch holding the documents before it is committed")
+	}
+	if err := run.End(ctx, archive.RunStats{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.Frontier(ctx, "test"); ok {
+		t.Error("the frontier is still there after End")
+	}
+}

@@ -67,6 +67,7 @@ type recorder interface {
 	Failed(ctx context.Context, url string, at time.Time) error
 	RecordFile(ctx context.Context, doc uint64, c archive.Capture) (bool, error)
 	SaveFrontier(ctx context.Context, f archive.Frontier) error
+	ClearFrontier(ctx context.Context) error
 	Commit(ctx context.Context) error
 	End(ctx context.Context, stats archive.RunStats, runErr error) error
 }

@@ -20,7 +20,6 @@ import (
 type Frontiers interface {
 	Frontier(ctx context.Context, source string) (archive.Frontier, bool, error)
 	SaveFrontier(ctx context.Context, source string, f archive.Frontier) error
-	ClearFrontier(ctx context.Context, source string) error
 }
 
 // Why a walk stopped before the column's end (RunStats.Stopped).
@@ -59,7 +58,7 @@ func (r *run) walkLists(ctx context.Context, emit func(job)) error {
 		return err
 	}
 	if resume && len(fr.Queue) == 0 { // finished, but the run ended before clearing it
-		if err := r.sink.ClearFrontier(ctx, r.src.Name); err != nil {
+		if err := r.w.ClearFrontier(ctx); err != nil {
 			return err
 		}
 		resume = false
@@ -110,7 +109,7 @@ func (r *run) walkLists(ctx context.Context, emit func(job)) error {
 	if w.fetched > 0 && len(r.listed) == 0 && st.Errors+w.blocked >= w.fetched {
 		if r.bf != nil && r.bf.walk.fr.Pages == 0 {
 			// Not one page read: nothing to resume, the next run starts over.
-			if err := r.sink.ClearFrontier(ctx, r.src.Name); err != nil {
+			if err := r.w.ClearFrontier(ctx); err != nil {
 				r.log.Warn("backfill frontier not cleared", "err", err)
 			}
 		}
@@ -601,7 +600,7 @@ func (b *backfill) end(ctx context.Context) {
 	if !finished {
 		return
 	}
-	if err := b.run.sink.ClearFrontier(ctx, b.run.src.Name); err != nil {
+	if err := b.run.w.ClearFrontier(ctx); err != nil {
 		b.run.log.Warn("backfill frontier not cleared", "err", err)
 		return
 	}
