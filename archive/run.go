@@ -21,6 +21,11 @@ type RunOptions struct {
 	Reextract func(ctx context.Context, c Capture) (extract.Document, error)
 	BatchDocs int           // commit after this many writes (default 64)
 	BatchWait time.Duration // or this long after the first pending write (default 500ms)
+	// BatchIdle commits the batch when no write has come for this long
+	// (default 10ms): an open batch holds bbolt's only write lock, so a run
+	// waiting on a slow server must not keep other runs, the notifier's
+	// acknowledgements and the web UI's writes waiting for BatchWait.
+	BatchIdle time.Duration
 }
 
 // Run writes what one crawl of a source finds. Its writes are committed in
@@ -50,7 +55,8 @@ type Run struct {
 	tx      *bolt.Tx // the open batch; nil when nothing is pending
 	pending int
 	timer   *time.Timer
-	lost    error // a batch that failed to commit, reported by the next call
+	opened  time.Time // when the open batch began
+	lost    error     // a batch that failed to commit, reported by the next call
 	ended   bool
 }
 
@@ -67,6 +73,9 @@ func (s *Store) Begin(ctx context.Context, source string, opts RunOptions) (*Run
 	}
 	if opts.BatchWait <= 0 {
 		opts.BatchWait = 500 * time.Millisecond
+	}
+	if opts.BatchIdle <= 0 {
+		opts.BatchIdle = 10 * time.Millisecond
 	}
 	return &Run{s: s, source: source, opts: opts, ctx: ctx}, nil
 }
@@ -101,8 +110,8 @@ func (r *Run) write(fn func(tx *bolt.Tx) error) error {
 		if err != nil {
 			return err
 		}
-		r.tx = tx
-		r.timer = time.AfterFunc(r.opts.BatchWait, r.flushLater)
+		r.tx, r.opened = tx, time.Now()
+		r.timer = time.AfterFunc(min(r.opts.BatchWait, r.opts.BatchIdle), r.flushLater)
 	}
 	err := fn(r.tx)
 	var b before
@@ -112,6 +121,10 @@ func (r *Run) write(fn func(tx *bolt.Tx) error) error {
 		if r.pending >= r.opts.BatchDocs {
 			return r.commitLocked()
 		}
+		// Committed BatchIdle after the last write, BatchWait after the
+		// first at the latest. (A timer that fired meanwhile finds the
+		// batch committed or commits this one early: both harmless.)
+		r.timer.Reset(min(r.opts.BatchIdle, r.opts.BatchWait-time.Since(r.opened)))
 		return nil
 	case errors.Is(err, errDeclined), errors.As(err, &b):
 		if r.pending == 0 { // an empty commit would still sync the file

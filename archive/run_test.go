@@ -72,7 +72,7 @@ func TestGroupCommitIsAllOrNothing(t *testing.T) {
 // their events and outbox entries.
 func TestRunCommitsInGroups(t *testing.T) {
 	s := archivetest.Open(t)
-	run, err := s.Begin(ctx, "test", archive.RunOptions{BatchDocs: 3, BatchWait: time.Hour})
+	run, err := s.Begin(ctx, "test", archive.RunOptions{BatchDocs: 3, BatchWait: time.Hour, BatchIdle: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +326,7 @@ func TestRunClearsFrontierInItsBatch(t *testing.T) {
 	if err := s.SaveFrontier(ctx, "test", archive.Frontier{Pages: 3}); err != nil {
 		t.Fatal(err)
 	}
-	run, err := s.Begin(ctx, "test", archive.RunOptions{BatchDocs: 100, BatchWait: time.Hour})
+	run, err := s.Begin(ctx, "test", archive.RunOptions{BatchDocs: 100, BatchWait: time.Hour, BatchIdle: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,5 +352,51 @@ func TestRunClearsFrontierInItsBatch(t *testing.T) {
 	}
 	if _, ok, _ := s.Frontier(ctx, "test"); ok {
 		t.Error("the frontier is still there after End")
+	}
+}
+
+// A run waiting for its next document does not keep the archive's write
+// lock: its open batch is committed BatchIdle after its last write, so
+// another source's run (and any other writer) goes on long before the
+// batch's BatchWait (here an hour).
+func TestIdleBatchLetsOtherRunsWrite(t *testing.T) {
+	s := archivetest.Open(t)
+	slow, err := s.Begin(ctx, "slow", archive.RunOptions{BatchWait: time.Hour, BatchIdle: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, d := docN(1)
+	if _, err := slow.Record(ctx, archive.Observation{URL: u, Doc: d, Capture: archivetest.Capture(archivetest.Page{URL: u, Doc: d})}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.Begin(ctx, "other", archive.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		u, d := docN(2)
+		u = strings.Replace(u, "ninghai", "xiangshan", 1)
+		_, err := other.Record(ctx, archive.Observation{URL: u, Doc: d, Capture: archivetest.Capture(archivetest.Page{URL: u, Doc: d})})
+		if err == nil {
+			err = other.End(ctx, archive.RunStats{}, nil)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		slow.End(ctx, archive.RunStats{}, nil) // lets the other run, and Close, go on
+		<-done
+		t.Fatal("another run's write waited for the idle run's open batch")
+	}
+	if p, _ := s.List(ctx, archive.ListQuery{}); p.Total != 2 {
+		t.Errorf("%d documents, want both runs' documents", p.Total)
+	}
+	if err := slow.End(ctx, archive.RunStats{}, nil); err != nil {
+		t.Fatal(err)
 	}
 }
