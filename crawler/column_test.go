@@ -266,7 +266,14 @@ func TestBackfillResumesAfterInterrupt(t *testing.T) {
 	c.block = nil
 	half := liveDocs(t, st, "ccc")
 	f, ok, _ := st.Frontier(ctx, "ccc")
-	if !ok || f.Pages < 10 || half < 30 {
+	// How far the frontier got depends on scheduling: the walk reads a page
+	// ahead of the fetchers, and a document still in one processor at the
+	// stop holds the frontier before its page while the other processor
+	// completes later pages (on a loaded machine it stayed at page 8 while
+	// pages 10-14 were archived). What matters is checked below: no
+	// archived document is fetched again, and no page before the frontier
+	// is read again.
+	if !ok || f.Pages < 3 || half < 30 {
 		t.Fatalf("after the interrupt: %d documents, frontier %v after %d pages; want about half, resumable", half, ok, f.Pages)
 	}
 	stats := crawl(t, cr, src)
