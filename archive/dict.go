@@ -126,23 +126,48 @@ func (s *Store) recompress(ctx context.Context, source string) {
 	for len(keys) > 0 && err == nil {
 		chunk := keys[:min(len(keys), recompressBatch)]
 		keys = keys[len(chunk):]
+		// Compressed outside the write transaction, which holds the
+		// archive's only write lock (running crawls wait for it); written
+		// only where the value is still the one read.
+		old := make([][]byte, len(chunk))
+		err = s.db.View(func(tx *bolt.Tx) error {
+			raw := tx.Bucket(bucketRaw)
+			for i, key := range chunk {
+				if v := raw.Get(key); withoutDict(v) {
+					old[i] = bytes.Clone(v)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			break
+		}
+		now := make([][]byte, len(chunk))
+		for i, v := range old {
+			if v == nil {
+				continue // stored again meanwhile
+			}
+			data, err := s.codec.decompress(v)
+			if err != nil {
+				continue // Verify reports it
+			}
+			now[i] = s.codec.compressCapture(source, data)
+		}
+		if err = ctxErr(ctx); err != nil {
+			break
+		}
 		err = s.db.Update(func(tx *bolt.Tx) error {
 			raw := tx.Bucket(bucketRaw)
 			raw.FillPercent = 0.9 // as apply writes it
-			for _, key := range chunk {
-				v := raw.Get(key)
-				if !withoutDict(v) {
-					continue // stored again meanwhile
+			for i, key := range chunk {
+				if now[i] == nil || !bytes.Equal(raw.Get(key), old[i]) {
+					continue
 				}
-				data, err := s.codec.decompress(v)
-				if err != nil {
-					continue // Verify reports it
-				}
-				if err := raw.Put(key, s.codec.compressCapture(source, data)); err != nil {
+				if err := raw.Put(key, now[i]); err != nil {
 					return err
 				}
 			}
-			return ctxErr(ctx)
+			return nil
 		})
 	}
 	if err != nil {
