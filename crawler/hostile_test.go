@@ -5,11 +5,9 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/archive/archivetest"
@@ -221,8 +219,7 @@ func TestPanicWhileRecordingIsRecovered(t *testing.T) {
 	s.bad = serveBad
 	st := archivetest.Open(t)
 	var logs logBuffer
-	cr := crawler.New(st, crawler.Options{Transport: s.transport(), Backoff: time.Millisecond,
-		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	cr := faultCrawler(st, s, &logs)
 	crawler.WrapRecorder(cr, func(w crawler.Recorder) crawler.Recorder {
 		return panicRun{Recorder: w, url: "http://" + siteHost + badPath}
 	})
