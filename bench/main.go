@@ -143,21 +143,27 @@ func bench(ctx context.Context, o benchOptions, w io.Writer) error {
 	if err := os.WriteFile(urlFile, []byte(strings.Join(urls, "\n")+"\n"), 0o644); err != nil {
 		return err
 	}
-	logf("bare colly: %d URLs (%d list pages, %d documents), parallel %d", len(urls), s.Pages(), o.docs, o.parallel)
-	s.ResetCounters()
-	bare, err := child(ctx, crawlArgs{Kind: "colly", URLs: urlFile, Parallel: o.parallel})
+	// pair runs bare colly over the URLs, then gongkai's first full crawl
+	// of the site into db; the site's counters are those of the crawl.
+	pair := func(db, label string) (bare, first crawlResult, err error) {
+		s.ResetCounters()
+		if bare, err = child(ctx, crawlArgs{Kind: "colly", URLs: urlFile, Parallel: o.parallel}); err != nil {
+			return bare, first, fmt.Errorf("bare colly: %w", err)
+		}
+		s.ResetCounters()
+		first, err = child(ctx, crawlArgs{Kind: "gongkai", DB: db, Start: start, Parallel: o.parallel, Revisit: 168 * time.Hour, MaxPages: maxPages, Label: label})
+		if err != nil {
+			return bare, first, fmt.Errorf("first crawl: %w", err)
+		}
+		return bare, first, nil
+	}
+	// 2. gongkai's first full crawl, right after bare colly's.
+	logf("bare colly: %d URLs (%d list pages, %d documents), parallel %d; then gongkai's first crawl", len(urls), s.Pages(), o.docs, o.parallel)
+	bare, first, err := pair(db, "first")
 	if err != nil {
-		return fmt.Errorf("bare colly: %w", err)
+		return err
 	}
 	bareRate := float64(o.docs) / bare.Seconds
-
-	// 2. gongkai's first full crawl.
-	logf("gongkai: first crawl")
-	s.ResetCounters()
-	first, err := child(ctx, crawlArgs{Kind: "gongkai", DB: db, Start: start, Parallel: o.parallel, Revisit: 168 * time.Hour, MaxPages: maxPages, Label: "first"})
-	if err != nil {
-		return fmt.Errorf("first crawl: %w", err)
-	}
 	rawHTML := s.docBytes.Load()
 	dbFirst := fileSize(db)
 	rate := float64(first.Stats.New) / first.Seconds
@@ -169,16 +175,10 @@ func bench(ctx context.Context, o benchOptions, w io.Writer) error {
 	ratios := []float64{100 * rate / bareRate}
 	for i := 1; i < o.pairs; i++ {
 		logf("bare colly and gongkai first crawl again (pair %d of %d)", i+1, o.pairs)
-		s.ResetCounters()
-		b, err := child(ctx, crawlArgs{Kind: "colly", URLs: urlFile, Parallel: o.parallel})
-		if err != nil {
-			return fmt.Errorf("bare colly: %w", err)
-		}
 		again := filepath.Join(dir, fmt.Sprintf("pair-%d.db", i))
-		s.ResetCounters()
-		g, err := child(ctx, crawlArgs{Kind: "gongkai", DB: again, Start: start, Parallel: o.parallel, Revisit: 168 * time.Hour, MaxPages: maxPages})
+		b, g, err := pair(again, "")
 		if err != nil {
-			return fmt.Errorf("first crawl: %w", err)
+			return err
 		}
 		os.Remove(again)
 		ratios = append(ratios, 100*(float64(g.Stats.New)/g.Seconds)/(float64(o.docs)/b.Seconds))
