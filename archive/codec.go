@@ -8,9 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/klauspost/compress/zstd"
 	bolt "go.etcd.io/bbolt"
@@ -35,9 +33,9 @@ import (
 type codec struct {
 	plain *zstd.Encoder
 
-	// Encoders and decoders for values compressed against their own
-	// capture (ownCapture), reset with each capture as their dictionary.
-	refEncs, bigRefEncs, refDecs sync.Pool
+	// Decoders for version records compressed against their own capture
+	// (ownCapture), reset with each capture as their dictionary.
+	refDecs sync.Pool
 
 	mu    sync.RWMutex
 	dec   *zstd.Decoder
@@ -107,87 +105,123 @@ func (c *codec) compress(data []byte) []byte {
 // compressCapture compresses a capture of source, with its dictionary if
 // it has one.
 func (c *codec) compressCapture(source string, data []byte) []byte {
+	return c.compressCaptureTo(source, data, make([]byte, 0, len(data)/6+64))
+}
+
+// compressCaptureTo appends data compressed as compressCapture does to dst.
+func (c *codec) compressCaptureTo(source string, data, dst []byte) []byte {
 	c.mu.RLock()
 	enc := c.encs[c.bySrc[source]]
 	c.mu.RUnlock()
 	if enc == nil {
-		return c.compress(data)
+		return c.plain.EncodeAll(data, dst)
 	}
-	return enc.EncodeAll(data, make([]byte, 0, len(data)/6+64))
+	return enc.EncodeAll(data, dst)
 }
 
-// ownCapture is the dictionary id a version record is compressed with when
-// its dictionary is its own capture: the decompressed raw value under the
-// same key, used as a raw zstd dictionary. The record repeats the capture's
-// text (title, fields, body), which then costs a few bytes of references
-// instead of a second compressed copy of the body. Trained dictionaries
-// have ids from 1<<16, so the two never meet.
-const ownCapture = 1
+// A capture and the record of the version it produced are stored as one
+// value (schema 3): a zstd skippable frame that says how many of the
+// decompressed bytes are the encoded capture and under which key the value
+// belongs, then one zstd frame of the capture followed by the record's
+// JSON. The record repeats the capture's text (title, fields, body), which
+// then costs a few bytes of references; one frame does it with one encoder
+// reset per document instead of two (schema 2 compressed the record on its
+// own, against its capture: see ownCapture). The key makes a value moved
+// under another key (a damaged page, a bad restore) an error rather than
+// another version's consistent record and capture. zstd decoders pass over
+// skippable frames, so the value is still a valid zstd stream.
+//
+//	magic (4, LE) | 16 (4, LE) | capture length (4, LE) | key (12) | zstd frame
+const (
+	recordMagic = 0x184D2A5B // one of zstd's skippable-frame magic numbers
+	recordHead  = 24
+)
 
-// refWindow is the window of the encoders that compress a record against
-// a capture together smaller than it.
-const refWindow = 256 << 10
+// recordInCapture is the versions bucket's value for a record stored in
+// the raw bucket after its capture under the same key.
+var recordInCapture = []byte("@raw")
 
-// compressRef compresses data with ref (a decompressed capture) as its
-// dictionary. The encoder looks for matches in ref[from:] only: the
-// references it writes count back from ref's end, so the frame decodes
-// with the whole of ref (decompressRef) all the same, and the encoder's
-// reset indexes only the part of the capture the record repeats instead of
-// all of its chrome (see refStart).
-func (c *codec) compressRef(ref []byte, from int, data []byte) ([]byte, error) {
-	// Most captures and records fit a 256 KiB window. Encoders with the
-	// default window (megabytes) allocate it afresh at every reset, for
-	// every record, which made the crawl's heap several times larger; they
-	// are kept for the rare larger pages. A window cannot change on reset,
-	// hence two pools.
-	pool, window := &c.refEncs, []zstd.EOption{zstd.WithWindowSize(refWindow)}
-	if len(ref)+len(data) > refWindow {
-		pool, window = &c.bigRefEncs, nil
+// compressCaptureRecord compresses capture ‖ record (captureRecord, of
+// which the first captureLen bytes are the capture) as one value to be
+// stored under key: the capture with the source's dictionary if it has
+// one, the record after it. A key not known yet can be set later with
+// setStoredKey.
+func (c *codec) compressCaptureRecord(source string, captureRecord []byte, captureLen int, key []byte) []byte {
+	out := c.compressCaptureTo(source, captureRecord, make([]byte, recordHead, recordHead+len(captureRecord)/6+64))
+	binary.LittleEndian.PutUint32(out, recordMagic)
+	binary.LittleEndian.PutUint32(out[4:], recordHead-8)
+	binary.LittleEndian.PutUint32(out[8:], uint32(captureLen))
+	setStoredKey(out, key)
+	return out
+}
+
+// setStoredKey sets the key in a value made by compressCaptureRecord.
+func setStoredKey(v, key []byte) { copy(v[12:recordHead], key) }
+
+// storedValue is a stored capture value taken apart by splitStored.
+type storedValue struct {
+	frame      []byte // the compressed capture (and record)
+	captureLen int    // -1: the frame holds the capture only
+	key        []byte // the key the value was stored under, when it says
+}
+
+// splitStored takes apart a stored capture value.
+func splitStored(v []byte) (storedValue, error) {
+	if len(v) < 4 || binary.LittleEndian.Uint32(v) != recordMagic {
+		return storedValue{frame: v, captureLen: -1}, nil
 	}
-	opt := zstd.WithEncoderDictRaw(ownCapture, ref[from:])
-	enc, _ := pool.Get().(*zstd.Encoder)
-	if enc == nil {
-		var err error
-		if enc, err = zstd.NewWriter(nil, append(window, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1), opt)...); err != nil {
-			return nil, err
-		}
-	} else if err := enc.ResetWithOptions(nil, opt); err != nil {
+	if len(v) < recordHead || binary.LittleEndian.Uint32(v[4:]) != recordHead-8 {
+		return storedValue{}, errors.New("capture value: damaged record header")
+	}
+	return storedValue{frame: v[recordHead:], captureLen: int(binary.LittleEndian.Uint32(v[8:])), key: v[12:recordHead]}, nil
+}
+
+// decompressStored returns the capture the value v stored under key holds
+// and the record stored after it (nil when it holds none), both fresh
+// slices. A nil key skips the check that v belongs there.
+func (c *codec) decompressStored(key, v []byte) (capture, record []byte, err error) {
+	sv, err := splitStored(v)
+	if err != nil {
+		return nil, nil, err
+	}
+	if key != nil && sv.key != nil && !bytes.Equal(key, sv.key) {
+		return nil, nil, fmt.Errorf("capture value: stored for doc %d version %d", seqOf(sv.key), binary.BigEndian.Uint32(sv.key[8:]))
+	}
+	data, err := c.decompress(sv.frame)
+	if err != nil || sv.captureLen < 0 {
+		return data, nil, err
+	}
+	if sv.captureLen > len(data) {
+		return nil, nil, fmt.Errorf("capture value: capture of %d bytes in %d decompressed", sv.captureLen, len(data))
+	}
+	return data[:sv.captureLen:sv.captureLen], data[sv.captureLen:], nil
+}
+
+// recompressStored compresses the stored capture value v again as
+// compressCapture would now, keeping the record it holds.
+func (c *codec) recompressStored(source string, v []byte) ([]byte, error) {
+	sv, err := splitStored(v)
+	if err != nil {
 		return nil, err
 	}
-	out := enc.EncodeAll(data, make([]byte, 0, len(data)/8+64))
-	pool.Put(enc)
-	return out, nil
+	data, err := c.decompress(sv.frame)
+	switch {
+	case err != nil:
+		return nil, err
+	case sv.captureLen < 0:
+		return c.compressCapture(source, data), nil
+	case sv.captureLen > len(data):
+		return nil, fmt.Errorf("capture value: capture of %d bytes in %d decompressed", sv.captureLen, len(data))
+	}
+	return c.compressCaptureRecord(source, data, sv.captureLen, sv.key), nil
 }
 
-// refMargin is how far before the body's first words refStart starts: the
-// title, the metadata table and the document number usually sit there.
-const refMargin = 4 << 10
-
-// refStart is where in a capture the text a record repeats begins, as far
-// as a quick look can tell: refMargin before the first words of the
-// record's body, or 0 when they cannot be found (a GBK page, a body made of
-// many small elements). Indexing the chrome before the body cost 20–50%
-// of compressRef's time (BenchmarkCompressRef) for no match; when the
-// guess is wrong the record is only compressed less well.
-func refStart(capture []byte, body string) int {
-	line := strings.TrimSpace(body)
-	if i := strings.IndexByte(line, '\n'); i >= 0 {
-		line = strings.TrimSpace(line[:i])
-	}
-	// A probe of 8 to 24 bytes, ending at a rune boundary.
-	n := min(len(line), 24)
-	for n > 0 && n < len(line) && !utf8.RuneStart(line[n]) {
-		n--
-	}
-	if n < 8 {
-		return 0
-	}
-	i := bytes.Index(capture, []byte(line[:n]))
-	if i < 0 {
-		return 0
-	}
-	return max(0, i-refMargin)
-}
+// ownCapture is the dictionary id of a version record written by schema 2:
+// compressed on its own with its capture (the decompressed raw value under
+// the same key) as a raw zstd dictionary. Such records are read as they
+// are; schema 3 stores records in their capture's frame instead. Trained
+// dictionaries have ids from 1<<16, so the two never meet.
+const ownCapture = 1
 
 // needsRef reports whether z was compressed against its own capture.
 func needsRef(z []byte) bool {
@@ -195,7 +229,8 @@ func needsRef(z []byte) bool {
 	return !bytes.HasPrefix(z, gzipMagic) && h.Decode(z) == nil && h.DictionaryID == ownCapture
 }
 
-// decompressRef decompresses z, compressed by compressRef with ref.
+// decompressRef decompresses z, compressed with ref as its dictionary
+// (ownCapture).
 func (c *codec) decompressRef(ref, z []byte) ([]byte, error) {
 	opt := zstd.WithDecoderDictRaw(ownCapture, ref)
 	dec, _ := c.refDecs.Get().(*zstd.Decoder)

@@ -40,7 +40,7 @@ func (s *Store) maybeTrainDict(ctx context.Context, source string) {
 			if err := ctxErr(ctx); err != nil {
 				return err
 			}
-			data, err := s.codec.decompress(raw.Get(versionKey(id, 1)))
+			data, _, err := s.codec.decompressStored(nil, raw.Get(versionKey(id, 1)))
 			if err != nil {
 				continue // Verify reports it
 			}
@@ -147,11 +147,9 @@ func (s *Store) recompress(ctx context.Context, source string) {
 			if v == nil {
 				continue // stored again meanwhile
 			}
-			data, err := s.codec.decompress(v)
-			if err != nil {
+			if now[i], err = s.codec.recompressStored(source, v); err != nil {
 				continue // Verify reports it
 			}
-			now[i] = s.codec.compressCapture(source, data)
 		}
 		if err = ctxErr(ctx); err != nil {
 			break
@@ -175,8 +173,10 @@ func (s *Store) recompress(ctx context.Context, source string) {
 	}
 }
 
-// withoutDict reports whether v is a zstd frame that needs no dictionary.
+// withoutDict reports whether v is a stored capture compressed with zstd
+// without a dictionary.
 func withoutDict(v []byte) bool {
+	sv, err := splitStored(v)
 	var h zstd.Header
-	return len(v) > 0 && !bytes.HasPrefix(v, gzipMagic) && h.Decode(v) == nil && h.DictionaryID == 0
+	return err == nil && len(sv.frame) > 0 && !bytes.HasPrefix(sv.frame, gzipMagic) && h.Decode(sv.frame) == nil && h.DictionaryID == 0
 }

@@ -19,9 +19,13 @@ type migration interface {
 }
 
 // migrations is every migration, in the order they apply. A new stored
-// format is one more type here, with schemaVersion bumped. Version records
-// compressed against their captures (codec.go, ownCapture) need none:
-// schema 1's gzip records read as they are and are never rewritten.
+// format is one more type here, with schemaVersion bumped, unless the new
+// release reads the old values as they are: schema 1's gzip values, schema
+// 2's records compressed against their captures (codec.go, ownCapture) and
+// schema 3's records stored in their captures' frames (recordInCapture)
+// are all read as they are and never rewritten. Such a change still bumps
+// schemaVersion, so that an older release refuses the archive instead of
+// misreading the new values.
 var migrations = []migration{
 	buildCrawlState{},
 	listIndex{},
@@ -29,8 +33,28 @@ var migrations = []migration{
 }
 
 // migrate copies the archive to a backup next to it, then applies every
-// migration the archive needs and records the new schema.
+// migration the archive needs and records the new schema. When none is
+// needed it only records the new schema: no backup of an archive that
+// nothing rewrites (it can be gigabytes, and the disk full).
 func (s *Store) migrate(from int) error {
+	var needed bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for _, m := range migrations {
+			need, err := m.Check(tx)
+			if err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name(), err)
+			}
+			needed = needed || need
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if !needed {
+		s.log.Info("archive schema raised; no stored value needs rewriting", "schema", from, "to", schemaVersion)
+		return s.setSchema()
+	}
 	backup := fmt.Sprintf("%s.v%d-backup-%s", s.path, from, s.now().UTC().Format("20060102T150405Z"))
 	if err := s.db.View(func(tx *bolt.Tx) error { return tx.CopyFile(backup, 0o600) }); err != nil {
 		return fmt.Errorf("back up before migrating: %w", err)
@@ -53,6 +77,11 @@ func (s *Store) migrate(from int) error {
 			return fmt.Errorf("migration %s: %w (the archive before migrating is %s)", m.Name(), err, backup)
 		}
 	}
+	return s.setSchema()
+}
+
+// setSchema creates the buckets the current schema has and records it.
+func (s *Store) setSchema() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {

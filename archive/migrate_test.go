@@ -1,6 +1,9 @@
 package archive_test
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"os"
@@ -12,6 +15,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/gongkai/gongkai/archive"
+	"github.com/gongkai/gongkai/archive/archivetest"
 )
 
 // v1Want is what testdata/v1.json holds: the fixture archive testdata/v1.db
@@ -165,11 +169,134 @@ func TestMigrateV1Fixture(t *testing.T) {
 		if tx.Bucket([]byte("text")) != nil {
 			t.Error("text bucket kept")
 		}
-		if v := string(tx.Bucket([]byte("meta")).Get([]byte("schema"))); v != "2" {
+		if v := string(tx.Bucket([]byte("meta")).Get([]byte("schema"))); v != "3" {
 			t.Errorf("schema %q after migration", v)
 		}
 		return nil
 	})
+}
+
+// v2Want is what testdata/v2.json holds: every version of the fixture
+// archive testdata/v2.db (written by the schema-2 release, whose version
+// records are compressed against their captures) as that release read it.
+type v2Want struct {
+	Versions []struct {
+		Doc       uint64 `json:"doc"`
+		N         int    `json:"n"`
+		Title     string `json:"title"`
+		Body      string `json:"body"`
+		SHA256    string `json:"sha256"`
+		RawSHA256 string `json:"raw_sha256"`
+	} `json:"versions"`
+}
+
+// Schema 3 stores a version's record in its capture's frame; schema 2's
+// records, compressed against their captures, are read as they are. The
+// migration rewrites nothing (and so takes no backup), a new version is
+// written in the new form next to the old ones, and verify passes on the
+// mix.
+func TestMigrateV2Fixture(t *testing.T) {
+	var want v2Want
+	data, err := os.ReadFile(filepath.Join("testdata", "v2.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &want); err != nil || len(want.Versions) != 21 {
+		t.Fatalf("v2.json: %d versions, %v", len(want.Versions), err)
+	}
+	path, orig := copyFixtureOf(t, "v2.db"), copyFixtureOf(t, "v2.db")
+	s, err := archive.Open(path, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	if backups, _ := filepath.Glob(path + ".v2-backup-*"); len(backups) != 0 {
+		t.Errorf("backups %v of an archive the migration rewrites nothing of", backups)
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, w := range want.Versions {
+			v, err := s.Version(ctx, w.Doc, w.N)
+			if err != nil {
+				t.Errorf("%s: doc %d version %d: %v", when, w.Doc, w.N, err)
+				continue
+			}
+			if v.Record.Title != w.Title || v.Record.Body != w.Body || v.SHA256 != w.SHA256 || v.RawSHA256 != w.RawSHA256 {
+				t.Errorf("%s: doc %d version %d reads differently from the release that wrote it", when, w.Doc, w.N)
+			}
+			c, err := s.Capture(ctx, w.Doc, w.N)
+			if sum := sha256.Sum256(c.Body); err != nil || hex.EncodeToString(sum[:]) != w.RawSHA256 {
+				t.Errorf("%s: doc %d capture %d: %v, digest differs", when, w.Doc, w.N, err)
+			}
+		}
+		if r, err := s.Verify(ctx); err != nil || !r.OK() {
+			t.Fatalf("%s: verify %+v %v", when, r, err)
+		}
+	}
+	check("after migration")
+	// A new version of a schema-2 document, and a new document of the
+	// source with a dictionary: both in schema 3's form.
+	u := "https://www.ninghai.gov.cn/art/2025/3.html"
+	d, err := s.Lookup(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, err := s.Version(ctx, d.ID, d.Versions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := cur.Record
+	rec.Body += "\n补充：本通知自2025年10月1日起施行。"
+	if out := archivetest.Record(t, s, archivetest.Page{Source: "ninghai", URL: u, Doc: rec}); out.Kind != archive.EventChanged {
+		t.Fatalf("edit of a schema-2 document: %+v", out)
+	}
+	rec.Title, rec.IndexNo = "关于第99号事项的通知", "11330226002966120T/2025-00199"
+	if out := archivetest.Record(t, s, archivetest.Page{Source: "ninghai", URL: "https://www.ninghai.gov.cn/art/2025/99.html", Doc: rec}); out.Kind != archive.EventNew {
+		t.Fatalf("new document: %+v", out)
+	}
+	check("after new versions")
+	if v, err := s.Version(ctx, d.ID, d.Versions+1); err != nil || v.Record.Body != rec.Body {
+		t.Errorf("new version of doc %d: %v", d.ID, err)
+	}
+	s.Close()
+	// The schema says 3: the schema-2 release refuses the archive instead
+	// of reading the new records as captures.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := bolt.Open(orig, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.View(func(tx *bolt.Tx) error {
+		if v := string(tx.Bucket([]byte("meta")).Get([]byte("schema"))); v != "3" {
+			t.Errorf("schema %q after migration", v)
+		}
+		// Not one stored capture or record of schema 2 was rewritten.
+		return old.View(func(otx *bolt.Tx) error {
+			for _, name := range []string{"raw", "versions", "dicts"} {
+				n := 0
+				otx.Bucket([]byte(name)).ForEach(func(k, v []byte) error {
+					n++
+					if !bytes.Equal(tx.Bucket([]byte(name)).Get(k), v) {
+						t.Errorf("%s %x rewritten", name, k)
+					}
+					return nil
+				})
+				if n == 0 {
+					t.Errorf("fixture bucket %s empty", name)
+				}
+			}
+			return nil
+		})
+	})
+	old.Close()
+	db.Close()
+	if s, err = archive.Open(path, archive.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	check("reopened")
 }
 
 func TestOpenRefusesNewerSchema(t *testing.T) {
@@ -181,7 +308,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("schema"), []byte("99")) })
 	db.Close()
 	_, err = archive.Open(path, archive.Options{})
-	if !errors.Is(err, archive.ErrNewerSchema) || !strings.Contains(err.Error(), "written by a newer gongkai (schema 99); this release reads up to 2") {
+	if !errors.Is(err, archive.ErrNewerSchema) || !strings.Contains(err.Error(), "written by a newer gongkai (schema 99); this release reads up to 3") {
 		t.Fatalf("Open of a schema-99 archive: %v", err)
 	}
 }

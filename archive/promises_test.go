@@ -6,7 +6,9 @@ package archive
 // and a second writer gives up on the lock within a second.
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"path/filepath"
@@ -92,15 +94,17 @@ func TestVerifyRecomputesContentFingerprint(t *testing.T) {
 			return err
 		}
 		v.Record.Body = strings.Replace(v.Record.Body, "14.83", "11.83", 1)
-		capture, err := s.codec.decompress(tx.Bucket(bucketRaw).Get(versionKey(id, 1)))
+		key := versionKey(id, 1)
+		raw := tx.Bucket(bucketRaw)
+		capture, _, err := s.codec.decompressStored(key, raw.Get(key))
 		if err != nil {
 			return err
 		}
-		z, err := s.versionValue(v, capture)
+		data, err := json.Marshal(v)
 		if err != nil {
 			return err
 		}
-		return tx.Bucket(bucketVersions).Put(versionKey(id, 1), z)
+		return raw.Put(key, s.codec.compressCaptureRecord("test", append(capture, data...), len(capture), key))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -111,26 +115,65 @@ func TestVerifyRecomputesContentFingerprint(t *testing.T) {
 	}
 }
 
-// Version 1's raw capture is replaced, through bbolt, by version 2's: it
-// decompresses and decodes fine (same codec, same source), so only its
-// recomputed SHA-256 can tell, or, for a record compressed against its
-// capture (schema 2), the record no longer restoring from it.
+// Version 1's raw capture is replaced, through bbolt, by another: it
+// decompresses and decodes fine (same codec, same source). A capture whose
+// record is stored apart (schema 1 and 2) no longer has the digest its
+// record gives; one stored with its record (schema 3) brings a record and
+// capture that agree, so only the key stored in the value can tell.
 func TestVerifyRecomputesRawSHA256(t *testing.T) {
-	s, id := twoVersions(t)
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		raw := tx.Bucket(bucketRaw)
-		v2 := raw.Get(versionKey(id, 2))
-		if v2 == nil {
-			return errors.New("no raw capture of version 2")
-		}
-		return raw.Put(versionKey(id, 1), append([]byte(nil), v2...))
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := verifyProblems(t, s)
-	if !strings.Contains(got, "version 1: raw digest") && !strings.Contains(got, "version 1: raw capture is not the one stored") {
-		t.Errorf("verify after a raw capture changed: problems %q, want a raw digest mismatch on version 1", got)
+	for _, tc := range []struct {
+		name string
+		// replace returns the value put under version 1's raw key.
+		replace func(s *Store, tx *bolt.Tx, id uint64) ([]byte, error)
+		want    string
+	}{
+		{"version 2's value", func(s *Store, tx *bolt.Tx, id uint64) ([]byte, error) {
+			return bytes.Clone(tx.Bucket(bucketRaw).Get(versionKey(id, 2))), nil
+		}, "version 1: version 1/1: its capture: capture value: stored for doc 1 version 2"},
+		{"version 2's capture, record kept", func(s *Store, tx *bolt.Tx, id uint64) ([]byte, error) {
+			key := versionKey(id, 1)
+			_, rec, err := s.codec.decompressStored(key, tx.Bucket(bucketRaw).Get(key))
+			if err != nil {
+				return nil, err
+			}
+			capture, _, err := s.codec.decompressStored(nil, tx.Bucket(bucketRaw).Get(versionKey(id, 2)))
+			if err != nil {
+				return nil, err
+			}
+			return s.codec.compressCaptureRecord("test", append(capture, rec...), len(capture), key), nil
+		}, "version 1: raw digest"},
+		{"version 2's capture, schema 1's form", func(s *Store, tx *bolt.Tx, id uint64) ([]byte, error) {
+			capture, _, err := s.codec.decompressStored(nil, tx.Bucket(bucketRaw).Get(versionKey(id, 2)))
+			if err != nil {
+				return nil, err
+			}
+			key := versionKey(id, 1)
+			_, rec, err := s.codec.decompressStored(key, tx.Bucket(bucketRaw).Get(key))
+			if err != nil {
+				return nil, err
+			}
+			if err := tx.Bucket(bucketVersions).Put(key, s.codec.compress(rec)); err != nil {
+				return nil, err
+			}
+			return s.codec.compress(capture), nil
+		}, "version 1: raw digest"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, id := twoVersions(t)
+			err := s.db.Update(func(tx *bolt.Tx) error {
+				v, err := tc.replace(s, tx, id)
+				if err != nil {
+					return err
+				}
+				return tx.Bucket(bucketRaw).Put(versionKey(id, 1), v)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := verifyProblems(t, s); !strings.Contains(got, tc.want) {
+				t.Errorf("verify after a raw capture changed: problems %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
 

@@ -120,12 +120,14 @@ type captureHeader struct {
 	FetchedAt     time.Time   `json:"fetched_at"`
 }
 
-func encodeCapture(c Capture) ([]byte, error) {
+// encodeCapture is the stored form of c, with room for spare more bytes
+// after it.
+func encodeCapture(c Capture, spare int) ([]byte, error) {
 	h, err := json.Marshal(captureHeader{c.URL, c.Method, c.RequestHeader, c.Proto, c.Status, c.Header, c.FetchedAt})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, len(h)+1+len(c.Body))
+	out := make([]byte, 0, len(h)+1+len(c.Body)+spare)
 	out = append(append(append(out, h...), '\n'), c.Body...)
 	return out, nil
 }
@@ -157,11 +159,12 @@ func (s *Store) Capture(ctx context.Context, id uint64, n int) (Capture, error) 
 }
 
 func (s *Store) capture(tx *bolt.Tx, id uint64, n int) (Capture, error) {
-	z := tx.Bucket(bucketRaw).Get(versionKey(id, n))
+	key := versionKey(id, n)
+	z := tx.Bucket(bucketRaw).Get(key)
 	if z == nil {
 		return Capture{}, ErrNotFound
 	}
-	data, err := s.codec.decompress(z) // a fresh slice: safe after the transaction
+	data, _, err := s.codec.decompressStored(key, z) // a fresh slice: safe after the transaction
 	if err != nil {
 		return Capture{}, err
 	}

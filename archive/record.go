@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -152,8 +153,7 @@ type prepared struct {
 	same    bool          // the content is the current record's
 	re      *Reextraction // current record extracted again, to store (same only)
 	summary string
-	rawZ    []byte
-	verZ    []byte // the version record, compressed against its capture
+	rawZ    []byte // the capture and the version record (compressCaptureRecord)
 	rawSum  string
 }
 
@@ -213,17 +213,20 @@ func (r *Run) prepare(ctx context.Context, canon string, rec extract.Document, f
 		_ = r.s.step("summary") // a test checks other writes go on meanwhile
 		p.summary = summarize(prev, rec)
 	}
-	raw, err := encodeCapture(o.Capture)
-	if err != nil {
-		return p, err
-	}
-	p.rawZ = r.s.codec.compressCapture(r.source, raw)
 	sum := sha256.Sum256(o.Capture.Body)
 	p.rawSum = hex.EncodeToString(sum[:])
 	// Doc and version number are the record's key, known only in apply.
-	p.verZ, err = r.s.versionValue(Version{FetchedAt: at, SHA256: fp, Scheme: FingerprintScheme, Rules: r.opts.Rules,
-		Record: rec, RawSHA256: p.rawSum, RawSize: len(o.Capture.Body)}, raw)
-	return p, err
+	ver, err := json.Marshal(Version{FetchedAt: at, SHA256: fp, Scheme: FingerprintScheme, Rules: r.opts.Rules,
+		Record: rec, RawSHA256: p.rawSum, RawSize: len(o.Capture.Body)})
+	if err != nil {
+		return p, err
+	}
+	raw, err := encodeCapture(o.Capture, len(ver))
+	if err != nil {
+		return p, err
+	}
+	p.rawZ = r.s.codec.compressCaptureRecord(r.source, append(raw, ver...), len(raw), nil) // key set in apply
+	return p, nil
 }
 
 // apply writes a prepared change in tx, or returns errStale (before writing
@@ -236,7 +239,7 @@ func (r *Run) apply(tx *bolt.Tx, p prepared) (Outcome, error) {
 	if found != (p.id != 0) || found && (d.ID != p.id || d.Versions != p.versions || d.Reext != p.reext) {
 		return Outcome{}, before{errStale}
 	}
-	if !p.same && (p.rawZ == nil || p.verZ == nil) {
+	if !p.same && p.rawZ == nil {
 		return Outcome{}, before{errStale}
 	}
 	old := d
@@ -293,9 +296,10 @@ func (r *Run) apply(tx *bolt.Tx, p prepared) (Outcome, error) {
 		}
 	default:
 		n := d.Versions + 1
-		if err := tx.Bucket(bucketVersions).Put(versionKey(d.ID, n), p.verZ); err != nil {
+		if err := tx.Bucket(bucketVersions).Put(versionKey(d.ID, n), recordInCapture); err != nil {
 			return out, err
 		}
+		setStoredKey(p.rawZ, versionKey(d.ID, n))
 		if err := tx.Bucket(bucketRaw).Put(versionKey(d.ID, n), p.rawZ); err != nil {
 			return out, err
 		}
@@ -434,17 +438,6 @@ func appendUnique(list []string, s string) []string {
 	return append(list, s)
 }
 
-// versionValue is the stored form of a version record: compressed against
-// capture, the encoded capture stored under the same key in raw (see
-// ownCapture). Its Doc and N may be zero: readers take them from the key.
-func (s *Store) versionValue(v Version, capture []byte) ([]byte, error) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return s.codec.compressRef(capture, refStart(capture, v.Record.Body), data)
-}
-
 func (s *Store) getVersion(tx *bolt.Tx, id uint64, n int, v *Version) error {
 	key := versionKey(id, n)
 	z := tx.Bucket(bucketVersions).Get(key)
@@ -462,22 +455,29 @@ func (s *Store) getVersion(tx *bolt.Tx, id uint64, n int, v *Version) error {
 	return nil
 }
 
-// versionData decompresses the version record z stored under key: with
-// its capture as the dictionary when it was compressed so (schema 2), as
-// it is otherwise.
+// versionData decompresses the version record z stored under key: from
+// its capture's value when it is stored there (schema 3), with its capture
+// as the dictionary when it was compressed so (schema 2), as it is
+// otherwise (schema 1).
 func (s *Store) versionData(tx *bolt.Tx, key, z []byte) ([]byte, error) {
-	if !needsRef(z) {
+	inCapture := bytes.Equal(z, recordInCapture)
+	if !inCapture && !needsRef(z) {
 		return s.codec.decompress(z)
 	}
 	rz := tx.Bucket(bucketRaw).Get(key)
 	if rz == nil {
-		return nil, errors.New("its capture, which it is compressed against, is missing")
+		return nil, errors.New("its capture is missing")
 	}
-	ref, err := s.codec.decompress(rz)
-	if err != nil {
-		return nil, fmt.Errorf("its capture, which it is compressed against: %w", err)
+	capture, record, err := s.codec.decompressStored(key, rz)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("its capture: %w", err)
+	case !inCapture:
+		return s.codec.decompressRef(capture, z)
+	case record == nil:
+		return nil, errors.New("its capture holds no record")
 	}
-	return s.codec.decompressRef(ref, z)
+	return record, nil
 }
 
 // step lets a test fail a change between two of its writes.

@@ -77,7 +77,7 @@ const (
 	// schemaVersion is the stored format this release writes and the newest
 	// it reads. Bump it with every change of a stored format, together with
 	// a named migration (migrate.go).
-	schemaVersion  = 2
+	schemaVersion  = 3
 	defaultTimeout = time.Second
 )
 
