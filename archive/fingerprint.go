@@ -49,35 +49,35 @@ func FingerprintWith(scheme int, d extract.Document) (string, error) {
 
 // fingerprintV2 loops over the field table: a field added to it changes no
 // stored digest of a document where the field is empty.
+// Each field is normalized into one reused buffer that the hash reads
+// directly: no string per field, no copy into the hash.
 func fingerprintV2(d extract.Document) string {
 	h := sha256.New()
+	buf := make([]byte, 0, len(d.Body))
 	for _, f := range extract.Fields() {
-		v := f.Value(d)
-		if f.Key == extract.FieldBody {
-			v = normBody(v)
-		} else {
-			v = normSpace(v)
-		}
-		if v != "" {
-			field(h, f.Key, v)
+		if buf = appendCollapse(buf[:0], f.Value(d), f.Key == extract.FieldBody); len(buf) > 0 {
+			field(h, f.Key, buf)
 		}
 	}
 	for _, a := range d.Attachments {
-		field(h, extract.FieldAttachments, normSpace(a.Name))
-		field(h, extract.FieldAttachments, strings.TrimSpace(a.URL))
+		field(h, extract.FieldAttachments, appendCollapse(buf[:0], a.Name, false))
+		field(h, extract.FieldAttachments, append(buf[:0], strings.TrimSpace(a.URL)...))
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
 // field writes one length-prefixed key and value: no escaping rule (which
 // could change with Unicode tables) decides what is digested.
-func field(w io.Writer, key, v string) {
+func field(w io.Writer, key string, v []byte) {
 	// What fmt.Fprintf(w, "%s %d\n%s\n", key, len(v), v) writes, without
 	// copying the body through fmt's buffer.
-	io.WriteString(w, key+" "+strconv.Itoa(len(v))+"\n")
-	io.WriteString(w, v)
-	io.WriteString(w, "\n")
+	var head [64]byte
+	w.Write(append(strconv.AppendInt(append(append(head[:0], key...), ' '), int64(len(v)), 10), '\n'))
+	w.Write(v)
+	w.Write(newline)
 }
+
+var newline = []byte{'\n'}
 
 // fingerprintRecord is scheme 1's normalized record. Its encoding is frozen:
 // every version written by schema 1 was digested with it.
@@ -122,22 +122,23 @@ func normSpace(s string) string { return collapse(s, false) }
 // not an edit, a changed character is.
 func normBody(s string) string { return collapse(s, true) }
 
-// collapse is strings.Join(strings.Fields(s), " ") in one pass without the
-// slice of words, and with lines when it keeps them: then each line is
-// collapsed alone and empty lines are dropped. The digests of stored
-// versions depend on it: its output must never change
+func collapse(s string, lines bool) string { return string(appendCollapse(nil, s, lines)) }
+
+// appendCollapse appends strings.Join(strings.Fields(s), " ") to b, in one
+// pass without the slice of words, and with lines when it keeps them: then
+// each line is collapsed alone and empty lines are dropped. The digests of
+// stored versions depend on it: its output must never change
 // (TestCollapseMatchesFields). One pass was a third of the fingerprint's
 // CPU on 27 KB pages.
-func collapse(s string, lines bool) string {
-	var b strings.Builder
-	b.Grow(len(s))
+func appendCollapse(b []byte, s string, lines bool) []byte {
+	start := len(b)
 	word, space, line := false, false, false // in a word; a space is due; a line break is due
 	for i := 0; i < len(s); {
 		c := s[i]
 		size, isSpace := 1, false
 		switch {
 		case c == '\n' && lines:
-			line, space, word = b.Len() > 0, false, false
+			line, space, word = len(b) > start, false, false
 			i++
 			continue
 		case c < utf8.RuneSelf:
@@ -159,15 +160,15 @@ func collapse(s string, lines bool) string {
 		}
 		switch {
 		case line:
-			b.WriteByte('\n')
+			b = append(b, '\n')
 		case space:
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
 		line, space, word = false, false, true
-		b.WriteString(s[i : i+size])
+		b = append(b, s[i:i+size]...)
 		i += size
 	}
-	return b.String()
+	return b
 }
 
 // asciiSpace is strings.Fields's set of ASCII white space.
