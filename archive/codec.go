@@ -37,6 +37,8 @@ type codec struct {
 	// (ownCapture), reset with each capture as their dictionary.
 	refDecs sync.Pool
 
+	bufs sync.Pool // *[]byte: values before compression
+
 	mu    sync.RWMutex
 	dec   *zstd.Decoder
 	dicts map[uint32][]byte // id → dictionary

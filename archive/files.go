@@ -34,7 +34,7 @@ func (r *Run) RecordFile(ctx context.Context, doc uint64, c Capture) (bool, erro
 	}
 	sum := sha256.Sum256(c.Body)
 	key := fileKey(canon, hex.EncodeToString(sum[:]))
-	raw, err := encodeCapture(c, 0)
+	raw, err := encodeCapture(c)
 	if err != nil {
 		return false, fmt.Errorf("record file %s: %w", canon, err)
 	}

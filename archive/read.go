@@ -120,16 +120,16 @@ type captureHeader struct {
 	FetchedAt     time.Time   `json:"fetched_at"`
 }
 
-// encodeCapture is the stored form of c, with room for spare more bytes
-// after it.
-func encodeCapture(c Capture, spare int) ([]byte, error) {
+// encodeCapture is the stored form of c.
+func encodeCapture(c Capture) ([]byte, error) { return appendCapture(nil, c) }
+
+// appendCapture appends the stored form of c to dst.
+func appendCapture(dst []byte, c Capture) ([]byte, error) {
 	h, err := json.Marshal(captureHeader{c.URL, c.Method, c.RequestHeader, c.Proto, c.Status, c.Header, c.FetchedAt})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, len(h)+1+len(c.Body)+spare)
-	out = append(append(append(out, h...), '\n'), c.Body...)
-	return out, nil
+	return append(append(append(dst, h...), '\n'), c.Body...), nil
 }
 
 func decodeCapture(data []byte) (Capture, error) {

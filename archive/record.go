@@ -221,11 +221,24 @@ func (r *Run) prepare(ctx context.Context, canon string, rec extract.Document, f
 	if err != nil {
 		return p, err
 	}
-	raw, err := encodeCapture(o.Capture, len(ver))
+	// The uncompressed value lives only until it is compressed: its
+	// buffer (a page and its record, 30–40 KB) is reused, unless a huge
+	// page made it too large to keep.
+	buf, _ := r.s.codec.bufs.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	defer func() {
+		if cap(*buf) <= 1<<20 {
+			r.s.codec.bufs.Put(buf)
+		}
+	}()
+	raw, err := appendCapture((*buf)[:0], o.Capture)
 	if err != nil {
 		return p, err
 	}
-	p.rawZ = r.s.codec.compressCaptureRecord(r.source, append(raw, ver...), len(raw), nil) // key set in apply
+	*buf = append(raw, ver...)
+	p.rawZ = r.s.codec.compressCaptureRecord(r.source, *buf, len(raw), nil) // key set in apply
 	return p, nil
 }
 
