@@ -759,8 +759,10 @@ func fileDocument(j job, u, mt string, body []byte) extract.Document {
 }
 
 func isSoftNotFound(d extract.Document) bool {
-	// The length first: the text is only put together for short pages.
-	return utf8.RuneCountInString(d.Body) < 300 && softNotFound.MatchString(d.Title+"\n"+d.Body)
+	// The length first: the text is only put together for short pages,
+	// and runes are only counted in bodies that may be short (a rune is at
+	// most 4 bytes).
+	return len(d.Body) < 4*300 && utf8.RuneCountInString(d.Body) < 300 && softNotFound.MatchString(d.Title+"\n"+d.Body)
 }
 
 func firstLine(s string) string {

@@ -606,6 +606,15 @@ func TestChallenge(t *testing.T) {
 		{"ruishu", `<html><head><meta id="x" content="{qqqq}" r='m'><script>$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=12345;</script></head></html>`, true},
 		{"list page", chrome(`<ul><li><a href="/a.html">甲</a>2025-01-01</li></ul>`), false},
 		{"empty", ``, false},
+		{"a page that names the prefixes only", chrome(`<p>wzws 与 $_ts 与 acw_sc 不是挑战页。</p>`), false},
+	}
+	// Every mark alone in an otherwise ordinary page.
+	for _, m := range []string{"wzws_cid", "wzwschallenge", "wzwstemplate", "wzwsconfusion", "/wzwsrel", "$_ts=window", "$_ts = window", "__jsl_clearance", "acw_sc__v2"} {
+		tests = append(tests, struct {
+			name string
+			body string
+			want bool
+		}{m, chrome(`<script>var x="` + m + `";</script>`), true})
 	}
 	for _, tt := range tests {
 		if got := Challenge([]byte(tt.body)); got != tt.want {
