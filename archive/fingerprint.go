@@ -143,11 +143,7 @@ func appendCollapse(b []byte, s string, lines bool) []byte {
 			continue
 		case c < utf8.RuneSelf:
 			isSpace = asciiSpace[c]
-		case 0xe4 <= c && c <= 0xe9 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80:
-			// U+4000–U+9FFF, most Han characters: never space, and no
-			// decoding (which took half of collapse's time on bodies).
-			size = 3
-		default:
+		case spaceLead[c]:
 			var r rune
 			r, size = utf8.DecodeRuneInString(s[i:])
 			isSpace = unicode.IsSpace(r)
@@ -165,11 +161,33 @@ func appendCollapse(b []byte, s string, lines bool) []byte {
 			b = append(b, ' ')
 		}
 		line, space, word = false, false, true
-		b = append(b, s[i:i+size]...)
-		i += size
+		// The bytes up to the next one that may start white space are
+		// copied at once: a byte that is no space's first (a Han
+		// character's, a continuation byte, an invalid one) is copied as
+		// it is, as decoding rune by rune would.
+		j := i + size
+		for j < len(s) && !maySpace[s[j]] {
+			j++
+		}
+		b = append(b, s[i:j]...)
+		i = j
 	}
 	return b
 }
+
+// spaceLead holds the first bytes of the UTF-8 encodings of the white
+// space runes above ASCII (unicode.IsSpace): U+0085 and U+00A0 (C2),
+// U+1680 (E1), U+2000–U+200A, U+2028, U+2029, U+202F and U+205F (E2),
+// U+3000 (E3). maySpace adds ASCII white space.
+var spaceLead, maySpace = func() (lead, may [256]bool) {
+	for _, c := range []byte{0xc2, 0xe1, 0xe2, 0xe3} {
+		lead[c], may[c] = true, true
+	}
+	for c, sp := range asciiSpace {
+		may[c] = sp
+	}
+	return lead, may
+}()
 
 // asciiSpace is strings.Fields's set of ASCII white space.
 var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
