@@ -32,3 +32,12 @@ func NewTestHosts(now func() time.Time, sleep func(context.Context, time.Duratio
 func (h *Hosts) Wait(ctx context.Context, host string, own Politeness) (func(), error) {
 	return h.wait(ctx, host, own)
 }
+
+// Gate reports a host's requests in flight, waiting, and woken but not
+// started yet.
+func (h *Hosts) Gate(host string) (inFlight, waiting, woken int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	g := h.gate(host)
+	return g.inFlight, len(g.waiters), g.woken
+}

@@ -54,6 +54,13 @@ type hostGate struct {
 	inFlight int
 	next     time.Time       // earliest start of the next request
 	waiters  []chan struct{} // FIFO of requests waiting for a slot
+	// woken counts waiters woken for a free slot that have not taken it
+	// yet: a request arriving meanwhile queues behind them instead of
+	// taking the slot first. Without it a source requesting in a loop
+	// took the host back at every release, and another source (or the
+	// walk's list page behind the fetcher's documents) waited until it
+	// ran out of work.
+	woken int
 }
 
 // hostKey is host (as in a URL, or a bare name or IPv6 address) lower-cased
@@ -122,7 +129,7 @@ func (h *Hosts) wait(ctx context.Context, host string, own Politeness) (done fun
 	woken := false
 	for {
 		_, parallel := g.rule(own)
-		if g.inFlight < parallel && (woken || len(g.waiters) == 0) {
+		if g.inFlight < parallel && (woken || len(g.waiters) == 0 && g.woken == 0) {
 			break
 		}
 		// Wait in line; a request woken but still without a slot (the
@@ -139,12 +146,14 @@ func (h *Hosts) wait(ctx context.Context, host string, own Politeness) (done fun
 		case <-ctx.Done():
 			h.mu.Lock()
 			if !g.dropWaiter(ch) { // woken as well: pass the turn on
+				g.woken--
 				g.wakeOne()
 			}
 			h.mu.Unlock()
 			return nil, ctx.Err()
 		}
 		h.mu.Lock()
+		g.woken--
 		woken = true
 	}
 	g.inFlight++
@@ -191,6 +200,7 @@ func (g *hostGate) wakeOne() {
 	if len(g.waiters) > 0 {
 		close(g.waiters[0])
 		g.waiters = g.waiters[1:]
+		g.woken++
 	}
 }
 

@@ -141,3 +141,101 @@ func TestHostsKeyIgnoresPortAndCase(t *testing.T) {
 		t.Errorf("waits %v, want one hour-long wait per host (the second request of each)", w)
 	}
 }
+
+// A source that releases the host and asks again at once does not
+// overtake a request already waiting: turns go in order of arrival, so
+// two sources on one host (or the walk's next list page behind the
+// fetcher's documents) interleave instead of one waiting until the other
+// runs out of work.
+func TestHostsTurnGoesToTheWaiter(t *testing.T) {
+	t.Parallel()
+	var s sleeps
+	h := crawler.NewTestHosts(time.Now, s.sleep, func(int64) int64 { return 0 })
+	const host = "www.example.gov.cn"
+	own := crawler.Politeness{Parallel: 1}
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("10 s without %s", what)
+			}
+		}
+	}
+	for range 50 {
+		doneA, err := h.Wait(ctx, host, own)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := make(chan func(), 1)
+		go func() {
+			d, err := h.Wait(ctx, host, own)
+			if err != nil {
+				t.Error(err)
+			}
+			b <- d
+		}()
+		waitFor("the second request queued", func() bool { _, n, _ := h.Gate(host); return n == 1 })
+		doneA()
+		a := make(chan func(), 1)
+		go func() { // A again, at once
+			d, err := h.Wait(ctx, host, own)
+			if err != nil {
+				t.Error(err)
+			}
+			a <- d
+		}()
+		var doneB func()
+		select {
+		case doneB = <-b:
+		case doneA = <-a:
+			t.Fatal("the source that released the host took it back before the request waiting for it")
+		case <-time.After(10 * time.Second):
+			t.Fatal("the waiting request never got its turn")
+		}
+		select {
+		case <-a:
+			t.Fatal("two requests in flight at parallel 1")
+		default:
+		}
+		doneB()
+		(<-a)()
+	}
+	if in, n, w := h.Gate(host); in != 0 || n != 0 || w != 0 {
+		t.Errorf("after the rounds: %d in flight, %d waiting, %d woken; want none", in, n, w)
+	}
+}
+
+// Requests given up while waiting (their run stopped) leave no turn
+// behind: after many, some given up as they are woken, the host is free.
+func TestHostsGivenUpTurnsAreNotLost(t *testing.T) {
+	t.Parallel()
+	var s sleeps
+	h := crawler.NewTestHosts(time.Now, s.sleep, func(int64) int64 { return 0 })
+	const host = "www.example.gov.cn"
+	own := crawler.Politeness{Parallel: 2}
+	var wg sync.WaitGroup
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, cancel := context.WithCancel(ctx)
+			defer cancel()
+			if i%3 == 0 {
+				go func() { time.Sleep(time.Duration(i%7) * 50 * time.Microsecond); cancel() }()
+			}
+			if done, err := h.Wait(c, host, own); err == nil {
+				time.Sleep(20 * time.Microsecond)
+				done()
+			}
+		}()
+	}
+	wg.Wait()
+	if in, n, w := h.Gate(host); in != 0 || n != 0 || w != 0 {
+		t.Fatalf("after every request ended: %d in flight, %d waiting, %d woken; want none", in, n, w)
+	}
+	done, err := h.Wait(ctx, host, own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done()
+}
