@@ -30,8 +30,8 @@ const maxGunzip = 64 << 20
 //
 // The charset is taken, in order, from the header (unless it says UTF-8
 // and the bytes are not), a byte-order mark, a
-// <meta charset> or <meta http-equiv> in the first 4 KB, UTF-8 validity, and
-// finally GB18030. Every gb2312/gbk/gb18030 label decodes as GB18030: the
+// <meta charset> or <meta http-equiv> in the first 4 KB, UTF-8 validity
+// (see looksUTF8), and finally GB18030. Every gb2312/gbk/gb18030 label decodes as GB18030: the
 // bytes of legacy hosts are often GB18030 whatever the label says, and GBK
 // decoders lose its 4-byte characters. Decode returns the charset name used.
 // A body that is gzip-compressed although nobody asked for it is inflated
@@ -48,7 +48,7 @@ func Decode(body []byte, contentType string) ([]byte, string, error) {
 		// A header claiming UTF-8 over bytes that are not (a server-wide
 		// default in front of a GBK page) is wrong: let the page's own
 		// label and the bytes decide instead of archiving mojibake.
-		if name != "utf-8" || utf8.Valid(body) {
+		if name != "utf-8" || looksUTF8(body) {
 			return decodeWith(body, enc, name)
 		}
 	}
@@ -63,10 +63,42 @@ func Decode(body []byte, contentType string) ([]byte, string, error) {
 	if enc, name := encodingFromMeta(body); enc != nil {
 		return decodeWith(body, enc, name)
 	}
-	if utf8.Valid(body) {
+	if looksUTF8(body) {
 		return body, "utf-8", nil
 	}
 	return decodeWith(body, simplifiedchinese.GB18030, "gb18030")
+}
+
+// utf8Evidence is how many bytes of non-ASCII text looksUTF8 reads.
+const utf8Evidence = 2 << 10
+
+// looksUTF8 reports whether body is UTF-8 text: its first utf8Evidence
+// bytes of non-ASCII text (all of them, in a page with fewer) are valid
+// UTF-8. GBK or GB18030 text fails within its first characters (their
+// byte pairs are not UTF-8's sequences), so the rest of a page need not
+// be read: this was a pass over every page fetched. A stray invalid byte
+// further on in a UTF-8 page becomes U+FFFD in the extracted text
+// instead of making the whole page decode as GB18030.
+func looksUTF8(body []byte) bool {
+	const chunk = 4 << 10
+	seen := 0
+	for start := 0; start < len(body) && seen < utf8Evidence; {
+		end := min(start+chunk, len(body))
+		for end < len(body) && !utf8.RuneStart(body[end]) && end-start < chunk+utf8.UTFMax {
+			end++ // not in the middle of a character
+		}
+		part := body[start:end]
+		if !utf8.Valid(part) {
+			return false
+		}
+		for _, c := range part {
+			if c >= utf8.RuneSelf {
+				seen++
+			}
+		}
+		start = end
+	}
+	return true
 }
 
 func gunzip(body []byte) ([]byte, error) {

@@ -3,7 +3,9 @@ package extract
 import (
 	"bytes"
 	"compress/gzip"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
@@ -55,6 +57,9 @@ func TestDecode(t *testing.T) {
 		{"meta beyond 4 KB is ignored", append(bytes.Repeat([]byte(" "), 5000), `<meta charset="gb2312"><p>公安局</p>`...), "", "<p>公安局</p>", "utf-8"},
 		{"unasked gzip", gz.Bytes(), "", "压缩的页面", "utf-8"},
 		{"empty", nil, "", "", "utf-8"},
+		{"header utf-8 over GB18030 bytes after 10 KB of ASCII chrome", gb18030(t, strings.Repeat("<li><a href=/col/>x</a></li>\n", 400)+"<p>公安局 𠮷</p>"), "text/html; charset=utf-8", "<p>公安局 𠮷</p>", "gb18030"},
+		{"a stray byte deep in a UTF-8 page does not make it GB18030", []byte("<title>公安局通告</title>" + strings.Repeat("<p>各乡镇人民政府，县政府各部门：现将有关事项通知如下。</p>", 60) + "\xff<p>末尾的段落</p>"), "text/html; charset=utf-8", "<p>末尾的段落</p>", "utf-8"},
+		{"the same, unlabelled", []byte("<title>公安局通告</title>" + strings.Repeat("<p>各乡镇人民政府，县政府各部门：现将有关事项通知如下。</p>", 60) + "\xff<p>末尾的段落</p>"), "", "<p>末尾的段落</p>", "utf-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,6 +74,28 @@ func TestDecode(t *testing.T) {
 				t.Errorf("Decode = %q, want it to contain %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// looksUTF8 never turns down valid UTF-8, and reads a GB18030 page's
+// characters as what they are wherever they start.
+func FuzzLooksUTF8(f *testing.F) {
+	f.Add([]byte("<p>公安局</p>"), uint16(0))
+	f.Add([]byte("\xe5\x85\xac\xe5"), uint16(5000))
+	f.Fuzz(func(t *testing.T, b []byte, pad uint16) {
+		b = append(bytes.Repeat([]byte("a"), int(pad)%9000), b...)
+		if utf8.Valid(b) && !looksUTF8(b) {
+			t.Fatalf("valid UTF-8 (%d bytes) not taken as UTF-8", len(b))
+		}
+	})
+}
+
+func TestLooksUTF8FindsGB18030(t *testing.T) {
+	for _, pad := range []int{0, 1, 4093, 4094, 4095, 4096, 10000} {
+		b := append(bytes.Repeat([]byte("a"), pad), gb18030(t, "各乡镇人民政府")...)
+		if looksUTF8(b) {
+			t.Errorf("GB18030 text after %d ASCII bytes taken as UTF-8", pad)
+		}
 	}
 }
 
