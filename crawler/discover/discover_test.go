@@ -632,3 +632,23 @@ func TestEpochDateZone(t *testing.T) {
 		t.Errorf("epochDate(%d ms, UTC) = %q, want 2025-01-22 17:00", ts*1000, got)
 	}
 }
+
+// containsFold is strings.Contains over s with its ASCII letters in lower
+// case, whatever the word and the text.
+func FuzzContainsFold(f *testing.F) {
+	f.Add("<div PageID=3 webid='1'>", "pageid=")
+	f.Add("ppppppppPpageid", "pageid")
+	f.Add("abc", "")
+	f.Add("中文tplSetID", "tplsetid")
+	f.Fuzz(func(t *testing.T, s, sub string) {
+		lower := []byte(s)
+		for i, c := range lower {
+			if 'A' <= c && c <= 'Z' {
+				lower[i] = c + 'a' - 'A'
+			}
+		}
+		if got, want := containsFold(s, sub), strings.Contains(string(lower), sub); got != want {
+			t.Fatalf("containsFold(%q, %q) = %v, want %v", s, sub, got, want)
+		}
+	})
+}

@@ -73,6 +73,10 @@ func pageParam(u *url.URL) string {
 type resolver struct {
 	page *url.URL // the page's own URL (host check, self detection)
 	base *url.URL // for relative references (<base href> or the page)
+	// seen holds the hrefs resolved so far: a page's links are read by
+	// more than one pass (entries, pager, platform detection), and parsing
+	// them was a fifth of a list page's parse.
+	seen map[string]*url.URL
 }
 
 func newResolver(pageURL *url.URL) *resolver {
@@ -90,11 +94,28 @@ func (r *resolver) setBase(href string) {
 		return
 	}
 	r.base = b
+	clear(r.seen)
 }
 
 // resolve returns the absolute URL of href, or nil when href is empty, a
 // fragment, a script or mail link, not http(s), or on another host.
 func (r *resolver) resolve(href string) *url.URL {
+	u, ok := r.seen[href]
+	if !ok {
+		u = r.resolveNew(href)
+		if r.seen == nil {
+			r.seen = map[string]*url.URL{}
+		}
+		r.seen[href] = u
+	}
+	if u == nil {
+		return nil
+	}
+	c := *u // callers may change theirs
+	return &c
+}
+
+func (r *resolver) resolveNew(href string) *url.URL {
 	href = strings.TrimFunc(href, isSpace)
 	if href == "" || href[0] == '#' {
 		return nil
