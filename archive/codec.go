@@ -189,14 +189,21 @@ func (c *codec) decompressStored(key, v []byte) (capture, record []byte, err err
 	if key != nil && sv.key != nil && !bytes.Equal(key, sv.key) {
 		return nil, nil, fmt.Errorf("capture value: stored for doc %d version %d", seqOf(sv.key), binary.BigEndian.Uint32(sv.key[8:]))
 	}
-	data, err := c.decompress(sv.frame)
+	data, err := c.decompressFrame(sv)
 	if err != nil || sv.captureLen < 0 {
 		return data, nil, err
 	}
-	if sv.captureLen > len(data) {
-		return nil, nil, fmt.Errorf("capture value: capture of %d bytes in %d decompressed", sv.captureLen, len(data))
-	}
 	return data[:sv.captureLen:sv.captureLen], data[sv.captureLen:], nil
+}
+
+// decompressFrame decompresses sv's frame: the capture, and the record
+// after it when captureLen says where the capture ends.
+func (c *codec) decompressFrame(sv storedValue) ([]byte, error) {
+	data, err := c.decompress(sv.frame)
+	if err == nil && sv.captureLen > len(data) {
+		return nil, fmt.Errorf("capture value: capture of %d bytes in %d decompressed", sv.captureLen, len(data))
+	}
+	return data, err
 }
 
 // recompressStored compresses the stored capture value v again as
@@ -206,14 +213,12 @@ func (c *codec) recompressStored(source string, v []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := c.decompress(sv.frame)
+	data, err := c.decompressFrame(sv)
 	switch {
 	case err != nil:
 		return nil, err
 	case sv.captureLen < 0:
 		return c.compressCapture(source, data), nil
-	case sv.captureLen > len(data):
-		return nil, fmt.Errorf("capture value: capture of %d bytes in %d decompressed", sv.captureLen, len(data))
 	}
 	return c.compressCaptureRecord(source, data, sv.captureLen, sv.key), nil
 }

@@ -76,9 +76,12 @@ func readAll[T any](s *Store, bucket []byte, id uint64) ([]T, error) {
 		c := tx.Bucket(bucket).Cursor()
 		prefix := u64(id)
 		for k, z := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, z = c.Next() {
-			data, err := s.codec.decompress(z)
+			var data []byte
+			var err error
 			if bytes.Equal(bucket, bucketVersions) {
 				data, err = s.versionData(tx, k, z)
+			} else {
+				data, err = s.codec.decompress(z)
 			}
 			if err != nil {
 				return err
