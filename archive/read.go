@@ -91,8 +91,8 @@ func readAll[T any](s *Store, bucket []byte, id uint64) ([]T, error) {
 				return err
 			}
 			if ver, ok := any(&v).(*Version); ok {
-				// Records compressed against their captures leave them to
-				// the key (versionValue).
+				// Stored records leave their document and number to the
+				// key (prepare writes them before apply knows them).
 				ver.Doc, ver.N = seqOf(k), int(binary.BigEndian.Uint32(k[8:]))
 			}
 			out = append(out, v)

@@ -6,18 +6,21 @@
 // which commits its changes in groups; every change, its event, its outbox
 // entry, its index entries and its counters are written in one transaction.
 //
-// Buckets of schema 2 (keys sort as bytes, so integers are big-endian;
+// Buckets of schema 3 (keys sort as bytes, so integers are big-endian;
 // "z(…)" is a zstd frame, or a gzip stream in values written by schema 1):
 //
-//	meta     "schema" → "2", "id" → random archive id (prefix of event ids),
+//	meta     "schema" → "3", "id" → random archive id (prefix of event ids),
 //	         "migration:<name>" → RFC 3339 time it was applied
 //	docs     id(8) → Doc JSON
 //	urls     canonical URL (and aliases) → id(8)
 //	index    source \x00 index_no → id(8)  (finds moved documents)
-//	versions id(8) version(4) → z(Version JSON), since schema 2 compressed
-//	         with the capture under the same key in raw as its dictionary
-//	         (codec.go, ownCapture)
-//	raw      id(8) version(4) → z(capture header JSON \n body)
+//	versions id(8) version(4) → "@raw": the Version JSON is in raw, after
+//	         its capture (schema 3, codec.go recordInCapture); written by
+//	         schema 2, z(Version JSON) compressed with the capture under the
+//	         same key as its dictionary (ownCapture); by schema 1, z(JSON)
+//	raw      id(8) version(4) → header(24) z(capture header JSON \n body,
+//	         Version JSON) (schema 3, see compressCaptureRecord); written by
+//	         schemas 1 and 2, z(capture header JSON \n body)
 //	reext    id(8) n(4) → z(Reextraction JSON)  (reextract.go)
 //	events   seq(8) → Event JSON
 //	outbox   seq(8) → delivered map JSON
