@@ -19,6 +19,7 @@ import (
 
 	"github.com/gongkai/gongkai/extract"
 	"github.com/gongkai/gongkai/internal/chinatime"
+	"github.com/gongkai/gongkai/internal/termsafe"
 )
 
 // uiCSP locks the UI pages down: no scripts at all, styles and images only
@@ -140,7 +141,9 @@ func (s *Server) writeJSON(w http.ResponseWriter, code int, v any) {
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(code)
-	w.Write(buf.Bytes())
+	// Archived text from a hostile page must not drive the terminal of
+	// whoever pipes curl into it (see termsafe).
+	w.Write(termsafe.JSON(buf.Bytes()))
 }
 
 // jsonError answers {"error": "..."} with the status err deserves.

@@ -14,6 +14,7 @@ import (
 	"github.com/gongkai/gongkai/search"
 
 	"github.com/gongkai/gongkai/internal/chinatime"
+	"github.com/gongkai/gongkai/internal/termsafe"
 )
 
 func cmdDocs(ctx context.Context, e *env, args []string) error {
@@ -149,7 +150,7 @@ func dash(s string) string {
 }
 
 // writeJSON prints v as indented JSON whose strings hold no raw control
-// characters (see jsonSafe).
+// characters (see termsafe.JSON).
 func writeJSON(w io.Writer, v any) error {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -158,7 +159,7 @@ func writeJSON(w io.Writer, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(jsonSafe(b.Bytes()))
+	_, err := w.Write(termsafe.JSON(b.Bytes()))
 	return err
 }
 

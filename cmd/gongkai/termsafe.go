@@ -1,13 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/gongkai/gongkai/diff"
+	"github.com/gongkai/gongkai/internal/termsafe"
 )
 
 // Archived text comes from third-party pages. Printed raw, an ESC sequence
@@ -19,12 +18,12 @@ import (
 // with visible stand-ins: C0 controls and DEL with their Unicode control
 // pictures (ESC → ␛), C1 controls and bidirectional overrides with U+FFFD.
 func termSafe(s string) string {
-	if !strings.ContainsFunc(s, unsafeRune) {
+	if !strings.ContainsFunc(s, termsafe.Unsafe) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
 		switch {
-		case !unsafeRune(r):
+		case !termsafe.Unsafe(r):
 			return r
 		case r < 0x20:
 			return 0x2400 + r
@@ -33,18 +32,6 @@ func termSafe(s string) string {
 		}
 		return utf8.RuneError
 	}, s)
-}
-
-func unsafeRune(r rune) bool {
-	switch {
-	case r == '\n' || r == '\t':
-		return false
-	case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f:
-		return true
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069: // bidi embeddings, overrides, isolates
-		return true
-	}
-	return false
 }
 
 // safeWriter passes text through termSafe, keeping a UTF-8 sequence split
@@ -106,31 +93,9 @@ func safeResult(r diff.Result) diff.Result {
 	return out
 }
 
-// jsonSafe escapes, in encoded JSON, the characters termSafe replaces that
-// encoding/json leaves raw (DEL, C1 controls, bidirectional overrides) as
-// \uXXXX: the same strings for a program that reads the JSON, nothing that
-// drives a terminal that shows it. Only strings hold characters outside
-// printable ASCII in encoded JSON, so escaping them anywhere is valid.
-func jsonSafe(b []byte) []byte {
-	if !bytes.ContainsFunc(b, unsafeRune) {
-		return b
-	}
-	out := make([]byte, 0, len(b)+32)
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		if unsafeRune(r) {
-			out = fmt.Appendf(out, `\u%04x`, r)
-		} else {
-			out = append(out, b[:size]...)
-		}
-		b = b[size:]
-	}
-	return out
-}
-
 // terminal returns a copy of e whose stdout neutralizes control characters
 // (see termSafe), and a func that flushes it. For text output only: JSON
-// output goes through jsonSafe.
+// output goes through termsafe.JSON.
 func (e *env) terminal() (*env, func()) {
 	w := newSafeWriter(e.stdout)
 	return &env{stdout: w, stderr: e.stderr}, func() { w.Flush() }

@@ -12,6 +12,7 @@ import (
 	"github.com/gongkai/gongkai/archive"
 	"github.com/gongkai/gongkai/archive/archivetest"
 	"github.com/gongkai/gongkai/extract"
+	"github.com/gongkai/gongkai/internal/termsafe"
 )
 
 // hostile is archived text that tries to drive the terminal: clear the
@@ -57,7 +58,7 @@ func TestReadCommandsNeutralizeControlCharacters(t *testing.T) {
 			// The diff's own colors remain; what came from the archive does not.
 			out = strings.NewReplacer("\x1b[0m", "", "\x1b[1m", "", "\x1b[2m", "", "\x1b[31m", "", "\x1b[32m", "", "\x1b[1;97;41m", "", "\x1b[1;97;42m", "").Replace(out)
 		}
-		if i := strings.IndexFunc(out, unsafeRune); i >= 0 {
+		if i := strings.IndexFunc(out, termsafe.Unsafe); i >= 0 {
 			t.Errorf("%v prints control character %U:\n%q", args, []rune(out[i:])[0], out)
 		}
 		if slices.Contains(args, "-json") {
@@ -92,7 +93,7 @@ func TestJSONSafeRoundTrips(t *testing.T) {
 	if err := writeJSON(&b, map[string]string{"title": hostile + "\x7f"}); err != nil {
 		t.Fatal(err)
 	}
-	if i := strings.IndexFunc(b.String(), unsafeRune); i >= 0 {
+	if i := strings.IndexFunc(b.String(), termsafe.Unsafe); i >= 0 {
 		t.Errorf("writeJSON left %U raw: %q", []rune(b.String()[i:])[0], b.String())
 	}
 	var got map[string]string
