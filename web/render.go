@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -127,23 +126,19 @@ func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) {
 
 // writeJSON answers with v as JSON.
 func (s *Server) writeJSON(w http.ResponseWriter, code int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	// Archived text from a hostile page must not drive the terminal of
+	// whoever pipes curl into it (see termsafe).
+	body, err := termsafe.Marshal(v)
+	if err != nil {
 		s.log.Error("encode json", "err", err)
 		code = http.StatusInternalServerError
-		buf.Reset()
-		buf.WriteString(`{"error": "internal error"}` + "\n")
+		body = []byte(`{"error": "internal error"}` + "\n")
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(code)
-	// Archived text from a hostile page must not drive the terminal of
-	// whoever pipes curl into it (see termsafe).
-	w.Write(termsafe.JSON(buf.Bytes()))
+	w.Write(body)
 }
 
 // jsonError answers {"error": "..."} with the status err deserves.

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -152,14 +150,11 @@ func dash(s string) string {
 // writeJSON prints v as indented JSON whose strings hold no raw control
 // characters (see termsafe.JSON).
 func writeJSON(w io.Writer, v any) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := termsafe.Marshal(v)
+	if err != nil {
 		return err
 	}
-	_, err := w.Write(termsafe.JSON(b.Bytes()))
+	_, err = w.Write(b)
 	return err
 }
 

@@ -9,6 +9,7 @@ package termsafe
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"unicode/utf8"
 )
@@ -49,4 +50,18 @@ func JSON(b []byte) []byte {
 		b = b[size:]
 	}
 	return out
+}
+
+// Marshal is v as indented JSON, "<", ">" and "&" left as they are, with
+// a final newline, through JSON: what the CLI's -json output and the web
+// API send.
+func Marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return JSON(b.Bytes()), nil
 }
