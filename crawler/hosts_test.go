@@ -23,6 +23,12 @@ func (s *sleeps) sleep(_ context.Context, d time.Duration) error {
 	return nil
 }
 
+// hosts is a Hosts on the real clock without jitter that records its waits
+// in s instead of sleeping.
+func (s *sleeps) hosts() *crawler.Hosts {
+	return crawler.NewTestHosts(time.Now, s.sleep, func(int64) int64 { return 0 })
+}
+
 func (s *sleeps) all() []time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -42,7 +48,7 @@ func TestDelayZeroMakesNoDelay(t *testing.T) {
 			c := newColumn(t, 3, 3, false)
 			st := archivetest.Open(t)
 			var s sleeps
-			hosts := crawler.NewTestHosts(time.Now, s.sleep, func(int64) int64 { return 0 })
+			hosts := s.hosts()
 			src := columnSource(c, "fff")
 			src.Delay = tc.delay
 			stats := crawl(t, crawler.New(st, crawler.Options{Backoff: time.Millisecond, Hosts: hosts}), src)
@@ -121,7 +127,7 @@ func TestHostsStrictestWins(t *testing.T) {
 func TestHostsKeyIgnoresPortAndCase(t *testing.T) {
 	t.Parallel()
 	var s sleeps
-	h := crawler.NewTestHosts(time.Now, s.sleep, func(int64) int64 { return 0 })
+	h := s.hosts()
 	for _, tc := range []struct{ join, request string }{
 		{"www.example.gov.cn", "WWW.Example.gov.cn:8080"},
 		{"::1", "[::1]:8080"},
@@ -150,9 +156,7 @@ func TestHostsKeyIgnoresPortAndCase(t *testing.T) {
 func TestHostsTurnGoesToTheWaiter(t *testing.T) {
 	t.Parallel()
 	var s sleeps
-	h := crawler.NewTestHosts(time.Now, s.sleep, func(int64) int64 { return 0 })
-	const host = "www.example.gov.cn"
-	own := crawler.Politeness{Parallel: 1}
+	h, host, own := s.hosts(), "www.example.gov.cn", crawler.Politeness{Parallel: 1}
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
 		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
@@ -210,9 +214,7 @@ func TestHostsTurnGoesToTheWaiter(t *testing.T) {
 func TestHostsGivenUpTurnsAreNotLost(t *testing.T) {
 	t.Parallel()
 	var s sleeps
-	h := crawler.NewTestHosts(time.Now, s.sleep, func(int64) int64 { return 0 })
-	const host = "www.example.gov.cn"
-	own := crawler.Politeness{Parallel: 2}
+	h, host, own := s.hosts(), "www.example.gov.cn", crawler.Politeness{Parallel: 2}
 	var wg sync.WaitGroup
 	for i := range 200 {
 		wg.Add(1)
