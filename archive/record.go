@@ -309,11 +309,12 @@ func (r *Run) apply(tx *bolt.Tx, p prepared) (Outcome, error) {
 		}
 	default:
 		n := d.Versions + 1
-		if err := tx.Bucket(bucketVersions).Put(versionKey(d.ID, n), recordInCapture); err != nil {
+		key := versionKey(d.ID, n)
+		if err := tx.Bucket(bucketVersions).Put(key, recordInCapture); err != nil {
 			return out, err
 		}
-		setStoredKey(p.rawZ, versionKey(d.ID, n))
-		if err := tx.Bucket(bucketRaw).Put(versionKey(d.ID, n), p.rawZ); err != nil {
+		setStoredKey(p.rawZ, key)
+		if err := tx.Bucket(bucketRaw).Put(key, p.rawZ); err != nil {
 			return out, err
 		}
 		if n == 1 {
